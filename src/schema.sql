@@ -1,0 +1,168 @@
+-- schema.sql: version 1 of the dsrmail database, compiled into the binary.
+-- The register tables are DESIGN.md's default schema, exactly; dsrmail's own
+-- tables are prefixed dsr_. Later versions are added as migrations in
+-- store.c, never by editing a released version.
+
+CREATE TABLE IF NOT EXISTS organisations(id INTEGER PRIMARY KEY, name TEXT, business_id TEXT);
+CREATE TABLE IF NOT EXISTS customers(id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT,
+          organisation_id INTEGER REFERENCES organisations(id), email TEXT,
+          phone TEXT, www TEXT, street TEXT, postal_code TEXT, city TEXT,
+          country TEXT, ip_address TEXT, created_at TEXT,
+          relationship_ended_at TEXT,
+          contact_person INTEGER DEFAULT 0,
+          marketing_ban INTEGER DEFAULT 0, publication_ban INTEGER DEFAULT 0,
+          disclosure_ban INTEGER DEFAULT 0, restricted INTEGER DEFAULT 0);
+CREATE TABLE IF NOT EXISTS orders(id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id),
+       ordered_at TEXT, product TEXT, quantity INTEGER, amount_cents INTEGER,
+       currency TEXT);
+CREATE TABLE IF NOT EXISTS invoices(id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id),
+         order_id INTEGER REFERENCES orders(id), issued_at TEXT, due_at TEXT,
+         amount_cents INTEGER, paid_at TEXT,
+         in_collection INTEGER DEFAULT 0);
+
+-- Every mail that reached dsrmail, request or not: the evidence of what
+-- arrived (N24). raw is cleared after [policy] evidence_retention; the row
+-- and its events stay.
+CREATE TABLE dsr_messages(
+	id INTEGER PRIMARY KEY,
+	message_id TEXT,                -- Message-ID without <>, NULL if none
+	sha256 TEXT NOT NULL,           -- of the raw bytes: dedupe without Message-ID
+	source TEXT NOT NULL CHECK (source IN ('deliver', 'imap')),
+	imap_uidvalidity INTEGER,
+	imap_uid INTEGER,
+	received_at TEXT NOT NULL,
+	size INTEGER NOT NULL,
+	from_address TEXT,              -- normalised From
+	from_name TEXT,                 -- display name: recorded, never trusted
+	reply_to TEXT,
+	return_path TEXT,
+	subject TEXT,
+	language TEXT,                  -- fi, en, sv, or NULL: unknown
+	dmarc TEXT,                     -- verdict from the trusted authserv-id
+	dkim TEXT,
+	screened TEXT,                  -- NULL: a request; else why it was ignored
+	raw BLOB,                       -- the mail as received
+	raw_removed_at TEXT
+);
+CREATE UNIQUE INDEX dsr_messages_by_message_id ON dsr_messages(message_id)
+	WHERE message_id IS NOT NULL;
+CREATE INDEX dsr_messages_by_sha256 ON dsr_messages(sha256);
+CREATE INDEX dsr_messages_by_sender ON dsr_messages(from_address, received_at);
+
+-- Where IMAP intake is: one row per folder.
+CREATE TABLE dsr_imap_folders(
+	folder TEXT PRIMARY KEY,
+	uidvalidity INTEGER NOT NULL,
+	last_uid INTEGER NOT NULL DEFAULT 0,
+	updated_at TEXT NOT NULL
+);
+
+-- One data-subject request (DSR-YYYY-NNNN). One mail may open several.
+CREATE TABLE dsr_requests(
+	id TEXT PRIMARY KEY,            -- DSR-YYYY-NNNN
+	year INTEGER NOT NULL,
+	number INTEGER NOT NULL,
+	kind TEXT NOT NULL CHECK (kind IN ('access', 'portability',
+		'rectification', 'erasure', 'restriction', 'objection',
+		'publication', 'disclosure', 'anonymisation', 'unknown')),
+	state TEXT NOT NULL CHECK (state IN ('received', 'verifying',
+		'awaiting_approval', 'approved', 'done', 'rejected', 'expired',
+		'ignored', 'failed')),
+	message INTEGER REFERENCES dsr_messages(id),  -- the mail that opened it
+	sender TEXT,                    -- normalised From of that mail
+	language TEXT,                  -- reply language; NULL: fi + en
+	received_at TEXT NOT NULL,
+	due_at TEXT NOT NULL,           -- one calendar month later (N21)
+	extended_at TEXT,               -- queue extend: +2 months (N21)
+	extension_reason TEXT,
+	verified_at TEXT,               -- identity confirmed (N22)
+	verified_by TEXT,               -- challenge | signature | admin
+	hold_reasons TEXT,              -- why it waits for an admin (comma list)
+	decided_at TEXT,
+	decided_by TEXT,                -- the admin's identity (N20, N24)
+	decision_reason TEXT,
+	completed_at TEXT,
+	updated_at TEXT NOT NULL,
+	UNIQUE (year, number)
+);
+CREATE INDEX dsr_requests_by_state ON dsr_requests(state, due_at);
+CREATE INDEX dsr_requests_by_sender ON dsr_requests(sender, kind, received_at);
+
+-- The register subjects a request is about (several may share an address).
+CREATE TABLE dsr_request_subjects(
+	request TEXT NOT NULL REFERENCES dsr_requests(id),
+	subject_key INTEGER NOT NULL,
+	PRIMARY KEY (request, subject_key)
+);
+
+-- Proposed and applied rectifications: "field: new value" from the mail.
+CREATE TABLE dsr_changes(
+	id INTEGER PRIMARY KEY,
+	request TEXT NOT NULL REFERENCES dsr_requests(id),
+	field TEXT NOT NULL,            -- as the sender wrote it
+	column_name TEXT,               -- map column, NULL if the map knows none
+	new_value TEXT,
+	old_value TEXT,                 -- filled when applied
+	state TEXT NOT NULL DEFAULT 'proposed'
+		CHECK (state IN ('proposed', 'applied', 'refused')),
+	reason TEXT
+);
+CREATE INDEX dsr_changes_by_request ON dsr_changes(request);
+
+-- Everything that happened, on a SHA-256 hash chain (N24): hash covers the
+-- row's fields and the previous row's hash, so a change or a gap shows.
+CREATE TABLE dsr_events(
+	id INTEGER PRIMARY KEY,
+	request TEXT REFERENCES dsr_requests(id),   -- NULL: not about one request
+	at TEXT NOT NULL,
+	type TEXT NOT NULL,             -- received, challenge_sent, confirmed, ...
+	actor TEXT NOT NULL,            -- system, subject, or the admin
+	detail TEXT,                    -- JSON
+	message INTEGER REFERENCES dsr_messages(id),
+	outbox INTEGER REFERENCES dsr_outbox(id),
+	previous_hash TEXT NOT NULL,
+	hash TEXT NOT NULL
+);
+CREATE INDEX dsr_events_by_request ON dsr_events(request, id);
+
+-- Secrets mailed out: identity challenges and admin-notice tokens. Only the
+-- SHA-256 of a token is kept.
+CREATE TABLE dsr_tokens(
+	id INTEGER PRIMARY KEY,
+	request TEXT NOT NULL REFERENCES dsr_requests(id),
+	purpose TEXT NOT NULL CHECK (purpose IN ('challenge', 'admin')),
+	address TEXT NOT NULL,          -- the only address it is valid from
+	token_hash TEXT NOT NULL UNIQUE,
+	created_at TEXT NOT NULL,
+	expires_at TEXT NOT NULL,
+	used_at TEXT
+);
+CREATE INDEX dsr_tokens_by_request ON dsr_tokens(request);
+
+-- The transactional outbox: a mail is stored with the change that causes it
+-- and sent later; marked sent only after the server's 250.
+CREATE TABLE dsr_outbox(
+	id INTEGER PRIMARY KEY,
+	request TEXT REFERENCES dsr_requests(id),
+	template TEXT NOT NULL,         -- access, challenge, admin_notice, ...
+	language TEXT,
+	recipient TEXT NOT NULL,
+	message_id TEXT NOT NULL UNIQUE,
+	raw BLOB NOT NULL,
+	state TEXT NOT NULL DEFAULT 'queued'
+		CHECK (state IN ('queued', 'sent', 'failed', 'bounced')),
+	created_at TEXT NOT NULL,
+	next_attempt_at TEXT NOT NULL,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	last_error TEXT,
+	sent_at TEXT
+);
+CREATE INDEX dsr_outbox_due ON dsr_outbox(state, next_attempt_at);
+
+-- Deadline reminders sent to the admins, once each (N21).
+CREATE TABLE dsr_reminders(
+	request TEXT NOT NULL REFERENCES dsr_requests(id),
+	kind TEXT NOT NULL,             -- 7d, 2d, overdue
+	sent_at TEXT NOT NULL,
+	PRIMARY KEY (request, kind)
+);

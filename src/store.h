@@ -1,0 +1,62 @@
+/* store.h: the one store layer. All SQL of dsrmail lives in store*.c:
+ * store.c holds the connection, the schema and dsrmail's own dsr_ tables;
+ * store-register.c reaches the customer register, only through the data map.
+ * A PostgreSQL backend would replace these files and nothing else. */
+#ifndef DSR_STORE_H
+#define DSR_STORE_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+struct store;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define STORE_SCHEMA_VERSION 1
+
+/* Open the database at path. With create, a missing file is created mode
+ * 0600; without, a missing or outdated database is a DSR_ERROR_CONFIG saying
+ * to run "dsrmail init". Sets WAL, foreign keys, secure_delete and a busy
+ * timeout. Returns a new store (store_close), or NULL with error set. */
+struct store *store_open(const char *path, gboolean create, GError **error);
+
+/* Close the database and finalize cached statements; NULL is fine. */
+void store_close(struct store *store);
+
+/* Create or upgrade the schema to STORE_SCHEMA_VERSION in one transaction.
+ * *from is set to the version found (0: new). Idempotent. */
+int store_init(struct store *store, int *from, GError **error);
+
+/* Transactions: BEGIN IMMEDIATE, COMMIT, ROLLBACK. Busy, locked, full and
+ * I/O failures come back as DSR_ERROR_TEMPORARY (retry later). */
+int store_begin(struct store *store, GError **error);
+int store_commit(struct store *store, GError **error);
+void store_rollback(struct store *store);
+
+/* A cached prepared statement for sql (a string constant, or one kept alive
+ * by the caller for the store's lifetime), reset and with bindings cleared.
+ * Owned by the store: do not finalize it. NULL with error set on failure. */
+sqlite3_stmt *store_statement(struct store *store, const char *sql,
+    GError **error);
+
+/* Run a statement to completion (no rows wanted); 0 or -1 with error. */
+int store_step_done(struct store *store, sqlite3_stmt *statement,
+    GError **error);
+
+/* Set error from the connection's last failure, classed for retry:
+ * busy/locked/full/I/O errors are DSR_ERROR_TEMPORARY. what says what was
+ * being done ("saving the request"). Returns -1. */
+int store_fail(struct store *store, GError **error, const char *what);
+
+/* The path the store was opened at. Owned by the store. */
+const char *store_path(struct store *store);
+
+/* The raw connection, for store-register.c only. */
+sqlite3 *store_handle(struct store *store);
+
+/* Bind text or NULL to a statement parameter (1-based); copies text. */
+void store_bind_text(sqlite3_stmt *statement, int index, const char *text);
+
+/* A column's text (or NULL) copied into a new string the caller frees. */
+char *store_column_text(sqlite3_stmt *statement, int index);
+
+#endif
