@@ -1,0 +1,40 @@
+/* intake.h: one mail in: parsed (GMime), screened, its sender identified,
+ * classified, and stored with its requests in one transaction. The same code
+ * serves `dsrmail deliver` (stdin) and `dsrmail poll` (IMAP). */
+#ifndef DSR_INTAKE_H
+#define DSR_INTAKE_H
+
+#include <glib.h>
+
+struct context;
+
+enum intake_source_kind { INTAKE_DELIVER, INTAKE_IMAP };
+
+/* Where a mail came from; uidvalidity and uid only for INTAKE_IMAP. */
+struct intake_source {
+	enum intake_source_kind kind;
+	guint32 uidvalidity;
+	guint32 uid;
+};
+
+/* What intake did with one mail. */
+struct intake_result {
+	gboolean duplicate;       /* seen before (Message-ID, hash, or UID): nothing new stored */
+	char *screened;           /* why it was recorded as ignored, or NULL */
+	GPtrArray *requests;      /* char *: ids of the requests opened or continued */
+	gint64 message;           /* dsr_messages.id of the stored mail (or the earlier copy) */
+};
+
+/* Process one raw mail. Returns 0 once the mail and everything it caused are
+ * committed (a duplicate or an ignored mail is a success too); -1 with error
+ * otherwise, DSR_ERROR_TEMPORARY when retrying later may work (database busy,
+ * disk full): then nothing was written. result is filled on success and must
+ * be cleared with intake_result_clear. */
+int intake_message(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error);
+
+/* Free what a result holds (not the struct itself). */
+void intake_result_clear(struct intake_result *result);
+
+#endif
