@@ -25,14 +25,13 @@ LDFLAGS += -fsanitize=address,undefined
 BUILD := $(BUILD)-sanitize
 endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
-	-DDSR_VERSION='"$(VERSION)"' -DDSR_SHARE_DIR='"$(SHAREDIR)"' \
-	-DDSR_SYSCONF_DIR='"$(SYSCONFDIR)"' -I$(BUILD) -Isrc
+	-I$(BUILD) -Isrc
 
 SOURCES = $(wildcard src/*.c)
 OBJECTS = $(patsubst src/%.c,$(BUILD)/%.o,$(SOURCES)) $(BUILD)/schema.o
 BINARY = $(BUILD)/dsrmail
 
-.PHONY: all deps check demo bench install clean
+.PHONY: all deps check demo bench install clean FORCE
 
 all: dsrmail
 
@@ -43,18 +42,26 @@ $(BINARY): $(OBJECTS)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(OBJECTS) $(PKG_LIBS)
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/.dir
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/paths.h | $(BUILD)/.dir
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Version and install paths, rewritten only when they change (a new PREFIX
+# rebuilds what uses them).
+$(BUILD)/paths.h: FORCE | $(BUILD)/.dir
+	@printf '#define DSR_VERSION "%s"\n#define DSR_SHARE_DIR "%s"\n#define DSR_SYSCONF_DIR "%s"\n' \
+		'$(VERSION)' '$(SHAREDIR)' '$(SYSCONFDIR)' >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
 # schema.sql compiled in as a C string.
 $(BUILD)/schema.c: src/schema.sql | $(BUILD)/.dir
-	@{ echo 'const char store_schema_v1[] ='; \
+	@{ echo 'extern const char store_schema_v1[];'; echo 'const char store_schema_v1[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@
 
 $(BUILD)/schema.o: $(BUILD)/schema.c
-	$(CC) $(ALL_CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@
@@ -75,7 +82,7 @@ bench: deps
 	@$(MAKE) --no-print-directory dsrmail
 	@for b in tests/bench/*.sh; do DSRMAIL_BIN=$(abspath $(BINARY)) sh $$b || exit 1; done
 
-install: dsrmail
+install: $(BINARY)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/rules \
 		$(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/dsrmail

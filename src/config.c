@@ -6,6 +6,7 @@
 
 #include "address.h"
 #include "config.h"
+#include "paths.h"
 #include "error.h"
 
 const char *const config_request_kinds[] = {

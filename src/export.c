@@ -156,10 +156,35 @@ json_member(JsonBuilder *builder, const char *key, const char *text)
 		json_builder_add_string_value(builder, text);
 }
 
-/* The rows of one table as a JSON array of {"fields": [...]}. */
+/* A table's exported columns once, with label and category, so that each
+ * row can be a plain {"column": value} object. */
 static void
-json_add_rows(JsonBuilder *builder, const struct map *map,
-    const struct map_table *table, GPtrArray *rows, enum language language)
+json_add_columns(JsonBuilder *builder, const struct map *map,
+    const struct map_table *table, enum language language)
+{
+	guint c;
+
+	json_builder_begin_array(builder);
+	for (c = 0; c < table->columns->len; c++) {
+		const struct map_column *column = table->columns->pdata[c];
+		const struct category *category = map_category(map, column->category);
+
+		if (!column->export)
+			continue;
+		json_builder_begin_object(builder);
+		json_member(builder, "column", column->name);
+		json_member(builder, "label", labels_get(&column->label, language));
+		json_member(builder, "category", category ?
+		    labels_get(&category->label, language) : NULL);
+		json_builder_end_object(builder);
+	}
+	json_builder_end_array(builder);
+}
+
+/* The rows of one table as a JSON array of {"column": value} objects. */
+static void
+json_add_rows(JsonBuilder *builder, const struct map_table *table,
+    GPtrArray *rows)
 {
 	guint r, c;
 
@@ -168,24 +193,14 @@ json_add_rows(JsonBuilder *builder, const struct map *map,
 		const struct row *row = rows->pdata[r];
 
 		json_builder_begin_object(builder);
-		json_builder_set_member_name(builder, "fields");
-		json_builder_begin_array(builder);
 		for (c = 0; c < row->count; c++) {
 			const struct map_column *column = table->columns->pdata[c];
-			const struct category *category = map_category(map, column->category);
 
 			if (!column->export)
 				continue;
-			json_builder_begin_object(builder);
-			json_member(builder, "column", column->name);
-			json_member(builder, "label", labels_get(&column->label, language));
-			json_member(builder, "category", category ?
-			    labels_get(&category->label, language) : NULL);
-			json_builder_set_member_name(builder, "value");
+			json_builder_set_member_name(builder, column->name);
 			json_add_value(builder, row->values[c]);
-			json_builder_end_object(builder);
 		}
-		json_builder_end_array(builder);
 		json_builder_end_object(builder);
 	}
 	json_builder_end_array(builder);
@@ -240,8 +255,10 @@ render_json(const struct gathered *gathered, const struct notice *notice,
 			json_builder_begin_object(builder);
 			json_member(builder, "table", table->name);
 			json_member(builder, "label", labels_get(&table->label, language));
+			json_builder_set_member_name(builder, "columns");
+			json_add_columns(builder, map, table, language);
 			json_builder_set_member_name(builder, "rows");
-			json_add_rows(builder, map, table, subject->tables->pdata[t], language);
+			json_add_rows(builder, table, subject->tables->pdata[t]);
 			json_builder_end_object(builder);
 		}
 		json_builder_end_array(builder);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "context.h"
+#include "paths.h"
 #include "error.h"
 #include "log.h"
 #include "store-register.h"
