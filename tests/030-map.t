@@ -15,49 +15,36 @@ use_map() {
 	sed -i 's|^path = dsrmail.db$|path = dsrmail.db\nmap = register.map|' "$CONF"
 }
 
-use_map 's/^\[column customers.phone\]$/[column customers.phnoe]/'
-run export paivi.hakkinen@example.fi "$T/out"
-is "$rc" 78 "a misspelled column is refused with exit 78"
-like "$err" 'register.map: \[column customers.phnoe\]: the database table customers has no column "phnoe"' \
-	"the message names the map file, the group and the column"
-like "$err" "it has: id, first_name, last_name, organisation_id, email, phone," \
-	"and lists the columns the table does have"
+# refused DESCRIPTION SED-EXPRESSION PATTERN...: the changed map is refused
+# with exit 78, nothing exported, and each PATTERN found in the message.
+refused() {
+	local description=$1 expression=$2 pattern
+	shift 2
+	use_map "$expression"
+	run export paivi.hakkinen@example.fi "$T/out"
+	is "$rc" 78 "$description is refused with exit 78"
+	for pattern in "$@"; do
+		like "$err" "$pattern" "$description: the message says $pattern"
+	done
+}
+
+refused "a misspelled column" 's/^\[column customers.phone\]$/[column customers.phnoe]/' \
+	'register.map: \[column customers.phnoe\]: the database table customers has no column "phnoe"' \
+	"it has: id, first_name, last_name, organisation_id, email, phone,"
 ok "nothing was exported" test ! -e "$T/out"
-
-use_map 's/^\[table orders\]$/[table order]/; s/^\[column orders\./[column order./'
-run export paivi.hakkinen@example.fi "$T/out"
-is "$rc" 78 "a table that does not exist is refused"
-like "$err" '\[table order\]: the database .* has no table "order"; it has: customers, invoices, orders, organisations' \
-	"the message lists the tables that exist"
-
-use_map '/^\[column customers.www\]$/,/^erase = null$/d'
-run export paivi.hakkinen@example.fi "$T/out"
-is "$rc" 78 "a database column the map does not describe is refused"
-like "$err" 'the database has column customers.www but the map does not describe it' \
-	"so no personal data is left out of an access reply by omission"
-
-use_map 's/^when = paid_at IS NULL$/when = payed_at IS NULL/'
-run export paivi.hakkinen@example.fi "$T/out"
-is "$rc" 78 "a hold whose SQL does not compile is refused"
-like "$err" '\[hold open_invoice\]: when/until do not work on table invoices: no such column: payed_at' \
-	"the message names the hold and SQLite's complaint"
-
-use_map 's/^rectify = true$/rectfy = true/'
-run export paivi.hakkinen@example.fi "$T/out"
-is "$rc" 78 "an unknown key in a group is refused"
-like "$err" 'unknown key "rectfy"; this kind of group has: label, category, type, export, rectify, erase' \
-	"and the message lists the keys that group may have"
-
-use_map 's/^erase = anonymise$/erase = shred/'
-run export paivi.hakkinen@example.fi "$T/out"
-is "$rc" 78 "an unknown erase action is refused"
-like "$err" 'erase = shred: write delete, null, anonymise or keep' "with the actions to choose from"
-
-use_map 's/^keeps = customers.first_name; customers.last_name; customers.organisation_id$/keeps = customers.fist_name/'
-run export paivi.hakkinen@example.fi "$T/out"
-is "$rc" 78 "a hold keeping an unknown column is refused"
-like "$err" '\[hold accounting_records\]: keeps = customers.fist_name: table customers has no column "fist_name"' \
-	"the message names the hold and the column"
+refused "a table that does not exist" 's/^\[table orders\]$/[table order]/; s/^\[column orders\./[column order./' \
+	'\[table order\]: the database .* has no table "order"; it has: customers, invoices, orders, organisations'
+refused "a database column the map does not describe" '/^\[column customers.www\]$/,/^erase = null$/d' \
+	'the database has column customers.www but the map does not describe it'
+refused "a hold whose SQL does not compile" 's/^when = paid_at IS NULL$/when = payed_at IS NULL/' \
+	'\[hold open_invoice\]: when/until do not work on table invoices: no such column: payed_at'
+refused "an unknown key in a group" 's/^rectify = true$/rectfy = true/' \
+	'unknown key "rectfy"; this kind of group has: label, category, type, export, rectify, erase'
+refused "an unknown erase action" 's/^erase = anonymise$/erase = shred/' \
+	'erase = shred: write delete, null, anonymise or keep'
+refused "a hold keeping an unknown column" \
+	's/^keeps = customers.first_name; customers.last_name; customers.organisation_id$/keeps = customers.fist_name/' \
+	'\[hold accounting_records\]: keeps = customers.fist_name: table customers has no column "fist_name"'
 
 # Another register, another map: no code changes.
 rm -f "$DB" "$DB"-*
