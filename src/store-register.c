@@ -178,6 +178,9 @@ store_register_find(struct store *store, const struct map *map,
 	return keys;
 }
 
+static void append_subject_filter(GString *sql, const struct map *map,
+    const struct map_table *table);
+
 /* SELECT every mapped column of table for one subject, in key order. */
 static const char *
 rows_query(const struct map *map, const struct map_table *table)
@@ -193,26 +196,7 @@ rows_query(const struct map *map, const struct map_table *table)
 	g_string_append(sql, " FROM ");
 	append_identifier(sql, table->name);
 	g_string_append(sql, " WHERE ");
-	switch (table->link) {
-	case LINK_SUBJECT:
-		append_identifier(sql, table->key);
-		g_string_append(sql, " = ?1");
-		break;
-	case LINK_CHILD:
-		append_identifier(sql, table->link_column);
-		g_string_append(sql, " = ?1");
-		break;
-	case LINK_PARENT:
-		append_identifier(sql, table->key);
-		g_string_append(sql, " = (SELECT ");
-		append_identifier(sql, table->link_column);
-		g_string_append(sql, " FROM ");
-		append_identifier(sql, map->subject->name);
-		g_string_append(sql, " WHERE ");
-		append_identifier(sql, map->subject->key);
-		g_string_append(sql, " = ?1)");
-		break;
-	}
+	append_subject_filter(sql, map, table);
 	g_string_append(sql, " ORDER BY ");
 	append_identifier(sql, table->key);
 	return g_intern_string(sql->str);
@@ -268,4 +252,192 @@ store_register_rows(struct store *store, const struct map *map,
 	if (result == 0 && rc != SQLITE_DONE)
 		return store_fail(store, error, "reading the register");
 	return result;
+}
+
+/* The WHERE clause that selects a subject's rows of table (?1 = subject key). */
+static void
+append_subject_filter(GString *sql, const struct map *map,
+    const struct map_table *table)
+{
+	switch (table->link) {
+	case LINK_SUBJECT:
+		append_identifier(sql, table->key);
+		g_string_append(sql, " = ?1");
+		break;
+	case LINK_CHILD:
+		append_identifier(sql, table->link_column);
+		g_string_append(sql, " = ?1");
+		break;
+	case LINK_PARENT:
+		append_identifier(sql, table->key);
+		g_string_append(sql, " = (SELECT ");
+		append_identifier(sql, table->link_column);
+		g_string_append(sql, " FROM ");
+		append_identifier(sql, map->subject->name);
+		g_string_append(sql, " WHERE ");
+		append_identifier(sql, map->subject->key);
+		g_string_append(sql, " = ?1)");
+		break;
+	}
+}
+
+/* Collect column 0 of every row as gint64 (and column 1 as the max text). */
+static int
+collect_keys(struct store *store, sqlite3_stmt *statement, GArray *keys,
+    char **latest, GError **error)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
+		gint64 key = sqlite3_column_int64(statement, 0);
+		const char *text = latest ? (const char *)sqlite3_column_text(statement, 1) : NULL;
+
+		g_array_append_val(keys, key);
+		if (text != NULL && (*latest == NULL || strcmp(text, *latest) > 0)) {
+			g_free(*latest);
+			*latest = g_strdup(text);
+		}
+	}
+	sqlite3_reset(statement);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, error, "reading the register");
+	return 0;
+}
+
+/* The key values of a subject's rows in one table. */
+GArray *
+store_register_keys(struct store *store, const struct map *map,
+    const struct map_table *table, gint64 subject_key, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new("SELECT ");
+	sqlite3_stmt *statement;
+	GArray *keys = g_array_new(FALSE, FALSE, sizeof(gint64));
+
+	append_identifier(sql, table->key);
+	g_string_append(sql, " FROM ");
+	append_identifier(sql, table->name);
+	g_string_append(sql, " WHERE ");
+	append_subject_filter(sql, map, table);
+	g_string_append(sql, " ORDER BY 1");
+	statement = store_statement(store, g_intern_string(sql->str), error);
+	if (statement == NULL)
+		goto fail;
+	sqlite3_bind_int64(statement, 1, subject_key);
+	if (collect_keys(store, statement, keys, NULL, error) < 0)
+		goto fail;
+	return keys;
+fail:
+	g_array_unref(keys);
+	return NULL;
+}
+
+/* The subject's rows a hold keeps, and the latest date it keeps them to. */
+int
+store_register_held(struct store *store, const struct map *map,
+    const struct map_hold *hold, gint64 subject_key, const char *now,
+    GArray *keys, char **until, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new("SELECT ");
+	sqlite3_stmt *statement;
+	int now_index;
+
+	append_identifier(sql, hold->table->key);
+	g_string_append_printf(sql, ", (%s) FROM ", hold->until ? hold->until : "NULL");
+	append_identifier(sql, hold->table->name);
+	g_string_append(sql, " WHERE ");
+	append_subject_filter(sql, map, hold->table);
+	g_string_append_printf(sql, " AND (%s) ORDER BY 1", hold->condition);
+	statement = store_statement(store, g_intern_string(sql->str), error);
+	if (statement == NULL)
+		return -1;
+	sqlite3_bind_int64(statement, 1, subject_key);
+	now_index = sqlite3_bind_parameter_index(statement, ":now");
+	if (now_index > 0)
+		store_bind_text(statement, now_index, now);
+	return collect_keys(store, statement, keys, until, error);
+}
+
+/* Set one register value by row key. */
+int
+store_register_set(struct store *store, const struct map_column *column,
+    gint64 row_key, GVariant *value, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new("UPDATE ");
+	sqlite3_stmt *statement;
+
+	append_identifier(sql, column->table->name);
+	g_string_append(sql, " SET ");
+	append_identifier(sql, column->name);
+	g_string_append(sql, " = ?1 WHERE ");
+	append_identifier(sql, column->table->key);
+	g_string_append(sql, " = ?2");
+	statement = store_statement(store, g_intern_string(sql->str), error);
+	if (statement == NULL)
+		return -1;
+	if (value == NULL)
+		sqlite3_bind_null(statement, 1);
+	else if (g_variant_is_of_type(value, G_VARIANT_TYPE_INT64))
+		sqlite3_bind_int64(statement, 1, g_variant_get_int64(value));
+	else
+		store_bind_text(statement, 1, g_variant_get_string(value, NULL));
+	sqlite3_bind_int64(statement, 2, row_key);
+	return store_step_done(store, statement, error);
+}
+
+/* Delete one register row by key. */
+int
+store_register_delete(struct store *store, const struct map_table *table,
+    gint64 row_key, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new("DELETE FROM ");
+	sqlite3_stmt *statement;
+
+	append_identifier(sql, table->name);
+	g_string_append(sql, " WHERE ");
+	append_identifier(sql, table->key);
+	g_string_append(sql, " = ?1");
+	statement = store_statement(store, g_intern_string(sql->str), error);
+	if (statement == NULL)
+		return -1;
+	sqlite3_bind_int64(statement, 1, row_key);
+	return store_step_done(store, statement, error);
+}
+
+/* Read one register value as text. */
+int
+store_register_get(struct store *store, const struct map_column *column,
+    gint64 row_key, char **text, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new("SELECT ");
+	sqlite3_stmt *statement;
+	int rc;
+
+	append_identifier(sql, column->name);
+	g_string_append(sql, " FROM ");
+	append_identifier(sql, column->table->name);
+	g_string_append(sql, " WHERE ");
+	append_identifier(sql, column->table->key);
+	g_string_append(sql, " = ?1");
+	statement = store_statement(store, g_intern_string(sql->str), error);
+	if (statement == NULL)
+		return -1;
+	sqlite3_bind_int64(statement, 1, row_key);
+	*text = NULL;
+	rc = sqlite3_step(statement);
+	if (rc == SQLITE_ROW)
+		*text = store_column_text(statement, 0);
+	sqlite3_reset(statement);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, error, "reading the register");
+	return 0;
+}
+
+/* Checkpoint and truncate the WAL after an erasure. */
+int
+store_register_scrub(struct store *store, GError **error)
+{
+	if (sqlite3_exec(store_handle(store), "PRAGMA wal_checkpoint(TRUNCATE)",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(store, error, "checkpointing after an erasure");
+	return 0;
 }

@@ -44,3 +44,32 @@ int store_register_rows(struct store *store, const struct map *map,
     register_row_func callback, void *data, GError **error);
 
 #endif
+
+/* The key values of a subject's rows in table (subject row, child rows or
+ * parent row), in key order. A new GArray of gint64 the caller frees. */
+GArray *store_register_keys(struct store *store, const struct map *map,
+    const struct map_table *table, gint64 subject_key, GError **error);
+
+/* The subject's rows of hold->table matching the hold's condition, with :now
+ * bound. keys gets their key values; *until (may be NULL) gets the latest
+ * date the hold's `until` gives for them, or NULL. 0 or -1 with error. */
+int store_register_held(struct store *store, const struct map *map,
+    const struct map_hold *hold, gint64 subject_key, const char *now,
+    GArray *keys, char **until, GError **error);
+
+/* UPDATE table SET column = value WHERE key = row_key; value NULL sets NULL
+ * (a GVariant of type x or s otherwise). Inside the caller's transaction. */
+int store_register_set(struct store *store, const struct map_column *column,
+    gint64 row_key, GVariant *value, GError **error);
+
+/* DELETE the row of table whose key is row_key. */
+int store_register_delete(struct store *store, const struct map_table *table,
+    gint64 row_key, GError **error);
+
+/* One value of a row as text (NULL for SQL NULL); the caller frees it. */
+int store_register_get(struct store *store, const struct map_column *column,
+    gint64 row_key, char **text, GError **error);
+
+/* Copy WAL pages into the database and truncate the -wal file, so erased
+ * values survive in neither (secure_delete has zeroed the freed space). */
+int store_register_scrub(struct store *store, GError **error);
