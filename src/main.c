@@ -27,6 +27,10 @@ static const struct command commands[] = {
 	{ "export", "[--lang fi|en|sv] EMAIL DIR",
 	  "write the export bundle an access reply would attach",
 	  NEEDS_MAP | NEEDS_NOTICE, export_command },
+	{ "requests", "[list [--open] [--overdue] | show ID]",
+	  "every request, its state and timeline", NEEDS_STORE, requests_command },
+	{ "audit", "verify", "check the event log's hash chain", NEEDS_STORE,
+	  audit_command },
 };
 
 /* Print the usage of every command, from the table. */
