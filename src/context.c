@@ -26,6 +26,9 @@ context_open(struct context *context, unsigned needs, GError **error)
 		if ((context->notice = notice_load(notice_path, error)) == NULL)
 			return -1;
 	}
+	if ((needs & (1 << 4)) && (context->templates = reply_templates_load(
+	    context->config->templates_dir, error)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -33,6 +36,8 @@ context_open(struct context *context, unsigned needs, GError **error)
 void
 context_close(struct context *context)
 {
+	reply_templates_free(context->templates);
+	context->templates = NULL;
 	notice_free(context->notice);
 	map_free(context->map);
 	store_close(context->store);

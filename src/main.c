@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{ "export", "[--lang fi|en|sv] EMAIL DIR",
 	  "write the export bundle an access reply would attach",
 	  NEEDS_MAP | NEEDS_NOTICE, export_command },
+	{ "send", "", "flush the outbox over SMTP",
+	  NEEDS_STORE | NEEDS_TEMPLATES, send_command },
 };
 
 /* Print the usage of every command, from the table. */

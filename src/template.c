@@ -141,6 +141,15 @@ template_data_set_list(struct template_data *data, const char *name)
 	(void)data_list(data, name);
 }
 
+/* A text field's text. */
+const char *
+template_data_get(const struct template_data *data, const char *name)
+{
+	const struct value *value = g_hash_table_lookup(data->values, name);
+
+	return value != NULL && value->kind == VALUE_TEXT ? value->text : NULL;
+}
+
 /* Whether a field is set. */
 gboolean
 template_data_has(const struct template_data *data, const char *name)

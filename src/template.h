@@ -52,6 +52,9 @@ void template_data_add_text(struct template_data *data, const char *name,
  * to be empty rather than forgotten). */
 void template_data_set_list(struct template_data *data, const char *name);
 
+/* The text of a text field, or NULL (not set, or not a text). Owned by data. */
+const char *template_data_get(const struct template_data *data, const char *name);
+
 /* TRUE if the field is set (any kind of value). */
 gboolean template_data_has(const struct template_data *data, const char *name);
 
