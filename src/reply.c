@@ -309,12 +309,10 @@ render_language(const struct reply_templates *templates,
 	    templates->footer[language], reply->data, language, error)) == NULL)
 		return -1;
 	g_string_append(subject, s);
-	g_string_append(body, b);
-	if (f != NULL) {
-		if (body->len > 0 && body->str[body->len - 1] != '\n')
-			g_string_append_c(body, '\n');
+	g_string_append(body, g_strchomp(b));
+	g_string_append_c(body, '\n');
+	if (f != NULL)
 		g_string_append_printf(body, "\n%s", f);
-	}
 	return 0;
 }
 
