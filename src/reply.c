@@ -429,17 +429,36 @@ message_set_thread(GMimeMessage *message, const struct reply *reply)
 	    references->str, NULL);
 }
 
-/* A text/plain UTF-8 part, quoted-printable. */
+/* A part of type/subtype holding data as it is (never recoded); text
+ * types are labelled UTF-8. */
+static GMimePart *
+part_new(const char *type, const char *subtype, const char *data, gsize size,
+    GMimeContentEncoding encoding)
+{
+	GMimePart *part = g_ascii_strcasecmp(type, "text") == 0 ?
+	    GMIME_PART(g_mime_text_part_new_with_subtype(subtype)) :
+	    g_mime_part_new_with_type(type, subtype);
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, size);
+	GMimeDataWrapper *wrapper = g_mime_data_wrapper_new_with_stream(stream,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
+
+	if (g_ascii_strcasecmp(type, "text") == 0)
+		g_mime_object_set_content_type_parameter(GMIME_OBJECT(part),
+		    "charset", "utf-8");
+	g_mime_part_set_content(part, wrapper);
+	g_mime_part_set_content_encoding(part, encoding);
+	g_object_unref(wrapper);
+	g_object_unref(stream);
+	return part;
+}
+
+/* The text of the mail: text/plain, UTF-8, quoted-printable. (Not
+ * g_mime_text_part_set_text: it recodes to the "best" charset, Latin-1.) */
 static GMimeObject *
 part_text(const char *body)
 {
-	GMimeTextPart *text = g_mime_text_part_new_with_subtype("plain");
-
-	g_mime_text_part_set_text(text, body);
-	g_mime_text_part_set_charset(text, "utf-8");
-	g_mime_part_set_content_encoding(GMIME_PART(text),
-	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	return GMIME_OBJECT(text);
+	return GMIME_OBJECT(part_new("text", "plain", body, strlen(body),
+	    GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE));
 }
 
 /* One bundle file as an attachment, base64, so its bytes arrive unchanged;
@@ -448,22 +467,12 @@ static GMimeObject *
 part_attachment(const struct bundle_file *file)
 {
 	g_auto(GStrv) type = g_strsplit(file->content_type, "/", 2);
-	GMimePart *part = g_mime_part_new_with_type(type[0],
-	    type[1] != NULL ? type[1] : "octet-stream");
 	gsize size;
 	const char *data = g_bytes_get_data(file->data, &size);
-	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(data, size);
-	GMimeDataWrapper *wrapper = g_mime_data_wrapper_new_with_stream(stream,
-	    GMIME_CONTENT_ENCODING_DEFAULT);
+	GMimePart *part = part_new(type[0], type[1] != NULL ? type[1] :
+	    "octet-stream", data, size, GMIME_CONTENT_ENCODING_BASE64);
 
-	if (g_ascii_strcasecmp(type[0], "text") == 0)
-		g_mime_object_set_content_type_parameter(GMIME_OBJECT(part),
-		    "charset", "utf-8");
-	g_mime_part_set_content(part, wrapper);
 	g_mime_part_set_filename(part, file->name);
-	g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_BASE64);
-	g_object_unref(wrapper);
-	g_object_unref(stream);
 	return GMIME_OBJECT(part);
 }
 
@@ -489,6 +498,20 @@ message_body(const char *body, GPtrArray *bundle)
 	return GMIME_OBJECT(mixed);
 }
 
+/* Add a mailbox whose name, if any, is encoded as UTF-8 (RFC 2047). */
+static void
+message_add_mailbox(GMimeMessage *message, GMimeAddressType type,
+    const char *name, const char *address)
+{
+	InternetAddress *mailbox = internet_address_mailbox_new(
+	    name != NULL && *name != '\0' ? name : NULL, address);
+
+	internet_address_set_charset(mailbox, "utf-8");
+	internet_address_list_add(g_mime_message_get_addresses(message, type),
+	    mailbox);
+	g_object_unref(mailbox);
+}
+
 /* The headers of a reply. */
 static void
 message_set_headers(GMimeMessage *message, const struct config *config,
@@ -499,10 +522,10 @@ message_set_headers(GMimeMessage *message, const struct config *config,
 	g_autofree char *to_name = header_clean(reply->to_name);
 	g_autoptr(GDateTime) now = clock_now();
 
-	g_mime_message_add_mailbox(message, GMIME_ADDRESS_TYPE_FROM, from_name,
+	message_add_mailbox(message, GMIME_ADDRESS_TYPE_FROM, from_name,
 	    config->registry_address);
-	g_mime_message_add_mailbox(message, GMIME_ADDRESS_TYPE_TO,
-	    *to_name != '\0' ? to_name : NULL, reply->to_address);
+	message_add_mailbox(message, GMIME_ADDRESS_TYPE_TO, to_name,
+	    reply->to_address);
 	g_mime_message_set_subject(message, subject, "utf-8");
 	g_mime_message_set_date(message, now);
 	g_mime_message_set_message_id(message, message_id);
