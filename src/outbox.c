@@ -152,22 +152,20 @@ flush_round(struct context *context, struct smtp *smtp,
 	return 0;
 }
 
-/* Flush the outbox: a second round sends the notices the first queued. */
+/* Flush the outbox. Admin notices queued by this flush go out with the next
+ * one (a server refusing everything must not keep one run busy). */
 int
 outbox_flush(struct context *context, struct outbox_counts *counts,
     GError **error)
 {
 	g_autofree char *unreachable = NULL;
 	struct smtp *smtp;
-	int notices, rc;
+	int rc;
 
 	*counts = (struct outbox_counts){ 0 };
 	if ((smtp = smtp_open(context->config, error)) == NULL)
 		return -1;
 	rc = flush_round(context, smtp, counts, &unreachable, error);
-	notices = counts->notices;
-	if (rc == 0 && unreachable == NULL && notices > 0)
-		rc = flush_round(context, smtp, counts, &unreachable, error);
 	smtp_close(smtp);
 	if (rc == 0 && unreachable != NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_UNAVAILABLE, "the SMTP server "
