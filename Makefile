@@ -30,8 +30,10 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
 SOURCES = $(wildcard src/*.c)
 OBJECTS = $(patsubst src/%.c,$(BUILD)/%.o,$(SOURCES)) $(BUILD)/schema.o
 BINARY = $(BUILD)/dsrmail
+# C test programs (tests/unit/*.c), linked with every object but main.o.
+TEST_PROGRAMS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
 
-.PHONY: all deps check demo bench install clean FORCE
+.PHONY: all deps check test-programs demo bench install clean FORCE
 
 all: dsrmail
 
@@ -41,6 +43,13 @@ dsrmail: $(BINARY)
 $(BINARY): $(OBJECTS)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(OBJECTS) $(PKG_LIBS)
+
+test-programs: $(TEST_PROGRAMS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(OBJECTS) $(wildcard src/*.h)
+	@mkdir -p $(BUILD)/tests
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(filter-out $(BUILD)/main.o,$(OBJECTS)) $(PKG_LIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/paths.h | $(BUILD)/.dir
 	@echo "  CC      $<"
@@ -71,7 +80,7 @@ deps:
 	@sh contrib/install-deps
 
 check: deps
-	@$(MAKE) --no-print-directory dsrmail
+	@$(MAKE) --no-print-directory dsrmail test-programs
 	DSRMAIL_BIN=$(abspath $(BINARY)) prove -j2 tests/
 
 demo: deps

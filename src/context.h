@@ -7,6 +7,7 @@
 #include "config.h"
 #include "map.h"
 #include "notice.h"
+#include "reply.h"
 #include "store.h"
 
 struct context {
@@ -16,6 +17,7 @@ struct context {
 	struct store *store;
 	struct map *map;
 	struct notice *notice;
+	struct reply_templates *templates;
 };
 
 /* What a command needs opened before it runs. */
@@ -25,6 +27,7 @@ enum context_needs {
 	NEEDS_STORE = 1 << 1 | NEEDS_CONFIG,   /* an existing, current database */
 	NEEDS_MAP = 1 << 2 | NEEDS_STORE,      /* the data map, checked */
 	NEEDS_NOTICE = 1 << 3 | NEEDS_CONFIG,  /* rules/notice.conf */
+	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked */
 };
 
 /* Open what needs says, in order; 0 or -1 with error (exit code inside). */
@@ -48,5 +51,6 @@ int context_parse_options(const char *command, const char *parameters,
 int export_command(struct context *context, int argc, char **argv, GError **error);
 int requests_command(struct context *context, int argc, char **argv, GError **error);
 int audit_command(struct context *context, int argc, char **argv, GError **error);
+int send_command(struct context *context, int argc, char **argv, GError **error);
 
 #endif

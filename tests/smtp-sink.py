@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""smtp-sink.py: the tests' SMTP server, on python3-aiosmtpd (Debian).
+
+Saves every accepted message byte for byte to DIR/NNN.eml, with its envelope
+in DIR/NNN.env ("MAIL FROM:<...>" then one "RCPT TO:<...>" per line), and
+counts connections (EHLO/HELO) in DIR/connections.
+
+  smtp-sink.py --port PORT --dir DIR [--fail-first N] [--refuse]
+    --fail-first N  answer 451 to the DATA of the first N messages
+    --refuse        answer 550 to every DATA
+Writes DIR/ready when listening; stops on SIGTERM.
+"""
+import argparse
+import asyncio
+import os
+import signal
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, directory, fail_first, refuse):
+        self.directory = directory
+        self.fail_first = fail_first
+        self.refuse = refuse
+        self.seen = 0
+        # Numbering goes on after the mails of an earlier run.
+        self.saved = len([n for n in os.listdir(directory)
+                          if n.endswith(".eml")])
+        self.connections = 0
+
+    def _count_connection(self):
+        self.connections += 1
+        with open(os.path.join(self.directory, "connections"), "w") as f:
+            f.write("%d\n" % self.connections)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        self._count_connection()
+        return responses
+
+    async def handle_HELO(self, server, session, envelope, hostname):
+        session.host_name = hostname
+        self._count_connection()
+        return "250 %s" % server.hostname
+
+    async def handle_DATA(self, server, session, envelope):
+        self.seen += 1
+        if self.refuse:
+            return "550 5.7.1 refused by the test sink"
+        if self.seen <= self.fail_first:
+            return "451 4.3.0 try again later (test sink)"
+        self.saved += 1
+        base = os.path.join(self.directory, "%03d" % self.saved)
+        with open(base + ".eml.tmp", "wb") as f:
+            f.write(envelope.original_content)
+        with open(base + ".env", "w") as f:
+            f.write("MAIL FROM:<%s>\n" % envelope.mail_from)
+            for rcpt in envelope.rcpt_tos:
+                f.write("RCPT TO:<%s>\n" % rcpt)
+        os.rename(base + ".eml.tmp", base + ".eml")
+        return "250 2.0.0 saved as %03d" % self.saved
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--dir", required=True)
+    parser.add_argument("--fail-first", type=int, default=0)
+    parser.add_argument("--refuse", action="store_true")
+    args = parser.parse_args()
+    os.makedirs(args.dir, exist_ok=True)
+    sink = Sink(args.dir, args.fail_first, args.refuse)
+    controller = Controller(sink, hostname="127.0.0.1", port=args.port,
+                            data_size_limit=0, decode_data=False)
+    controller.start()
+    # The controller's own readiness probe is not a client.
+    sink.connections = 0
+    try:
+        os.unlink(os.path.join(args.dir, "connections"))
+    except FileNotFoundError:
+        pass
+    open(os.path.join(args.dir, "ready"), "w").close()
+    signal.sigwait({signal.SIGTERM, signal.SIGINT})
+    controller.stop()
+
+
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    main()
