@@ -408,14 +408,29 @@ text_changes(const struct classify_rules *rules, const char *text,
 	}
 }
 
+/* TRUE for the subject of a reply or forward: someone else wrote it. */
+static gboolean
+subject_is_reply(const char *subject)
+{
+	static GRegex *reply;
+
+	if (g_once_init_enter(&reply))
+		g_once_init_leave(&reply, g_regex_new("^\\s*(re|aw|vs|sv|vl|vb|"
+		    "fw|fwd|wg|tr|ent)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS, 0, NULL));
+	return g_regex_match(reply, subject, 0, NULL);
+}
+
 /* Classify subject + own text. */
 void
 classify_text(const struct classify_rules *rules, const char *subject,
     const char *own, struct classify_result *result)
 {
 	g_autofree char *body = text_until_closing(rules, own != NULL ? own : "");
-	g_autofree char *all = g_strdup_printf("%s\n%s", subject != NULL ?
-	    subject : "", body);
+	const char *own_subject = subject != NULL && !subject_is_reply(subject) ?
+	    subject : "";
+	g_autofree char *all = g_strdup_printf("%s\n%s", own_subject, body);
+	g_autofree char *everything = g_strdup_printf("%s\n%s", own_subject,
+	    own != NULL ? own : "");
 	g_autofree char *neutral = text_neutralise(rules, all);
 	size_t k;
 
@@ -427,7 +442,8 @@ classify_text(const struct classify_rules *rules, const char *subject,
 			g_ptr_array_add(result->kinds, (gpointer)kind_order[k]);
 	if (result->kinds->len == 0)
 		g_ptr_array_add(result->kinds, (gpointer)"unknown");
-	result->language = text_language(rules, all);
+	/* The closing line and signature tell the language too. */
+	result->language = text_language(rules, everything);
 	if (g_ptr_array_find_with_equal_func(result->kinds, "rectification",
 	    g_str_equal, NULL))
 		text_changes(rules, body, result->changes);
