@@ -153,7 +153,8 @@ intake_authentication(struct intake *intake)
 		g_regex_match(result, value, 0, &match);
 		for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
 			g_autofree char *method = g_match_info_fetch(match, 1);
-			char *verdict = g_ascii_strdown(g_match_info_fetch(match, 2), -1);
+			g_autofree char *written = g_match_info_fetch(match, 2);
+			char *verdict = g_ascii_strdown(written, -1);
 			char **slot = g_ascii_strcasecmp(method, "dkim") == 0 ?
 			    &intake->dkim : &intake->dmarc;
 
@@ -297,7 +298,8 @@ intake_continued(struct intake *intake, GError **error)
 		return 0;
 	g_regex_match(regex, intake->mail.subject, 0, &match);
 	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
-		g_autofree char *id = g_ascii_strup(g_match_info_fetch(match, 1), -1);
+		g_autofree char *written = g_match_info_fetch(match, 1);
+		g_autofree char *id = g_ascii_strup(written, -1);
 		int found = store_request_exists(intake->context->store, id, error);
 
 		if (found < 0)

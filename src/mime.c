@@ -44,7 +44,8 @@ cp1252_to_utf8(const char *bytes, gsize length)
 		guchar c = (guchar)bytes[i];
 		gunichar u = c < 0x80 ? c : c < 0xa0 ? cp1252_high[c - 0x80] : c;
 
-		g_string_append_unichar(out, u == 0 && c != 0 ? 0xfffd : u);
+		/* NUL would end the text early: a space, as in utf8_clean. */
+		g_string_append_unichar(out, c == 0 ? ' ' : u == 0 ? 0xfffd : u);
 	}
 	return g_string_free(out, FALSE);
 }
@@ -69,6 +70,18 @@ charset_is_latin1(const char *canon)
 	    g_ascii_strcasecmp(canon, "iso-8859-15") == 0 ||
 	    g_ascii_strcasecmp(canon, "windows-1252") == 0 ||
 	    g_ascii_strcasecmp(canon, "cp1252") == 0;
+}
+
+/* A NUL-terminated copy of length bytes, NULs inside kept (g_strndup
+ * would stop at the first). */
+static char *
+bytes_copy(const char *bytes, gsize length)
+{
+	char *copy = g_malloc(length + 1);
+
+	memcpy(copy, bytes, length);
+	copy[length] = '\0';
+	return copy;
 }
 
 /* Replace NUL characters (they end C strings early) and make valid UTF-8. */
@@ -98,7 +111,7 @@ mime_to_utf8(const char *bytes, gsize length, const char *charset)
 	if (bytes == NULL || length == 0)
 		return g_strdup("");
 	if (!bytes_have_8bit(bytes, length))
-		return utf8_clean(g_strndup(bytes, length), length);
+		return utf8_clean(bytes_copy(bytes, length), length);
 	canon = charset != NULL && *charset != '\0' ?
 	    g_mime_charset_canon_name(charset) : "utf-8";
 	/* Valid UTF-8 with 8-bit bytes is almost never Latin-1 text, so a
@@ -106,7 +119,7 @@ mime_to_utf8(const char *bytes, gsize length, const char *charset)
 	if (g_utf8_validate_len(bytes, length, NULL) &&
 	    (charset_is_latin1(canon) || g_ascii_strcasecmp(canon, "utf-8") == 0 ||
 	    g_ascii_strcasecmp(canon, "us-ascii") == 0))
-		return utf8_clean(g_strndup(bytes, length), length);
+		return utf8_clean(bytes_copy(bytes, length), length);
 	if (g_ascii_strcasecmp(canon, "utf-8") == 0 ||
 	    g_ascii_strcasecmp(canon, "us-ascii") == 0 || charset_is_latin1(canon))
 		return cp1252_to_utf8(bytes, length);

@@ -5,7 +5,7 @@
 # 0 stored, 65 nothing on stdin, 75 not stored (try again), 64 usage.
 . "$(dirname "$0")/lib.sh"
 
-plan 24
+plan 25
 setup_register
 q() { sqlite3 "$DB" "$1"; }
 MAIL_DIR="$TESTS_DIR/mail"
@@ -58,11 +58,13 @@ is "$rc $(q "SELECT kind FROM dsr_requests WHERE id = '$out'")" "0 erasure" \
 	"multipart without boundary: exit 0, read as text"
 
 # NUL bytes and CR LF line ends in the body, a header line without colon.
-printf 'From: matti@example.org\r\nSubject: nul\r\nMessage-ID: <nul@example.org>\r\nthis line has no colon\r\n\r\nPoistakaa\0 tietoni\0.\r\n' >"$T/nul"
+printf 'From: matti@example.org\r\nthis line has no colon\r\nSubject: nul\r\nMessage-ID: <nul@example.org>\r\n\r\nPoistakaa\0 tietoni\0.\r\n' >"$T/nul"
 run deliver <"$T/nul"
 is "$rc" 0 "NUL bytes and CRLF: exit 0"
 is "$(q "SELECT length(raw) FROM dsr_messages WHERE message_id = 'nul@example.org'")" "$(stat -c %s "$T/nul")" \
 	"raw kept whole, NULs included"
+is "$(q "SELECT m.subject || ' ' || r.kind FROM dsr_messages m JOIN dsr_requests r ON r.message = m.id
+	WHERE m.message_id = 'nul@example.org'")" "nul erasure" "a header line without colon is passed over; the text is read"
 
 # An mbox "From " line first (procmail passes it): not part of the headers.
 { printf 'From matti@example.org  Mon Mar  3 09:00:00 2025\n'; cat "$MAIL_DIR/fi-access-thunderbird.eml"; } >"$T/mbox"
