@@ -10,6 +10,10 @@
 #   imap_config              # the [imap] section for dsrmail.conf
 #   imap_tool append INBOX a.eml b.eml; imap_tool count INBOX
 #
+# Before dovecot_start: DOVECOT_EXTRA holds extra dovecot.conf lines (e.g.
+# "imap_capability = IMAP4rev1 UIDPLUS" for a server without IDLE and
+# MOVE); DOVECOT_CERT_SAN the certificate's subjectAltName.
+#
 # Dovecot refuses mail access as root and uid 0, so the user's mail belongs
 # to the 'mail' user; $T is mode 0755 so that user can reach it.
 
@@ -18,7 +22,7 @@ command -v dovecot >/dev/null 2>&1 || skip_all "dovecot (dovecot-imapd) is not i
 DOVECOT_DIR="$T/dovecot"
 IMAP_USER=registry
 IMAP_PASSWORD="not-the-real-one-7f3a"
-IMAP_PORT=
+IMAP_PORT=${IMAP_PORT:-}
 IMAPS_PORT=
 DOVECOT_CA=
 DOVECOT_PID=
@@ -26,7 +30,7 @@ DOVECOT_PID=
 # _dovecot_cert: a self-signed certificate for 127.0.0.1 (also the CA file).
 _dovecot_cert() {
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
-	    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+	    -addext "subjectAltName=${DOVECOT_CERT_SAN:-IP:127.0.0.1,DNS:localhost}" \
 	    -keyout "$DOVECOT_DIR/key.pem" -out "$DOVECOT_DIR/cert.pem" \
 	    >/dev/null 2>&1 || { echo "Bail out! openssl could not make a certificate"; exit 1; }
 	DOVECOT_CA="$DOVECOT_DIR/cert.pem"
@@ -47,6 +51,7 @@ log_path = $DOVECOT_DIR/log
 protocols = imap
 listen = 127.0.0.1
 $ssl
+${DOVECOT_EXTRA:-}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
@@ -132,4 +137,40 @@ imap_config() {
 # imap_tool ARGS...: tests/imap-tool.py against this Dovecot (append, count, ...)
 imap_tool() {
 	python3 "$TESTS_DIR/imap-tool.py" "$IMAP_PORT" "$IMAP_USER" "$IMAP_PASSWORD" "$@"
+}
+
+# dovecot_uidvalidity FOLDER VALUE: give FOLDER a new UIDVALIDITY (doveadm).
+dovecot_uidvalidity() {
+	doveadm -c "$DOVECOT_DIR/dovecot.conf" mailbox update -u "$IMAP_USER" \
+	    --uid-validity "$2" "$1"
+}
+
+# dovecot_logins: how many logins Dovecot has accepted or refused so far
+dovecot_logins() {
+	grep -cE 'Login: user=|auth failed|Authentication failed' "$DOVECOT_DIR/log"
+}
+
+# wait_until SECONDS COMMAND...: run COMMAND every 0.05 s until it succeeds
+# (0) or SECONDS pass (1).
+wait_until() {
+	local limit=$1 start
+	shift
+	start=$(date +%s%N)
+	until "$@" >/dev/null 2>&1; do
+		[ $(( ($(date +%s%N) - start) / 1000000 )) -ge $((limit * 1000)) ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# dsrmail_slow_intake ROWS: make every stored mail cost CPU inside intake's
+# transaction (a trigger counting a ROWS x ROWS join: 300 is about 2 ms,
+# 1000 about 9 ms), so tests can interrupt a poll in the middle.
+dsrmail_slow_intake() {
+	local rows=$1
+	sqlite3 "$DB" "CREATE TABLE test_slow(x);
+	    WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < $rows)
+	    INSERT INTO test_slow SELECT i FROM c;
+	    CREATE TRIGGER test_slow_intake AFTER INSERT ON dsr_messages
+	    BEGIN SELECT count(*) FROM test_slow a, test_slow b; END;"
 }

@@ -1,0 +1,116 @@
+#!/bin/bash
+# dsrmail poll --once against a real Dovecot: every mail stored once and
+# moved, unseen; a second run creates nothing; a UIDVALIDITY change
+# processes nothing twice; a mail that cannot be stored stays, unseen, and
+# the admins are told once; two pollers at once; the refusals (wrong
+# password, no STARTTLS where required, no server) with their exit codes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-dovecot.sh"
+plan 41
+
+dovecot_start
+setup_register "$(imap_config)"
+count() { sqlite3 "$DB" "$1"; }
+events() { count "SELECT count(*) FROM dsr_events"; }
+
+# --- 200 mails -------------------------------------------------------------
+imap_tool generate INBOX 200 batch
+run poll --once
+is "$rc" 0 "poll --once exits 0"
+is "$err" "" "and says nothing (quiet under cron)"
+is "$(imap_tool count INBOX)" 0 "INBOX is empty afterwards"
+is "$(imap_tool count Processed)" 200 "all 200 moved to Processed (created on the way)"
+is "$(imap_tool seen Processed)" 0 "none marked \\Seen (BODY.PEEK)"
+is "$(count "SELECT count(*) FROM dsr_messages WHERE source = 'imap'")" 200 \
+    "200 messages stored"
+is "$(count "SELECT count(DISTINCT message_id) FROM dsr_messages")" 200 \
+    "each one once"
+is "$(count "SELECT count(*) FROM dsr_messages WHERE imap_uid BETWEEN 1 AND 200
+    AND imap_uidvalidity = (SELECT uidvalidity FROM dsr_imap_folders)")" 200 \
+    "each with its UIDVALIDITY and UID"
+is "$(count "SELECT folder, last_uid FROM dsr_imap_folders")" "INBOX|200" \
+    "dsr_imap_folders: INBOX done up to UID 200"
+like "$(count "SELECT raw FROM dsr_messages WHERE message_id = 'batch-7@generated.example'")" \
+    'generated mail number 7' "the raw mail is kept"
+messages=$(count "SELECT count(*) FROM dsr_messages")
+before=$(events)
+
+run poll --once
+is "$rc" 0 "a second run exits 0"
+is "$(count "SELECT count(*) FROM dsr_messages")" "$messages" "and stores nothing new"
+is "$(events)" "$before" "nor writes any event"
+
+# --- UIDVALIDITY change: the same mails come back under new UIDs ---------
+imap_tool copy-back Processed INBOX
+ok "UIDVALIDITY of INBOX changed" dovecot_uidvalidity INBOX 4242
+run poll --once
+is "$rc" 0 "poll after the UIDVALIDITY change exits 0"
+is "$(printf '%s\n' "$err" | grep -c UIDVALIDITY)" 1 "one log line says what happened"
+like "$err" 'UIDVALIDITY changed from [0-9]+ to 4242' "naming old and new"
+is "$(count "SELECT count(*) FROM dsr_messages")" "$messages" "nothing processed twice"
+is "$(events)" "$before" "no event written"
+is "$(imap_tool count INBOX)" 0 "the returned mails are moved again"
+is "$(count "SELECT uidvalidity || ' ' || last_uid FROM dsr_imap_folders")" "4242 400" \
+    "the new UIDVALIDITY is recorded, UIDs from there"
+
+# --- a mail that cannot be stored ------------------------------------------
+# A trigger makes the database refuse one mail (as a full disk would).
+count "CREATE TRIGGER test_refuse BEFORE INSERT ON dsr_messages
+    WHEN NEW.message_id = 'poison-2@generated.example'
+    BEGIN SELECT RAISE(ABORT, 'test: refused'); END"
+imap_tool generate INBOX 3 poison
+run poll --once
+is "$rc" 75 "a mail that cannot be stored: exit 75 (try again)"
+like "$err" 'could not be stored; they stay there' "saying it stays in the folder"
+is "$(imap_tool count INBOX)" 1 "it is still in INBOX"
+is "$(imap_tool seen INBOX)" 0 "still unseen"
+is "$(imap_tool count Processed)" 402 "the other two were moved"
+is "$(count "SELECT count(*) FROM dsr_events WHERE type = 'intake_failed'
+    AND json_extract(detail, '$.folder') = 'INBOX'
+    AND json_extract(detail, '$.uid') = 402")" 1 "the admins are told (event intake_failed, UID 402)"
+run poll --once
+is "$rc" 75 "the next poll tries again and fails again"
+is "$(count "SELECT count(*) FROM dsr_events WHERE type = 'intake_failed'")" 1 \
+    "the admins are told once"
+count "DROP TRIGGER test_refuse"
+run poll --once
+is "$rc" 0 "once the database takes it, the poll succeeds"
+is "$(imap_tool count INBOX)" 0 "and the mail is moved"
+
+# --- two pollers on one database --------------------------------------------
+imap_tool generate INBOX 300 pair
+messages=$(count "SELECT count(*) FROM dsr_messages")
+dsrmail -v poll --once 2>"$T/one.err" & one=$!
+dsrmail -v poll --once 2>"$T/two.err" & two=$!
+wait $one; rc_one=$?
+wait $two; rc_two=$?
+is "$rc_one $rc_two" "0 0" "two pollers at once both exit 0"
+diag "$(cat "$T/one.err" "$T/two.err")"
+is "$(count "SELECT count(*) FROM dsr_messages WHERE message_id LIKE 'pair-%'")" 300 \
+    "between them each mail is stored exactly once"
+is "$(imap_tool count INBOX)" 0 "and none is left in INBOX"
+
+# --- refusals ----------------------------------------------------------------
+logins=$(dovecot_logins)
+printf 'wrong-password-1234\n' >"$T/wrong.pass"
+write_config "$(imap_config | sed "s|$T/imap.pass|$T/wrong.pass|")"
+run poll --once
+is "$rc" 78 "a wrong password: exit 78"
+like "$err" "refused the login of user registry.*127\.0\.0\.1:$IMAP_PORT|127\.0\.0\.1:$IMAP_PORT.*registry" \
+    "the message names the user and the server"
+unlike "$err$out" 'wrong-password-1234' "and never the password"
+
+write_config "$(imap_config | sed 's/^starttls = no/starttls = required/')"
+logins=$(dovecot_logins)
+run poll --once
+is "$rc:$(dovecot_logins)" "78:$logins" \
+    "starttls = required, server without STARTTLS: exit 78 and no login attempted"
+like "$err" 'offers no STARTTLS.*refusing' "saying why"
+like "$(tail -n 1 "$DOVECOT_DIR/log")" 'no auth attempts' \
+    "Dovecot saw the connection end with no auth attempt"
+
+write_config "$(imap_config | sed "s|:$IMAP_PORT|:$(free_port)|")"
+run poll --once
+is "$rc" 69 "no server listening: exit 69"
+
+done_testing
