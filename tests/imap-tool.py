@@ -38,7 +38,10 @@ def generated(tag, i):
 
 
 def select(imap, folder, readonly=True):
+    """True once folder is selected, False if it does not exist."""
     typ, data = imap.select('"%s"' % folder, readonly=readonly)
+    if typ != "OK" and b"NONEXISTENT" not in data[0]:
+        sys.exit("select %s: %s" % (folder, data))
     return typ == "OK"
 
 

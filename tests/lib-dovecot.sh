@@ -116,11 +116,14 @@ dovecot_start() {
 	at_exit dovecot_stop
 }
 
-# dovecot_stop: stop this test's Dovecot by its pid and wait for it to go.
+# dovecot_stop: stop this test's Dovecot and wait for it to go. Its master
+# leads its own process group (pgid = its pid); the whole group is stopped,
+# so the imap processes serving open connections go at once, as when the
+# server host goes down (the master alone lets them finish).
 dovecot_stop() {
 	local i
 	[ -n "$DOVECOT_PID" ] || return 0
-	kill "$DOVECOT_PID" 2>/dev/null
+	kill -- "-$DOVECOT_PID" 2>/dev/null
 	for i in $(seq 1 100); do
 		kill -0 "$DOVECOT_PID" 2>/dev/null || break
 		sleep 0.05
