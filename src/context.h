@@ -46,6 +46,7 @@ int context_parse_options(const char *command, const char *parameters,
 
 /* Commands living in their subsystem files. */
 int export_command(struct context *context, int argc, char **argv, GError **error);
+int deliver_command(struct context *context, int argc, char **argv, GError **error);
 int poll_command(struct context *context, int argc, char **argv, GError **error);
 
 #endif

@@ -32,6 +32,24 @@ struct imap {
 	char *description;          /* "user at host:port" */
 };
 
+/* Does a libetpan result code mean the connection is broken (rather than
+ * a command the server refused)? */
+static gboolean
+imap_broken(int rc)
+{
+	switch (rc) {
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+	case MAILIMAP_ERROR_FATAL:
+	case MAILIMAP_ERROR_PARSE:
+	case MAILIMAP_ERROR_SSL:
+	case MAILIMAP_ERROR_MEMORY:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
 /* Set error for a failed libetpan call: a broken connection is
  * DSR_ERROR_UNAVAILABLE, a refusal the server answered gets refused_code. */
 static int
@@ -40,24 +58,15 @@ imap_fail(struct imap *imap, int rc, int refused_code, const char *doing,
 {
 	const char *said = imap->session != NULL ? imap->session->imap_response : NULL;
 
-	switch (rc) {
-	case MAILIMAP_ERROR_STREAM:
-	case MAILIMAP_ERROR_CONNECTION_REFUSED:
-	case MAILIMAP_ERROR_FATAL:
-	case MAILIMAP_ERROR_PARSE:
-	case MAILIMAP_ERROR_SSL:
-	case MAILIMAP_ERROR_MEMORY:
+	if (imap_broken(rc)) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_UNAVAILABLE, "IMAP server "
 		    "%s:%u: the connection broke while %s (libetpan error %d); "
 		    "nothing was lost, try again later", imap->host, imap->port,
 		    doing, rc);
-		break;
-	default:
+	} else
 		g_set_error(error, DSR_ERROR, refused_code, "IMAP server %s:%u "
 		    "refused %s: %s", imap->host, imap->port, doing,
 		    said != NULL && *said != '\0' ? said : "no reason given");
-		break;
-	}
 	return -1;
 }
 
@@ -475,6 +484,15 @@ imap_mail_compare(gconstpointer a, gconstpointer b)
 	return x->uid < y->uid ? -1 : x->uid > y->uid;
 }
 
+/* Order UIDs. */
+static gint
+imap_uid_compare(gconstpointer a, gconstpointer b)
+{
+	guint32 x = *(const guint32 *)a, y = *(const guint32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* List the folder: UID FETCH 1:* (UID RFC822.SIZE FLAGS), one command. */
 GArray *
 imap_list(struct imap *imap, GError **error)
@@ -594,50 +612,119 @@ imap_fetch(struct imap *imap, GArray *mails, guint first, guint count,
 	return 0;
 }
 
-/* COPY, flag \Deleted, and with UIDPLUS expunge just those UIDs. */
+/* COPY, flag \Deleted, and with UIDPLUS expunge just those UIDs; the
+ * libetpan result code, error set unless MAILIMAP_NO_ERROR. */
 static int
 imap_move_by_copy(struct imap *imap, struct mailimap_set *set,
     const char *folder, GError **error)
 {
 	struct mailimap_flag_list *flags;
 	struct mailimap_store_att_flags *store;
+	const char *doing = "UID COPY";
 	int rc = mailimap_uid_copy(imap->session, set, folder);
 
 	if (rc != MAILIMAP_NO_ERROR)
-		return imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID COPY", error);
+		goto out;
 	flags = mailimap_flag_list_new_empty();
 	mailimap_flag_list_add(flags, mailimap_flag_new_deleted());
 	store = mailimap_store_att_flags_new_add_flags_silent(flags);
 	rc = mailimap_uid_store(imap->session, set, store);
 	mailimap_store_att_flags_free(store);
-	if (rc != MAILIMAP_NO_ERROR)
-		return imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID STORE", error);
-	if (!mailimap_has_uidplus(imap->session))
-		return 0;   /* flagged \Deleted: imap_list skips them from now on */
+	doing = "UID STORE";
+	/* Without UIDPLUS the mails stay flagged \Deleted: imap_list skips
+	 * them from now on (a plain EXPUNGE could remove others' mail). */
+	if (rc != MAILIMAP_NO_ERROR || !mailimap_has_uidplus(imap->session))
+		goto out;
 	rc = mailimap_uid_expunge(imap->session, set);
+	doing = "UID EXPUNGE";
+out:
 	if (rc != MAILIMAP_NO_ERROR)
-		return imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID EXPUNGE", error);
-	return 0;
+		imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, doing, error);
+	return rc;
 }
 
-/* Move mails to folder: MOVE, else COPY + \Deleted (+ UID EXPUNGE). */
-int
-imap_move(struct imap *imap, GArray *uids, const char *folder, GError **error)
+/* Which of uids are still in the selected folder (UID FETCH (UID)): a new
+ * array, or NULL with error. */
+static GArray *
+imap_present(struct imap *imap, GArray *uids, GError **error)
 {
-	struct mailimap_set *set;
-	int rc, result = 0;
+	GArray *present = g_array_new(FALSE, FALSE, sizeof(guint32));
+	struct mailimap_fetch_type *what = mailimap_fetch_type_new_fetch_att_list_empty();
+	struct mailimap_set *set = imap_set_of((const guint32 *)(void *)uids->data,
+	    uids->len);
+	clist *result = NULL;
+	clistiter *at;
+	int rc;
 
-	if (uids->len == 0)
-		return 0;
-	set = imap_set_of((const guint32 *)(void *)uids->data, uids->len);
+	mailimap_fetch_type_new_fetch_att_list_add(what, mailimap_fetch_att_new_uid());
+	rc = mailimap_uid_fetch(imap->session, set, what, &result);
+	mailimap_set_free(set);
+	mailimap_fetch_type_free(what);
+	if (rc != MAILIMAP_NO_ERROR) {
+		g_array_unref(present);
+		imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID FETCH (UID)", error);
+		return NULL;
+	}
+	for (at = clist_begin(result); at != NULL; at = clist_next(at)) {
+		guint32 uid = 0, size = 0;
+		gboolean deleted = FALSE;
+		const char *body = NULL;
+		size_t length = 0;
+
+		imap_message_read(clist_content(at), &uid, &size, &deleted, &body, &length);
+		if (uid != 0)
+			g_array_append_val(present, uid);
+	}
+	mailimap_fetch_list_free(result);
+	g_array_sort(present, imap_uid_compare);
+	return present;
+}
+
+/* One attempt: MOVE, else COPY + \Deleted (+ UID EXPUNGE); the libetpan
+ * result code. */
+static int
+imap_move_once(struct imap *imap, GArray *uids, const char *folder,
+    GError **error)
+{
+	struct mailimap_set *set = imap_set_of((const guint32 *)(void *)uids->data,
+	    uids->len);
+	int rc;
+
 	if (mailimap_has_extension(imap->session, "MOVE")) {
 		rc = mailimap_uid_move(imap->session, set, folder);
 		if (rc != MAILIMAP_NO_ERROR)
-			result = imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID MOVE", error);
+			imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID MOVE", error);
 	} else
-		result = imap_move_by_copy(imap, set, folder, error);
+		rc = imap_move_by_copy(imap, set, folder, error);
 	mailimap_set_free(set);
-	return result;
+	return rc;
+}
+
+/* Move mails to folder. A refusal because some are gone (another poller
+ * moved them: Dovecot answers NO "no longer exist") is retried once with
+ * those still there. */
+int
+imap_move(struct imap *imap, GArray *uids, const char *folder, GError **error)
+{
+	g_autoptr(GError) refused = NULL;
+	g_autoptr(GArray) present = NULL;
+	int rc;
+
+	if (uids->len == 0)
+		return 0;
+	rc = imap_move_once(imap, uids, folder, &refused);
+	if (rc == MAILIMAP_NO_ERROR)
+		return 0;
+	if (imap_broken(rc) || (present = imap_present(imap, uids, NULL)) == NULL ||
+	    present->len == uids->len) {
+		g_propagate_error(error, g_steal_pointer(&refused));
+		return -1;
+	}
+	log_debug("imap: %u of %u mails to move are gone; moving the other %u",
+	    uids->len - present->len, uids->len, present->len);
+	if (present->len == 0)
+		return 0;
+	return imap_move_once(imap, present, folder, error) == MAILIMAP_NO_ERROR ? 0 : -1;
 }
 
 /* Wait on the connection's socket, letting the blocked signals in. */

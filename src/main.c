@@ -28,6 +28,9 @@ static const struct command commands[] = {
 	{ "export", "[--lang fi|en|sv] EMAIL DIR",
 	  "write the export bundle an access reply would attach",
 	  NEEDS_MAP | NEEDS_NOTICE, export_command },
+	/* deliver opens the store itself: every failure must become exit 75. */
+	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
+	  "request ids", NEEDS_NOTHING, deliver_command },
 };
 
 /* Print the usage of every command, from the table. */

@@ -152,7 +152,7 @@ static void
 poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
     GArray *done)
 {
-	struct intake_source source = { INTAKE_IMAP, uidvalidity, mail->uid };
+	struct intake_source source = { INTAKE_IMAP, uidvalidity, mail->uid, 0 };
 	struct intake_result result;
 	g_autoptr(GError) local = NULL;
 

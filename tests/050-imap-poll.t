@@ -6,30 +6,61 @@
 # password, no STARTTLS where required, no server) with their exit codes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-dovecot.sh"
-plan 41
+. "$(dirname "$0")/intake-lib.sh"
+plan 43
 
 dovecot_start
 setup_register "$(imap_config)"
 count() { sqlite3 "$DB" "$1"; }
 events() { count "SELECT count(*) FROM dsr_events"; }
 
-# --- 200 mails -------------------------------------------------------------
-imap_tool generate INBOX 200 batch
+# --- 200 mails: the intake corpus and generated ones ------------------------
+# summaries DB: per stored mail "Message-ID <TAB> request kinds <TAB>
+# language <TAB> fields", as tests/intake-lib.sh reads them, sorted.
+summaries() {
+	local id
+	for id in $(sqlite3 "$1" 'SELECT id FROM dsr_messages'); do
+		printf '%s\t%s\n' "$(sqlite3 "$1" "SELECT message_id FROM dsr_messages
+		    WHERE id = $id")" "$(DB=$1 intake_summary "$id")"
+	done | sort
+}
+mkdir "$T/mails"
+cp "$TESTS_DIR"/mail/*.eml "$T/mails/"
+corpus=$(ls "$T/mails" | wc -l)
+imap_tool write "$T/mails" $((200 - corpus)) batch
+mails=$(ls "$T"/mails/*.eml | wc -l)
+# The reference: the same mails, in the same order, through deliver into a
+# second database.
+sed 's/^path = dsrmail.db$/path = reference.db/' "$CONF" >"$T/reference.conf"
+DSRMAIL_CONFIG="$T/reference.conf" dsrmail init >/dev/null
+sqlite3 "$T/reference.db" <"$TESTS_DIR/fixtures/register.sql"
+for mail in "$T"/mails/*.eml; do
+	DSRMAIL_CONFIG="$T/reference.conf" dsrmail deliver <"$mail" >/dev/null 2>&1
+done
+imap_tool append INBOX "$T"/mails/*.eml
+is "$(imap_tool count INBOX)" "$mails" "$mails mails ($corpus from tests/mail/) wait in INBOX"
+
 run poll --once
 is "$rc" 0 "poll --once exits 0"
 is "$err" "" "and says nothing (quiet under cron)"
 is "$(imap_tool count INBOX)" 0 "INBOX is empty afterwards"
-is "$(imap_tool count Processed)" 200 "all 200 moved to Processed (created on the way)"
+is "$(imap_tool count Processed)" "$mails" "all $mails moved to Processed (created on the way)"
 is "$(imap_tool seen Processed)" 0 "none marked \\Seen (BODY.PEEK)"
-is "$(count "SELECT count(*) FROM dsr_messages WHERE source = 'imap'")" 200 \
-    "200 messages stored"
-is "$(count "SELECT count(DISTINCT message_id) FROM dsr_messages")" 200 \
-    "each one once"
-is "$(count "SELECT count(*) FROM dsr_messages WHERE imap_uid BETWEEN 1 AND 200
-    AND imap_uidvalidity = (SELECT uidvalidity FROM dsr_imap_folders)")" 200 \
-    "each with its UIDVALIDITY and UID"
-is "$(count "SELECT folder, last_uid FROM dsr_imap_folders")" "INBOX|200" \
-    "dsr_imap_folders: INBOX done up to UID 200"
+summaries "$T/reference.db" >"$T/deliver.txt"
+summaries "$DB" >"$T/poll.txt"
+same_file "$T/poll.txt" "$T/deliver.txt" \
+    "poll stores for each mail the requests, language and fields deliver does"
+is "$(count "SELECT count(*) FROM dsr_requests")" \
+    "$(sqlite3 "$T/reference.db" "SELECT count(*) FROM dsr_requests")" \
+    "as many requests as deliver opened"
+is "$(count "SELECT count(*) FROM dsr_messages WHERE source = 'imap'")" \
+    "$(sqlite3 "$T/reference.db" "SELECT count(*) FROM dsr_messages")" \
+    "as many messages as deliver stored, all marked imap"
+is "$(count "SELECT count(*) FROM dsr_messages WHERE imap_uid BETWEEN 1 AND $mails
+    AND imap_uidvalidity = (SELECT uidvalidity FROM dsr_imap_folders)")" \
+    "$(count "SELECT count(*) FROM dsr_messages")" "each with its UIDVALIDITY and UID"
+is "$(count "SELECT folder, last_uid FROM dsr_imap_folders")" "INBOX|$mails" \
+    "dsr_imap_folders: INBOX done up to UID $mails"
 like "$(count "SELECT raw FROM dsr_messages WHERE message_id = 'batch-7@generated.example'")" \
     'generated mail number 7' "the raw mail is kept"
 messages=$(count "SELECT count(*) FROM dsr_messages")
@@ -50,7 +81,7 @@ like "$err" 'UIDVALIDITY changed from [0-9]+ to 4242' "naming old and new"
 is "$(count "SELECT count(*) FROM dsr_messages")" "$messages" "nothing processed twice"
 is "$(events)" "$before" "no event written"
 is "$(imap_tool count INBOX)" 0 "the returned mails are moved again"
-is "$(count "SELECT uidvalidity || ' ' || last_uid FROM dsr_imap_folders")" "4242 400" \
+is "$(count "SELECT uidvalidity || ' ' || last_uid FROM dsr_imap_folders")" "4242 $((2 * mails))" \
     "the new UIDVALIDITY is recorded, UIDs from there"
 
 # --- a mail that cannot be stored ------------------------------------------
@@ -64,10 +95,11 @@ is "$rc" 75 "a mail that cannot be stored: exit 75 (try again)"
 like "$err" 'could not be stored; they stay there' "saying it stays in the folder"
 is "$(imap_tool count INBOX)" 1 "it is still in INBOX"
 is "$(imap_tool seen INBOX)" 0 "still unseen"
-is "$(imap_tool count Processed)" 402 "the other two were moved"
+is "$(imap_tool count Processed)" $((2 * mails + 2)) "the other two were moved"
 is "$(count "SELECT count(*) FROM dsr_events WHERE type = 'intake_failed'
     AND json_extract(detail, '$.folder') = 'INBOX'
-    AND json_extract(detail, '$.uid') = 402")" 1 "the admins are told (event intake_failed, UID 402)"
+    AND json_extract(detail, '$.uid') = $((2 * mails + 2))")" 1 \
+    "the admins are told (event intake_failed with its UID)"
 run poll --once
 is "$rc" 75 "the next poll tries again and fails again"
 is "$(count "SELECT count(*) FROM dsr_events WHERE type = 'intake_failed'")" 1 \
@@ -85,7 +117,7 @@ dsrmail -v poll --once 2>"$T/two.err" & two=$!
 wait $one; rc_one=$?
 wait $two; rc_two=$?
 is "$rc_one $rc_two" "0 0" "two pollers at once both exit 0"
-diag "$(cat "$T/one.err" "$T/two.err")"
+diag "$(grep -h 'poll:' "$T/one.err" "$T/two.err")"
 is "$(count "SELECT count(*) FROM dsr_messages WHERE message_id LIKE 'pair-%'")" 300 \
     "between them each mail is stored exactly once"
 is "$(imap_tool count INBOX)" 0 "and none is left in INBOX"

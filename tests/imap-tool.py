@@ -5,6 +5,8 @@ usage: imap-tool.py PORT USER PASSWORD COMMAND [ARGS...]
   append FOLDER FILE...    append each file as one new (unseen) mail
   generate FOLDER N [TAG]  append N small generated mails, Message-ID
                            <TAG-i@generated.example> for i in 1..N
+  write DIR N [TAG]        write the same mails as files DIR/TAG-i.eml
+                           (no server needed: PORT USER PASSWORD ignored)
   count FOLDER             how many mails FOLDER holds (0 if it is missing)
   uids FOLDER              the UIDs in FOLDER, one per line
   seen FOLDER              how many mails in FOLDER carry \\Seen
@@ -55,6 +57,12 @@ def uid_list(imap, folder):
 def main(argv):
     port, user, password, command = argv[1:5]
     args = argv[5:]
+    if command == "write":
+        tag = args[2] if len(args) > 2 else "gen"
+        for i in range(1, int(args[1]) + 1):
+            with open("%s/%s-%04d.eml" % (args[0], tag, i), "wb") as f:
+                f.write(generated(tag, i))
+        return
     imap = connect(port, user, password)
     if command == "append":
         for path in args[1:]:
