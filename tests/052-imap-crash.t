@@ -4,7 +4,7 @@
 # in the middle of a poll (exit 69; the next poll does the rest).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-dovecot.sh"
-plan 15
+plan 18
 
 dovecot_start
 setup_register "$(imap_config)"
@@ -36,6 +36,11 @@ is "$rc" 0 "a poll after the kills exits 0"
 is "$(messages crash)" 500 "every one of the 500 mails is stored"
 is "$(count "SELECT count(DISTINCT message_id) FROM dsr_messages WHERE message_id LIKE 'crash-%'")" 500 \
     "each exactly once"
+# Each generated mail opens one request (kind unknown) with one event.
+is "$(count "SELECT count(*) FROM dsr_requests r JOIN dsr_messages m ON m.id = r.message
+    WHERE m.message_id LIKE 'crash-%'")" 500 "one request per mail, 500 in all"
+is "$(count "SELECT count(*) FROM dsr_events e JOIN dsr_messages m ON m.id = e.message
+    WHERE m.message_id LIKE 'crash-%'")" 500 "one event per mail, 500 in all"
 is "$(count "SELECT count(*) FROM (SELECT imap_uid FROM dsr_messages
     GROUP BY imap_uidvalidity, imap_uid HAVING count(*) > 1)")" 0 "no UID stored twice"
 is "$(imap_tool count INBOX)" 0 "none left in INBOX"
@@ -61,6 +66,7 @@ dovecot_start
 run poll --once
 is "$rc:$(messages stop)" "0:300" "after a restart the next poll stores the rest: all 300"
 is "$(imap_tool count INBOX)" 0 "none left in INBOX"
-is "$(imap_tool count Processed)" 800 "Processed has all 800, each once"
+is "$(imap_tool count Processed)" 800 "Processed has all 800"
+is "$(count "SELECT count(*) FROM dsr_requests")" 800 "and the database 800 requests, one per mail"
 
 done_testing
