@@ -25,7 +25,7 @@ for round in 1 2 3 4 5; do
 	"$DSRMAIL_BIN" poll --once 2>>"$T/poll.err" & pid=$!
 	wait_until 20 stored_beyond "$((target - 1))"
 	kill -9 "$pid" 2>/dev/null
-	wait "$pid"
+	wait "$pid" 2>/dev/null
 	[ $? = 137 ] && killed=$((killed + 1))
 	diag "round $round: $(messages crash) stored, $(imap_tool count INBOX) left in INBOX, $(imap_tool count Processed) in Processed"
 done
