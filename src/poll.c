@@ -289,8 +289,10 @@ poll_session(struct poll_run *run, gboolean watch, GError **error)
 		run->stored = run->duplicates = run->failed = 0;
 		if (poll_pass(run, error) < 0)
 			goto out;
-		/* The outbox flush (`dsrmail send`) belongs here once the replies
-		 * subsystem exists: poll is "IMAP intake and outbox flush". */
+		/* OUTBOX FLUSH GOES HERE: poll is "IMAP intake and outbox flush"
+		 * (DESIGN.md). The replies branch's outbox_flush() (outbox.h) is
+		 * not merged into this branch; call it here, after each pass,
+		 * once both are on main. */
 		if (!watch || poll_stop_requested(run))
 			break;
 		if (poll_wait(run, error) < 0)
