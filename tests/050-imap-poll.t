@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-dovecot.sh"
 . "$(dirname "$0")/intake-lib.sh"
-plan 43
+plan 45
 
 dovecot_start
 setup_register "$(imap_config)"
@@ -121,6 +121,12 @@ diag "$(grep -h 'poll:' "$T/one.err" "$T/two.err")"
 is "$(count "SELECT count(*) FROM dsr_messages WHERE message_id LIKE 'pair-%'")" 300 \
     "between them each mail is stored exactly once"
 is "$(imap_tool count INBOX)" 0 "and none is left in INBOX"
+
+# --- a backlog on a terminal shows progress ----------------------------------
+imap_tool generate INBOX 60 tty
+tty_out=$(script -qc "$DSRMAIL_BIN poll --once" /dev/null | tr '\r' '\n')
+like "$tty_out" '^dsrmail: poll: 1 of 60$' "on a terminal, a backlog shows progress from 1 of 60"
+like "$tty_out" '^dsrmail: poll: 60 of 60$' "to 60 of 60"
 
 # --- refusals ----------------------------------------------------------------
 logins=$(dovecot_logins)
