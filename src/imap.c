@@ -574,7 +574,7 @@ imap_mail_find(GArray *mails, guint first, guint count, guint32 uid)
 /* Fetch a slice of the list with one UID FETCH (UID BODY.PEEK[]). */
 int
 imap_fetch(struct imap *imap, GArray *mails, guint first, guint count,
-    GError **error)
+    guint32 limit, GError **error)
 {
 	g_autofree guint32 *uids = g_new(guint32, count ? count : 1);
 	struct mailimap_fetch_type *what;
@@ -588,8 +588,9 @@ imap_fetch(struct imap *imap, GArray *mails, guint first, guint count,
 		uids[i] = g_array_index(mails, struct imap_mail, first + i).uid;
 	what = mailimap_fetch_type_new_fetch_att_list_empty();
 	mailimap_fetch_type_new_fetch_att_list_add(what, mailimap_fetch_att_new_uid());
-	mailimap_fetch_type_new_fetch_att_list_add(what,
-	    mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
+	mailimap_fetch_type_new_fetch_att_list_add(what, limit > 0 ?
+	    mailimap_fetch_att_new_body_peek_section_partial(mailimap_section_new(NULL),
+	    0, limit) : mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
 	set = imap_set_of(uids, count);
 	rc = mailimap_uid_fetch(imap->session, set, what, &result);
 	mailimap_set_free(set);

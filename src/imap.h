@@ -62,10 +62,11 @@ int imap_select(struct imap *imap, const char *folder, guint32 *uidvalidity,
 GArray *imap_list(struct imap *imap, GError **error);
 
 /* Fetch mails[first .. first+count-1] (BODY.PEEK[], one UID FETCH) into
- * their raw fields. A mail the server no longer has keeps raw NULL.
+ * their raw fields; with limit > 0 only each mail's first limit bytes
+ * (BODY.PEEK[]<0.limit>). A mail the server no longer has keeps raw NULL.
  * 0 or -1 with error. */
 int imap_fetch(struct imap *imap, GArray *mails, guint first, guint count,
-    GError **error);
+    guint32 limit, GError **error);
 
 /* Move the mails with these UIDs from the selected folder to folder: MOVE
  * (RFC 6851) where offered, else COPY + STORE \Deleted + UID EXPUNGE

@@ -31,6 +31,9 @@
 #define POLL_RETRY_SECONDS 60
 /* Reconnect after 1, 2, 4 ... seconds, at most this many. */
 #define POLL_BACKOFF_MAX 300
+/* Of a mail over [policy] max_message_size only this much is fetched:
+ * enough for intake to record it (headers) as oversized. */
+#define POLL_OVERSIZED_PREFIX (128 * 1024)
 /* A backlog this large shows "n of N" on a terminal. */
 #define POLL_PROGRESS_MIN 50
 
@@ -152,7 +155,9 @@ static void
 poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
     GArray *done)
 {
-	struct intake_source source = { INTAKE_IMAP, uidvalidity, mail->uid, 0 };
+	gboolean oversized = mail->size > run->context->config->max_message_size;
+	struct intake_source source = { INTAKE_IMAP, uidvalidity, mail->uid,
+	    oversized ? mail->size : 0 };
 	struct intake_result result;
 	g_autoptr(GError) local = NULL;
 
@@ -171,16 +176,22 @@ poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
 	intake_result_clear(&result);
 }
 
-/* How many mails from first one UID FETCH should take. */
+/* How many mails from first one UID FETCH should take: up to
+ * POLL_BATCH_MAILS and POLL_BATCH_BYTES; a mail over max_message_size goes
+ * alone (only its start is fetched). */
 static guint
-poll_batch_size(GArray *mails, guint first)
+poll_batch_size(GArray *mails, guint first, gint64 max_size)
 {
 	guint64 bytes = 0;
 	guint count = 0;
 
+	if (g_array_index(mails, struct imap_mail, first).size > max_size)
+		return 1;
 	while (first + count < mails->len && count < POLL_BATCH_MAILS) {
-		bytes += g_array_index(mails, struct imap_mail, first + count).size;
-		if (count > 0 && bytes > POLL_BATCH_BYTES)
+		guint32 size = g_array_index(mails, struct imap_mail, first + count).size;
+
+		bytes += size;
+		if (count > 0 && (bytes > POLL_BATCH_BYTES || size > max_size))
 			break;
 		count++;
 	}
@@ -208,9 +219,12 @@ poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
     guint32 uidvalidity, gboolean progress, GError **error)
 {
 	g_autoptr(GArray) done = g_array_new(FALSE, FALSE, sizeof(guint32));
+	gint64 max_size = run->context->config->max_message_size;
 	guint i;
 
-	if (imap_fetch(run->imap, mails, first, count, error) < 0)
+	if (imap_fetch(run->imap, mails, first, count,
+	    g_array_index(mails, struct imap_mail, first).size > max_size ?
+	    POLL_OVERSIZED_PREFIX : 0, error) < 0)
 		return -1;
 	for (i = first; i < first + count && !poll_stop_requested(run); i++) {
 		struct imap_mail *mail = &g_array_index(mails, struct imap_mail, i);
@@ -240,7 +254,7 @@ poll_pass(struct poll_run *run, GError **error)
 		return -1;
 	progress = isatty(STDERR_FILENO) && mails->len >= POLL_PROGRESS_MIN;
 	for (first = 0; first < mails->len && !poll_stop_requested(run); first += count) {
-		count = poll_batch_size(mails, first);
+		count = poll_batch_size(mails, first, config->max_message_size);
 		if (poll_batch(run, mails, first, count, uidvalidity, progress, error) < 0)
 			goto out;
 	}

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-dovecot.sh"
 . "$(dirname "$0")/intake-lib.sh"
-plan 45
+plan 48
 
 dovecot_start
 setup_register "$(imap_config)"
@@ -127,6 +127,24 @@ imap_tool generate INBOX 60 tty
 tty_out=$(script -qc "$DSRMAIL_BIN poll --once" /dev/null | tr '\r' '\n')
 like "$tty_out" '^dsrmail: poll: 1 of 60$' "on a terminal, a backlog shows progress from 1 of 60"
 like "$tty_out" '^dsrmail: poll: 60 of 60$' "to 60 of 60"
+
+# --- a mail over max_message_size: only its start is fetched ------------------
+{
+	printf 'From: Big Sender <big@generated.example>\r\nTo: tietosuoja@hrmentor.fi\r\n'
+	printf 'Subject: a large attachment\r\nMessage-ID: <big-1@generated.example>\r\n\r\n'
+	for i in $(seq 1 4000); do printf 'line %05d of a mail far over the limit ......................\r\n' "$i"; done
+} >"$T/big.eml"
+imap_tool append INBOX "$T/big.eml"
+write_config "$(imap_config)
+[policy]
+max_message_size = 100k"
+run poll --once
+is "$rc:$(imap_tool count INBOX)" "0:0" "a mail over max_message_size is handled and moved"
+is "$(count "SELECT screened || ' ' || size FROM dsr_messages
+    WHERE message_id = 'big-1@generated.example'")" "oversized $(stat -c %s "$T/big.eml")" \
+    "recorded as oversized, with its full size"
+is "$(count "SELECT length(raw) < 4096 FROM dsr_messages
+    WHERE message_id = 'big-1@generated.example'")" 1 "keeping its header section only"
 
 # --- refusals ----------------------------------------------------------------
 logins=$(dovecot_logins)
