@@ -158,12 +158,54 @@ imap_tls_trust(struct imap *imap, gnutls_x509_trust_list_t trust, GError **error
 	return -1;
 }
 
+/* Free what imap_tls_chain returned (NULL-terminated); NULL is fine. */
+static void
+imap_tls_chain_free(gnutls_x509_crt_t *certificates)
+{
+	unsigned i;
+
+	for (i = 0; certificates != NULL && certificates[i] != NULL; i++)
+		gnutls_x509_crt_deinit(certificates[i]);
+	g_free(certificates);
+}
+
+/* The server's certificate chain as GnuTLS certificates, server first, *count
+ * of them: a new array for imap_tls_chain_free, or NULL with error. */
+static gnutls_x509_crt_t *
+imap_tls_chain(struct imap *imap, unsigned *count, GError **error)
+{
+	carray *chain = mailstream_get_certificate_chain(imap->session->imap_stream);
+	unsigned i, n = chain != NULL ? carray_count(chain) : 0;
+	gnutls_x509_crt_t *certificates = g_new0(gnutls_x509_crt_t, n + 1);
+
+	for (i = 0; i < n; i++)
+		if (gnutls_x509_crt_init(&certificates[i]) < 0)
+			dsr_fatal("out of memory");
+	for (i = 0; i < n; i++) {
+		MMAPString *der = carray_get(chain, i);
+		gnutls_datum_t datum = { (unsigned char *)der->str, (unsigned)der->len };
+
+		if (gnutls_x509_crt_import(certificates[i], &datum, GNUTLS_X509_FMT_DER) < 0)
+			break;
+	}
+	if (chain != NULL)
+		mailstream_certificate_chain_free(chain);
+	if (n > 0 && i == n) {
+		*count = n;
+		return certificates;
+	}
+	g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "IMAP server %s:%u sent %s",
+	    imap->host, imap->port, n == 0 ? "no certificate" :
+	    "a certificate GnuTLS cannot read");
+	imap_tls_chain_free(certificates);
+	return NULL;
+}
+
 /* Check the certificate chain the server sent: signed by a trusted CA,
  * valid now, for imap->host, for TLS servers. */
 static int
 imap_tls_verify(struct imap *imap, GError **error)
 {
-	carray *chain = mailstream_get_certificate_chain(imap->session->imap_stream);
 	gnutls_x509_trust_list_t trust = NULL;
 	gnutls_x509_crt_t *certificates = NULL;
 	gnutls_datum_t said = { NULL, 0 };
@@ -171,27 +213,11 @@ imap_tls_verify(struct imap *imap, GError **error)
 		{ GNUTLS_DT_DNS_HOSTNAME, (unsigned char *)imap->host, 0 },
 		{ GNUTLS_DT_KEY_PURPOSE_OID, (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER, 0 },
 	};
-	unsigned count = chain != NULL ? carray_count(chain) : 0, status = 0, i;
+	unsigned count = 0, status = 0;
 	int result = -1, rc;
 
-	if (count == 0) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "IMAP server %s:%u "
-		    "sent no certificate", imap->host, imap->port);
+	if ((certificates = imap_tls_chain(imap, &count, error)) == NULL)
 		goto out;
-	}
-	certificates = g_new0(gnutls_x509_crt_t, count);
-	for (i = 0; i < count; i++) {
-		MMAPString *der = carray_get(chain, i);
-		gnutls_datum_t datum = { (unsigned char *)der->str, (unsigned)der->len };
-
-		if (gnutls_x509_crt_init(&certificates[i]) < 0 ||
-		    gnutls_x509_crt_import(certificates[i], &datum, GNUTLS_X509_FMT_DER) < 0) {
-			g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "IMAP server "
-			    "%s:%u sent a certificate GnuTLS cannot read", imap->host,
-			    imap->port);
-			goto out;
-		}
-	}
 	if (gnutls_x509_trust_list_init(&trust, 0) < 0)
 		dsr_fatal("out of memory");
 	if (imap_tls_trust(imap, trust, error) < 0)
@@ -206,7 +232,7 @@ imap_tls_verify(struct imap *imap, GError **error)
 		    "IMAP server %s:%u is not trusted (%s); nothing was sent to it. "
 		    "Check the host name in [imap] url, or give the CA that signed "
 		    "it in [imap] ca_file", imap->host, imap->port, rc < 0 ?
-		    gnutls_strerror(rc) : (const char *)said.data);
+		    gnutls_strerror(rc) : g_strstrip((char *)said.data));
 		goto out;
 	}
 	result = 0;
@@ -214,12 +240,7 @@ out:
 	gnutls_free(said.data);
 	if (trust != NULL)
 		gnutls_x509_trust_list_deinit(trust, 1);
-	for (i = 0; certificates != NULL && i < count; i++)
-		if (certificates[i] != NULL)
-			gnutls_x509_crt_deinit(certificates[i]);
-	g_free(certificates);
-	if (chain != NULL)
-		mailstream_certificate_chain_free(chain);
+	imap_tls_chain_free(certificates);
 	return result;
 }
 
