@@ -398,13 +398,6 @@ imap_close(struct imap *imap)
 	g_free(imap);
 }
 
-/* The connection for messages. */
-const char *
-imap_describe(const struct imap *imap)
-{
-	return imap->description;
-}
-
 /* Does the server offer IDLE? */
 gboolean
 imap_can_idle(const struct imap *imap)

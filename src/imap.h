@@ -43,9 +43,6 @@ struct imap *imap_connect(const struct config *config, GError **error);
 /* Log out (best effort) and free; NULL is fine. */
 void imap_close(struct imap *imap);
 
-/* "user at host:port", for messages; owned by imap. */
-const char *imap_describe(const struct imap *imap);
-
 /* TRUE if the server offers IDLE (RFC 2177). */
 gboolean imap_can_idle(const struct imap *imap);
 
