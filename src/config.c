@@ -55,6 +55,7 @@ static const struct key keys[] = {
 	{ "imap", "folder", KEY_STRING, "INBOX", AT(imap_folder), "the folder requests arrive in" },
 	{ "imap", "processed_folder", KEY_STRING, "Processed", AT(imap_processed_folder), "the folder handled mail is moved to" },
 	{ "imap", "ca_file", KEY_PATH, NULL, AT(imap_ca_file), "a PEM file of CA certificates" },
+	{ "imap", "poll_interval", KEY_DURATION, "60s", AT(imap_poll_interval), "a duration such as 60s (poll --watch without IDLE)" },
 	{ "smtp", "url", KEY_URL, "smtp://127.0.0.1:25", AT(smtp_url), "smtp://host:port or smtps://host:port" },
 	{ "smtp", "starttls", KEY_TLS, "required", AT(smtp_starttls), "no, yes or required" },
 	{ "smtp", "user", KEY_STRING, "", AT(smtp_user), "the SMTP AUTH login name, or empty" },

@@ -41,6 +41,7 @@ struct config {
 	char *imap_folder;
 	char *imap_processed_folder;
 	char *imap_ca_file;         /* absolute or NULL: the system's CAs */
+	struct duration imap_poll_interval; /* poll --watch when the server has no IDLE */
 
 	char *smtp_url;
 	enum tls_mode smtp_starttls;

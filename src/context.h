@@ -53,5 +53,6 @@ int requests_command(struct context *context, int argc, char **argv, GError **er
 int audit_command(struct context *context, int argc, char **argv, GError **error);
 int send_command(struct context *context, int argc, char **argv, GError **error);
 int deliver_command(struct context *context, int argc, char **argv, GError **error);
+int poll_command(struct context *context, int argc, char **argv, GError **error);
 
 #endif

@@ -24,6 +24,8 @@ struct command {
 static const struct command commands[] = {
 	{ "init", "", "create or upgrade the database (schema + dsr_ tables)",
 	  NEEDS_CONFIG, init_command },
+	{ "poll", "[--once|--watch]",
+	  "IMAP intake (--watch: IDLE, reconnects)", NEEDS_MAP, poll_command },
 	{ "export", "[--lang fi|en|sv] EMAIL DIR",
 	  "write the export bundle an access reply would attach",
 	  NEEDS_MAP | NEEDS_NOTICE, export_command },

@@ -57,6 +57,19 @@ CREATE TABLE dsr_imap_folders(
 	updated_at TEXT NOT NULL
 );
 
+-- IMAP mails intake could not store: they stay in the folder, unseen, and
+-- are tried again on every poll; the admins are told once (the event
+-- intake_failed is written with the first row).
+CREATE TABLE dsr_imap_failures(
+	folder TEXT NOT NULL,
+	uidvalidity INTEGER NOT NULL,
+	uid INTEGER NOT NULL,
+	first_failed_at TEXT NOT NULL,
+	last_failed_at TEXT NOT NULL,
+	attempts INTEGER NOT NULL DEFAULT 1,
+	PRIMARY KEY (folder, uidvalidity, uid)
+);
+
 -- One data-subject request (DSR-YYYY-NNNN). One mail may open several.
 CREATE TABLE dsr_requests(
 	id TEXT PRIMARY KEY,            -- DSR-YYYY-NNNN
