@@ -20,6 +20,7 @@
 #include "imap.h"
 #include "intake.h"
 #include "log.h"
+#include "outbox.h"
 #include "store-imap.h"
 
 /* How many mails, and roughly how many bytes, one UID FETCH asks for. */
@@ -286,6 +287,22 @@ poll_wait(struct poll_run *run, GError **error)
 	    POLL_IDLE_SECONDS, &run->unblocked, error) < 0 ? -1 : 0;
 }
 
+/* After each pass, send what the pass queued (poll is "IMAP intake and outbox
+ * flush", DESIGN.md). SMTP trouble must not stop intake: the mails stay
+ * queued for the next pass, `send` or `sweep`, and the log says why. */
+static void
+poll_flush_outbox(struct poll_run *run)
+{
+	g_autoptr(GError) local = NULL;
+	struct outbox_counts counts;
+
+	if (outbox_flush(run->context, &counts, &local) < 0)
+		log_warn("poll: outbox not flushed: %s", local->message);
+	else if (counts.sent + counts.deferred + counts.failed > 0)
+		log_info("poll: outbox: %d sent, %d deferred, %d failed", counts.sent,
+		    counts.deferred, counts.failed);
+}
+
 /* One connection: passes (and waits, with watch) until done or stopped. */
 static int
 poll_session(struct poll_run *run, gboolean watch, GError **error)
@@ -303,10 +320,7 @@ poll_session(struct poll_run *run, gboolean watch, GError **error)
 		run->stored = run->duplicates = run->failed = 0;
 		if (poll_pass(run, error) < 0)
 			goto out;
-		/* OUTBOX FLUSH GOES HERE: poll is "IMAP intake and outbox flush"
-		 * (DESIGN.md). The replies branch's outbox_flush() (outbox.h) is
-		 * not merged into this branch; call it here, after each pass,
-		 * once both are on main. */
+		poll_flush_outbox(run);
 		if (!watch || poll_stop_requested(run))
 			break;
 		if (poll_wait(run, error) < 0)
