@@ -33,6 +33,9 @@ static const struct command commands[] = {
 	  audit_command },
 	{ "send", "", "flush the outbox over SMTP",
 	  NEEDS_STORE | NEEDS_TEMPLATES, send_command },
+	/* deliver opens the store itself: every failure must become exit 75. */
+	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
+	  "request ids", NEEDS_NOTHING, deliver_command },
 };
 
 /* Print the usage of every command, from the table. */
