@@ -105,15 +105,15 @@ is "$(state "$naming2") $(sqlite3 "$DB" "SELECT hold_reasons FROM dsr_requests
 	"a customer naming another address waits for an admin"
 
 # --- DMARC failed (trusted authserv-id): even a ban waits for an admin
-printf 'Hi,\n\nplease stop sending me marketing emails. I object to any direct marketing.\n' |
-	mail_write dmarc "$JORO" "Stop marketing" \
+printf 'Hello,\n\nI do not want my name or address to be published in any list or directory you make.\n' |
+	mail_write dmarc "$JORO" "Lists" \
 	"Authentication-Results: mx.hrmentor.fi; dmarc=fail header.from=example.fi"
 deliver dmarc
 dmarc=$out
 sent
 reply_with dmarc-confirm "$JORO" "$dmarc" "$(mail_token "$JORO" challenge)"
 sent
-is "$(state "$dmarc") $(sqlite3 "$DB" "SELECT hold_reasons || ' ' || marketing_ban
+is "$(state "$dmarc") $(sqlite3 "$DB" "SELECT hold_reasons || ' ' || publication_ban
 	FROM dsr_requests, customers WHERE dsr_requests.id = '$dmarc' AND customers.id = 2")" \
 	"awaiting_approval dmarc_fail 0" "DMARC fail: never executed without an admin"
 printf 'Hi,\n\nI object to any direct marketing.\n' |
