@@ -16,6 +16,7 @@
 #include "context.h"
 #include "error.h"
 #include "intake.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "mime.h"
 #include "store-event.h"
@@ -673,6 +674,7 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 	struct intake_source read_source = source;
 	struct intake_result result;
 	g_autoptr(GBytes) raw = NULL;
+	GError *later = NULL;
 	gint64 total;
 	guint i;
 
@@ -682,7 +684,8 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 		    "arguments, the mail comes on standard input; usage: dsrmail deliver");
 		return -1;
 	}
-	if (context_open(context, NEEDS_MAP, error) < 0)
+	if (context_open(context, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
+	    error) < 0)
 		return deliver_fail_temporary(error);
 	raw = deliver_read(context->config->max_message_size + DELIVER_MARGIN,
 	    &total, error);
@@ -699,6 +702,12 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 		return deliver_fail_temporary(error);
 	for (i = 0; i < result.requests->len; i++)
 		printf("%s\n", (const char *)result.requests->pdata[i]);
+	/* The mail is stored: a lifecycle failure now must not make the mail
+	 * system deliver it again; `dsrmail sweep` resumes the request. */
+	if (lifecycle_advance(context, &result, &later) < 0) {
+		log_error("deliver: %s; dsrmail sweep will carry on", later->message);
+		g_clear_error(&later);
+	}
 	intake_result_clear(&result);
 	if (fflush(stdout) != 0)
 		log_warn("deliver: could not print the request ids: %s", g_strerror(errno));

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "imap.h"
 #include "intake.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "outbox.h"
 #include "store-imap.h"
@@ -174,6 +175,12 @@ poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
 		run->duplicates++;
 	else
 		run->stored++;
+	/* The mail is stored and will be moved: a lifecycle failure must not
+	 * keep it in the folder; `dsrmail sweep` resumes the request. */
+	if (lifecycle_advance(run->context, &result, &local) < 0) {
+		log_error("poll: %s; dsrmail sweep will carry on", local->message);
+		g_clear_error(&local);
+	}
 	intake_result_clear(&result);
 }
 

@@ -19,7 +19,8 @@ while IFS=$'\t' read -r name kinds language fields; do
 	is "$got" "$kinds"$'\t'"$language"$'\t'"$fields" "$name: $kinds, $language, $fields"
 done <"$expected"
 
-is "$(sqlite3 "$DB" 'SELECT count(*) FROM dsr_outbox')" 0 "nothing queued for sending"
+is "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_outbox o JOIN dsr_requests r ON
+	r.id = o.request WHERE r.state = 'ignored'")" 0 "nothing queued for the ignored mails"
 is "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_messages m WHERE m.screened IS NOT NULL AND
 	NOT EXISTS (SELECT 1 FROM dsr_requests r JOIN dsr_events e ON e.request = r.id
 	  WHERE r.message = m.id AND r.state = 'ignored' AND r.kind = 'unknown'

@@ -19,8 +19,8 @@ fallback() { find "$T/Mail/dsrmail-failed" -type f 2>/dev/null | wc -l; }
 
 procmail -m "$T/procmailrc" <"$MAIL_DIR/fi-access-thunderbird.eml"
 is "$?" 0 "procmail delivers to dsrmail"
-is "$(sqlite3 "$DB" "SELECT kind || ' ' || state FROM dsr_requests")" "access received" \
-	"the request is stored"
+is "$(sqlite3 "$DB" "SELECT kind || ' ' || state FROM dsr_requests")" "access verifying" \
+	"the request is stored (and its identity challenge queued)"
 is "$(fallback)" 0 "nothing in the fallback mailbox"
 
 # Make the database unwritable for root too: SQLite's WAL index cannot be

@@ -7,7 +7,8 @@ plan 14
 
 setup_register
 export DSRMAIL_NOW=2026-03-02T09:00:00Z
-for m in en-access-plain.eml fi-erasure-windows1252.eml; do
+# Two customers' requests: open (verifying) until they answer the challenge.
+for m in fi-access-thunderbird.eml en-erasure-outlook.eml; do
 	dsrmail deliver <"$TESTS_DIR/mail/$m" >/dev/null 2>&1 ||
 		{ echo "Bail out! deliver failed for $m"; exit 1; }
 done
@@ -15,8 +16,8 @@ first=$(sqlite3 "$DB" "SELECT id FROM dsr_requests ORDER BY year, number LIMIT 1
 
 run requests list
 is "$rc" 0 "requests list exits 0"
-like "$out" "^DSR-2026-0001 access received " "one line per request, starting ID KIND STATE"
-like "$out" "DSR-2026-0002 erasure received received 2026-03-02T09:00:00Z due 2026-04-02T09:00:00Z" \
+like "$out" "^DSR-2026-0001 access verifying " "one line per request, starting ID KIND STATE"
+like "$out" "DSR-2026-0002 erasure verifying received 2026-03-02T09:00:00Z due 2026-04-02T09:00:00Z" \
 	"with its receipt and its deadline one calendar month later (N21)"
 is "$(printf '%s\n' "$out" | wc -l)" 2 "one line for each request"
 

@@ -7,10 +7,14 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-dovecot.sh"
 . "$(dirname "$0")/intake-lib.sh"
+. "$(dirname "$0")/lib-smtp.sh"
 plan 48
 
 dovecot_start
-setup_register "$(imap_config)"
+# poll flushes the outbox after each pass (the lifecycle's challenges).
+smtp_start
+setup_register "$(imap_config)
+$(smtp_config)"
 count() { sqlite3 "$DB" "$1"; }
 events() { count "SELECT count(*) FROM dsr_events"; }
 

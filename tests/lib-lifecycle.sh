@@ -1,0 +1,84 @@
+# tests/lib-lifecycle.sh: sourced after lib.sh and lib-smtp.sh by the
+# lifecycle tests (06x-07x). Writes request mails, delivers them, answers
+# challenges and admin notices, and reads what reached the SMTP sink.
+#
+#   mail_write NAME FROM SUBJECT [HEADER...] <BODY   $T/mail/NAME.eml
+#   deliver NAME                  dsrmail deliver < it; ids in $out, status $rc
+#   sent                          dsrmail send, then $SINK texts refreshed
+#   arrived                       the sink's mails: "RCPT TEMPLATE-LANG [FILES]"
+#   mail_token RCPT TEMPLATE      the code in the last such mail to RCPT
+#   reply_with NAME FROM ID TEXT  a reply keeping [ID] in the subject, delivered
+#   events ID                     the request's event types, comma-separated
+#   state ID                      the request's state
+
+ADMIN=paivi.savolainen@hrmentor.fi
+BOOKKEEPING=kirjanpito@tilitoimisto.example
+mkdir -p "$T/mail" "$T/text"
+_mail_number=0
+
+mail_write() {
+	local name=$1 from=$2 subject=$3 header
+	shift 3
+	_mail_number=$((_mail_number + 1))
+	{
+		printf 'From: %s\nTo: tietosuoja@hrmentor.fi\nSubject: %s\n' "$from" "$subject"
+		printf 'Date: Mon, 2 Mar 2026 09:00:00 +0200\n'
+		printf 'Message-ID: <%s.%s.%s@example.net>\n' "$name" "$_mail_number" "$$"
+		for header in "$@"; do printf '%s\n' "$header"; done
+		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n'
+		printf 'Content-Transfer-Encoding: 8bit\n\n'
+		cat
+	} >"$T/mail/$name.eml"
+}
+
+deliver() {
+	"$DSRMAIL_BIN" deliver <"$T/mail/$1.eml" >"$T/.out" 2>"$T/.err"
+	rc=$?
+	out=$(cat "$T/.out")
+	err=$(cat "$T/.err")
+}
+
+sent() {
+	"$DSRMAIL_BIN" send >"$T/.send" 2>&1 || diag "send: $(cat "$T/.send")"
+	/usr/bin/python3 "$TESTS_DIR/sink-summary.py" "$DB" "$SINK" --text "$T/text" >"$T/arrived"
+}
+
+arrived() { cat "$T/arrived"; }
+
+# The text file of the last mail of TEMPLATE to RCPT.
+_mail_text() {
+	local n
+	n=$(grep -n "^$1 $2-" "$T/arrived" | tail -n 1 | cut -d: -f1)
+	[ -n "$n" ] && ls "$T/text"/*.txt | sed -n "${n}p"
+}
+
+mail_token() {
+	local file
+	file=$(_mail_text "$1" "$2")
+	[ -n "$file" ] && grep -oE '[A-Z2-7]{26}' "$file" | head -n 1
+}
+
+mail_body() { local file; file=$(_mail_text "$1" "$2"); [ -n "$file" ] && cat "$file"; }
+
+reply_with() {
+	local name=$1 from=$2 id=$3 text=$4
+	printf '%s\n\n> quoted challenge\n' "$text" |
+		mail_write "$name" "$from" "Re: [$id] Vahvista pyyntösi / Confirm"
+	deliver "$name"
+}
+
+events() {
+	sqlite3 "$DB" "SELECT group_concat(type, ',') FROM (SELECT type FROM
+		dsr_events WHERE request = '$1' ORDER BY id)"
+}
+
+state() { sqlite3 "$DB" "SELECT state FROM dsr_requests WHERE id = '$1'"; }
+
+# A fresh database with the fixture register, and an empty sink.
+register_reset() {
+	rm -f "$DB" "$DB-wal" "$DB-shm"
+	"$DSRMAIL_BIN" init >/dev/null || { echo "Bail out! init failed"; exit 1; }
+	sqlite3 "$DB" <"$TESTS_DIR/fixtures/register.sql"
+	rm -f "$SINK"/*.eml "$SINK"/*.env "$T/text"/*.txt "$T/arrived"
+	: >"$T/arrived"
+}
