@@ -52,5 +52,6 @@ int export_command(struct context *context, int argc, char **argv, GError **erro
 int requests_command(struct context *context, int argc, char **argv, GError **error);
 int audit_command(struct context *context, int argc, char **argv, GError **error);
 int send_command(struct context *context, int argc, char **argv, GError **error);
+int sweep_command(struct context *context, int argc, char **argv, GError **error);
 
 #endif
