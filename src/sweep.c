@@ -8,6 +8,7 @@
 #include "error.h"
 #include "log.h"
 #include "retention.h"
+#include "sweep.h"
 
 /* One duty: does its work at now, or with dry_run prints what it would do
  * and changes nothing. 0, or -1 with error. */
@@ -26,31 +27,14 @@ static const struct duty duties[] = {
 	{ "evidence", retention_evidence },
 };
 
-/* Run every duty; one failing does not stop the others. The first failure is
- * the command's error, the later ones are logged. */
+/* Run every duty; one failing does not stop the others. */
 int
-sweep_command(struct context *context, int argc, char **argv, GError **error)
+sweep_run(struct context *context, GDateTime *now, gboolean dry_run,
+    GError **error)
 {
-	gboolean dry_run = FALSE;
-	GOptionEntry entries[] = {
-		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
-		  "print what would be done, change nothing", NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL },
-	};
-	g_autoptr(GDateTime) now = clock_now();
 	guint failed = 0;
 	size_t i;
 
-	if (context_parse_options("sweep", "[--dry-run]", entries, &argc, &argv,
-	    error) < 0)
-		return -1;
-	if (argc != 1) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "sweep: unexpected "
-		    "argument \"%s\"; usage: dsrmail sweep [--dry-run]", argv[1]);
-		return -1;
-	}
-	if (dry_run)
-		printf("sweep: dry run: nothing is changed\n");
 	for (i = 0; i < G_N_ELEMENTS(duties); i++) {
 		g_autoptr(GError) local = NULL;
 
@@ -63,4 +47,29 @@ sweep_command(struct context *context, int argc, char **argv, GError **error)
 			log_error("sweep: %s: %s", duties[i].name, local->message);
 	}
 	return failed > 0 ? -1 : 0;
+}
+
+/* dsrmail sweep [--dry-run]. */
+int
+sweep_command(struct context *context, int argc, char **argv, GError **error)
+{
+	gboolean dry_run = FALSE;
+	GOptionEntry entries[] = {
+		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
+		  "print what would be done, change nothing", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	g_autoptr(GDateTime) now = clock_now();
+
+	if (context_parse_options("sweep", "[--dry-run]", entries, &argc, &argv,
+	    error) < 0)
+		return -1;
+	if (argc != 1) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "sweep: unexpected "
+		    "argument \"%s\"; usage: dsrmail sweep [--dry-run]", argv[1]);
+		return -1;
+	}
+	if (dry_run)
+		printf("sweep: dry run: nothing is changed\n");
+	return sweep_run(context, now, dry_run, error);
 }

@@ -3,7 +3,7 @@
 # appears in what dsrmail logs (-vv, stderr) or in sweep's --dry-run list;
 # sweep's usage errors.
 . "$(dirname "$0")/lib.sh"
-plan 9
+plan 12
 
 setup_register
 export DSRMAIL_NOW=2026-11-26T12:00:00Z
@@ -48,5 +48,15 @@ is "$rc" 64 "an unknown sweep option is a usage error (64)"
 like "$err" "usage: dsrmail sweep \[--dry-run\]" "which shows the usage"
 run sweep extra
 is "$rc" 64 "an extra argument is a usage error (64)"
+
+# A data map without [map] relationship_ended: retention is skipped with a
+# warning, the other duties still run.
+grep -v '^relationship_ended' "$TOP/rules/register.map" >"$T/register.map"
+printf 'map = %s\n' "$T/register.map" >>"$CONF"
+sqlite3 "$DB" "UPDATE dsr_messages SET raw = CAST('x' AS BLOB), raw_removed_at = NULL"
+run sweep
+is "$rc" 0 "sweep with a map naming no relationship_ended column exits 0"
+like "$err" "warning: retention: the data map .* names no relationship_ended column" "and warns that retention is skipped"
+like "$err" "evidence: 1 raw mails removed" "the evidence duty still runs"
 
 done_testing
