@@ -65,6 +65,7 @@ static const struct key keys[] = {
 	{ "policy", "challenge_ttl", KEY_DURATION, "7d", AT(challenge_ttl), "a duration such as 7d" },
 	{ "policy", "max_message_size", KEY_SIZE, "25M", AT(max_message_size), "a size such as 25M" },
 	{ "policy", "sender_rate", KEY_RATE, "10/day", AT(sender_rate), "count/period, e.g. 10/day" },
+	{ "policy", "repeat_window", KEY_DURATION, "90d", AT(repeat_window), "a duration such as 90d" },
 	{ "policy", "trusted_authserv_id", KEY_STRING, "", AT(trusted_authserv_id), "the authserv-id of your receiving MTA, or empty" },
 	{ "policy", "retention", KEY_DURATION, "10y", AT(retention), "a duration such as 10y" },
 	{ "policy", "evidence_retention", KEY_DURATION, "5y", AT(evidence_retention), "a duration such as 5y" },

@@ -53,6 +53,7 @@ struct config {
 	struct duration challenge_ttl;
 	gint64 max_message_size;    /* bytes */
 	struct rate sender_rate;
+	struct duration repeat_window; /* N23: a third access request within it is flagged */
 	char *trusted_authserv_id;  /* NULL: no Authentication-Results trusted */
 	struct duration retention;
 	struct duration evidence_retention;

@@ -53,5 +53,17 @@ int requests_command(struct context *context, int argc, char **argv, GError **er
 int audit_command(struct context *context, int argc, char **argv, GError **error);
 int send_command(struct context *context, int argc, char **argv, GError **error);
 int sweep_command(struct context *context, int argc, char **argv, GError **error);
+int queue_list_command(struct context *context, int argc, char **argv, GError **error);
+int queue_show_command(struct context *context, int argc, char **argv, GError **error);
+int queue_approve_command(struct context *context, int argc, char **argv, GError **error);
+int queue_reject_command(struct context *context, int argc, char **argv, GError **error);
+int queue_extend_command(struct context *context, int argc, char **argv, GError **error);
+int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
+
+/* request.c: `requests show ID` (also `queue show`), and one list line
+ * (a timeline_row_func over store_timeline_requests' columns). */
+int request_show(struct context *context, const char *id, GError **error);
+void request_print_line(const char *const *columns, int count, void *data);
+int deliver_command(struct context *context, int argc, char **argv, GError **error);
 
 #endif

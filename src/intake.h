@@ -15,6 +15,9 @@ struct intake_source {
 	enum intake_source_kind kind;
 	guint32 uidvalidity;
 	guint32 uid;
+	gint64 size;              /* the whole mail's size when raw was cut short
+	                             (deliver stops keeping bytes past
+	                             max_message_size); 0: raw is the whole mail */
 };
 
 /* What intake did with one mail. */
@@ -23,6 +26,7 @@ struct intake_result {
 	char *screened;           /* why it was recorded as ignored, or NULL */
 	GPtrArray *requests;      /* char *: ids of the requests opened or continued */
 	gint64 message;           /* dsr_messages.id of the stored mail (or the earlier copy) */
+	gboolean continued;       /* its Subject named a known request: no new one */
 };
 
 /* Process one raw mail. Returns 0 once the mail and everything it caused are

@@ -33,8 +33,26 @@ static const struct command commands[] = {
 	  audit_command },
 	{ "send", "", "flush the outbox over SMTP",
 	  NEEDS_STORE | NEEDS_TEMPLATES, send_command },
-	{ "sweep", "[--dry-run]", "retention (N6), reminders, expiries, outbox retries",
-	  NEEDS_MAP, sweep_command },
+	{ "queue list", "", "requests waiting for an admin", NEEDS_STORE,
+	  queue_list_command },
+	{ "queue show", "ID", "one request and its timeline", NEEDS_STORE,
+	  queue_show_command },
+	{ "queue approve", "ID [--as ADMIN]", "approve and carry out a request",
+	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_approve_command },
+	{ "queue reject", "ID --reason TEXT [--as ADMIN]",
+	  "reject a request; the sender is told why",
+	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_reject_command },
+	{ "queue extend", "ID --reason TEXT",
+	  "extend the deadline by two months (within the first month)",
+	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_extend_command },
+	{ "queue classify", "ID KIND", "set the kind of an unknown request",
+	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_classify_command },
+	{ "sweep", "[--dry-run]", "retention (N6), reminders, expiries, stalled "
+	  "requests, outbox retries", NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
+	  sweep_command },
+	/* deliver opens the store itself: every failure must become exit 75. */
+	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
+	  "request ids", NEEDS_NOTHING, deliver_command },
 };
 
 /* Print the usage of every command, from the table. */

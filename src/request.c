@@ -16,9 +16,9 @@ or_dash(const char *text)
 	return text != NULL && *text != '\0' ? text : "-";
 }
 
-/* One line of `requests list`: "ID KIND STATE received due language". */
-static void
-print_request_line(const char *const *c, int count, void *data)
+/* One line of `requests list`: "ID KIND STATE received ... due ...". */
+void
+request_print_line(const char *const *c, int count, void *data)
 {
 	(void)count;
 	(void)data;
@@ -89,8 +89,8 @@ print_mail(const char *const *c, int count, void *data)
 }
 
 /* requests show ID */
-static int
-requests_show(struct context *context, const char *id, GError **error)
+int
+request_show(struct context *context, const char *id, GError **error)
 {
 	int found, subjects = 0;
 
@@ -132,10 +132,10 @@ requests_command(struct context *context, int argc, char **argv, GError **error)
 	if (context_parse_options("requests", usage, entries, &argc, &argv, error) < 0)
 		return -1;
 	if (argc == 3 && strcmp(argv[1], "show") == 0)
-		return requests_show(context, argv[2], error);
+		return request_show(context, argv[2], error);
 	if (argc == 1 || (argc == 2 && strcmp(argv[1], "list") == 0))
 		return store_timeline_requests(context->store, open_only,
-		    overdue ? now : NULL, print_request_line, NULL, error);
+		    overdue ? now : NULL, request_print_line, NULL, error);
 	g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "usage: dsrmail requests %s",
 	    usage);
 	return -1;

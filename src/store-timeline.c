@@ -61,6 +61,16 @@ store_timeline_requests(struct store *store, gboolean only_open,
 	    overdue_at, callback, data, error) < 0 ? -1 : 0;
 }
 
+/* The approval queue. */
+int
+store_timeline_queue(struct store *store, timeline_row_func callback,
+    void *data, GError **error)
+{
+	return timeline_query(store, "SELECT " REQUEST_COLUMNS " FROM "
+	    "dsr_requests WHERE state = 'awaiting_approval' ORDER BY due_at, year, "
+	    "number", NULL, NULL, callback, data, error) < 0 ? -1 : 0;
+}
+
 /* One request with its decision columns. */
 int
 store_timeline_request(struct store *store, const char *id,

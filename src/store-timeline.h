@@ -20,6 +20,11 @@ int store_timeline_requests(struct store *store, gboolean only_open,
     const char *overdue_at, timeline_row_func callback, void *data,
     GError **error);
 
+/* The requests waiting for an admin (awaiting_approval), with the columns
+ * of store_timeline_requests. */
+int store_timeline_queue(struct store *store, timeline_row_func callback,
+    void *data, GError **error);
+
 /* One request: the columns of store_timeline_requests, then extended_at,
  * extension_reason, verified_at, verified_by, decided_at, decided_by,
  * decision_reason, completed_at. Returns 1 if found, 0 if not, -1 on error. */

@@ -1,30 +1,99 @@
 /* sweep.c: `dsrmail sweep [--dry-run]`, the periodic duties, run daily by
- * dsrmail-sweep.timer (and hourly by `poll --watch`): retention erasure (N6)
- * and removal of old raw mails; more duties join the table below. */
+ * dsrmail-sweep.timer (and hourly by `poll --watch`), one function each:
+ * requests a crash left behind, expired identity challenges, deadline
+ * reminders (N21), retention erasure (N6), removal of old raw mails, and
+ * outbox retries. */
 #include <stdio.h>
 
 #include "clock.h"
 #include "context.h"
 #include "error.h"
+#include "lifecycle.h"
 #include "log.h"
+#include "outbox.h"
 #include "retention.h"
 #include "sweep.h"
 
-/* One duty: does its work at now, or with dry_run prints what it would do
- * and changes nothing. 0, or -1 with error. */
-typedef int (*duty_func)(struct context *context, GDateTime *now,
-    gboolean dry_run, GError **error);
-
-struct duty {
-	const char *name;
-	duty_func run;
+/* What one sweep did (the retention duties log their own counts). */
+struct sweep_counts {
+	int resumed, expired, reminded;
+	struct outbox_counts outbox;
 };
 
-/* In order: erasure first, so nothing is reminded of or sent about data that
- * has just gone. */
+/* One duty: does its work at now, adding to counts. With dry_run it changes
+ * nothing: it prints what it would do, or (without a dry mode) is skipped. */
+struct duty {
+	const char *name;
+	gboolean has_dry_run;
+	int (*run)(struct context *context, GDateTime *now, gboolean dry_run,
+	    struct sweep_counts *counts, GError **error);
+};
+
+/* Carry on with requests left `received` or `approved`. */
+static int
+sweep_resume(struct context *context, GDateTime *now, gboolean dry_run,
+    struct sweep_counts *counts, GError **error)
+{
+	(void)now;
+	(void)dry_run;
+	return lifecycle_resume(context, &counts->resumed, error);
+}
+
+/* Identity challenges nobody answered in time. */
+static int
+sweep_expire(struct context *context, GDateTime *now, gboolean dry_run,
+    struct sweep_counts *counts, GError **error)
+{
+	(void)dry_run;
+	return lifecycle_expire(context, now, &counts->expired, error);
+}
+
+/* Deadline reminders to the admins. */
+static int
+sweep_remind(struct context *context, GDateTime *now, gboolean dry_run,
+    struct sweep_counts *counts, GError **error)
+{
+	(void)dry_run;
+	return lifecycle_remind(context, now, &counts->reminded, error);
+}
+
+/* Erase the subjects past [policy] retention (N6). */
+static int
+sweep_retention(struct context *context, GDateTime *now, gboolean dry_run,
+    struct sweep_counts *counts, GError **error)
+{
+	(void)counts;
+	return retention_erase(context, now, dry_run, error);
+}
+
+/* Remove raw mails past [policy] evidence_retention. */
+static int
+sweep_evidence(struct context *context, GDateTime *now, gboolean dry_run,
+    struct sweep_counts *counts, GError **error)
+{
+	(void)counts;
+	return retention_evidence(context, now, dry_run, error);
+}
+
+/* Send what is due in the outbox, retries included. */
+static int
+sweep_outbox(struct context *context, GDateTime *now, gboolean dry_run,
+    struct sweep_counts *counts, GError **error)
+{
+	(void)now;
+	(void)dry_run;
+	return outbox_flush(context, &counts->outbox, error);
+}
+
+/* In order: the lifecycle first (what it queues goes out with the outbox
+ * duty at the end), then retention, then the mail. */
 static const struct duty duties[] = {
-	{ "retention", retention_erase },
-	{ "evidence", retention_evidence },
+	{ "resume", FALSE, sweep_resume },
+	{ "expire", FALSE, sweep_expire },
+	{ "remind", FALSE, sweep_remind },
+	{ "retention", TRUE, sweep_retention },
+	{ "evidence", TRUE, sweep_evidence },
+	{ "outbox", FALSE, sweep_outbox },
 };
 
 /* Run every duty; one failing does not stop the others. */
@@ -32,20 +101,30 @@ int
 sweep_run(struct context *context, GDateTime *now, gboolean dry_run,
     GError **error)
 {
+	struct sweep_counts counts = { 0 };
 	guint failed = 0;
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(duties); i++) {
 		g_autoptr(GError) local = NULL;
 
+		if (dry_run && !duties[i].has_dry_run) {
+			printf("%s: not run in a dry run\n", duties[i].name);
+			continue;
+		}
 		log_debug("sweep: %s", duties[i].name);
-		if (duties[i].run(context, now, dry_run, &local) == 0)
+		if (duties[i].run(context, now, dry_run, &counts, &local) == 0)
 			continue;
 		if (failed++ == 0)
 			g_propagate_error(error, g_steal_pointer(&local));
 		else
 			log_error("sweep: %s: %s", duties[i].name, local->message);
 	}
+	if (!dry_run)
+		printf("sweep: resumed %d, expired %d, reminders %d; sent %d, "
+		    "deferred %d, failed %d\n", counts.resumed, counts.expired,
+		    counts.reminded, counts.outbox.sent, counts.outbox.deferred,
+		    counts.outbox.failed);
 	return failed > 0 ? -1 : 0;
 }
 

@@ -1,0 +1,52 @@
+/* lifecycle.h: what happens to a request after intake stored it (DESIGN.md
+ * "Identity", "Approval queue"; N7-N24):
+ *
+ *   received --challenge--> verifying --token--> (awaiting_approval) --> done
+ *   no subject: "no data" to the sender; done, or the admins if the mail
+ *   names other identifiers. rejected / expired end it too.
+ *
+ * Every step is one transaction holding its state change, its events and the
+ * mails it causes (the transactional outbox). Functions return 0 or -1 with
+ * error; they need the context's config, store, map, notice and templates. */
+#ifndef DSR_LIFECYCLE_H
+#define DSR_LIFECYCLE_H
+
+#include <glib.h>
+
+struct context;
+struct intake_result;
+
+/* Carry on after intake_message committed: challenge the new requests of the
+ * mail (or answer "no data"), or treat a mail that continues a request (a
+ * challenge reply, an admin's APPROVE/REJECT). A duplicate mail only resumes
+ * its requests still `received`. Both `deliver` and IMAP `poll` call it. */
+int lifecycle_advance(struct context *context,
+    const struct intake_result *result, GError **error);
+
+/* Carry on with requests a crash left behind: `received` ones are
+ * challenged, `approved` ones executed. *count gets how many. */
+int lifecycle_resume(struct context *context, int *count, GError **error);
+
+/* Requests whose identity challenge expired unanswered: state `expired`, the
+ * subject told once. *count gets how many. */
+int lifecycle_expire(struct context *context, GDateTime *now, int *count,
+    GError **error);
+
+/* Deadline reminders to the admins (N21): 7 and 2 days before the due date
+ * and once it has passed, each once per request. *count gets how many. */
+int lifecycle_remind(struct context *context, GDateTime *now, int *count,
+    GError **error);
+
+/* Admin decisions (N20, N24: admin names who decides). */
+int lifecycle_approve(struct context *context, const char *id,
+    const char *admin, GError **error);
+int lifecycle_reject(struct context *context, const char *id,
+    const char *admin, const char *reason, GError **error);
+/* +2 months, only within the first month, once; the subject is told why. */
+int lifecycle_extend(struct context *context, const char *id,
+    const char *admin, const char *reason, GError **error);
+/* Give an `unknown` request its kind; a verified one is decided again. */
+int lifecycle_classify(struct context *context, const char *id,
+    const char *kind, const char *admin, GError **error);
+
+#endif
