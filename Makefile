@@ -5,12 +5,16 @@
 #   make demo         a demo setup on loopback (see README.md)
 #   make bench        benchmarks (not part of check)
 #   make install PREFIX=/usr/local DESTDIR=
+#                     (also man pages, and the systemd units with the
+#                     binary's and config's paths written in)
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc/dsrmail
 BUILD ?= build
 SHAREDIR = $(PREFIX)/share/dsrmail
+MANDIR = $(PREFIX)/share/man
+UNITDIR = $(PREFIX)/lib/systemd/system
 
 PACKAGES = gmime-3.0 libetpan libcurl sqlite3 json-glib-1.0 libxml-2.0 gnutls
 PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
@@ -100,6 +104,16 @@ install: $(BINARY)
 	install -m 644 contrib/dsrmail.conf.example $(DESTDIR)$(SHAREDIR)/dsrmail.conf.example
 	@test -e $(DESTDIR)$(SYSCONFDIR)/dsrmail.conf || \
 		install -m 640 contrib/dsrmail.conf.example $(DESTDIR)$(SYSCONFDIR)/dsrmail.conf
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d
+	install -m 644 man/dsrmail.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/dsrmail.conf.5 man/dsrmail-rules.5 $(DESTDIR)$(MANDIR)/man5/
+	for unit in dsrmail.service dsrmail-sweep.service dsrmail-sweep.timer; do \
+		sed -e 's|/usr/local/bin/dsrmail|$(PREFIX)/bin/dsrmail|g' \
+		    -e 's|/etc/dsrmail/|$(SYSCONFDIR)/|g' contrib/systemd/$$unit \
+		    >$(DESTDIR)$(UNITDIR)/$$unit && chmod 644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \
+	done
+	install -m 644 contrib/systemd/dsrmail.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/dsrmail.conf
 
 clean:
 	rm -rf build build-sanitize dsrmail

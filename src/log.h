@@ -1,18 +1,31 @@
 /* log.h: operational log lines, prefixed with the subsystem ("store: ...").
  *
- * Log lines carry request ids and counts, never names or addresses (N20):
- * callers pass no personal data in. They go to stderr; messages meant for
- * the person at the terminal (errors, results) are printed by the commands. */
+ * Log lines carry request ids, row keys and counts, never names or addresses
+ * (N20): callers pass no personal data in. They go to stderr ("dsrmail: ..."),
+ * or, after log_use_syslog() (the global option --syslog, which the service
+ * units and MTA pipes use), to syslog with ident "dsrmail" and facility
+ * mail. Messages meant for the person at the terminal (results, listings)
+ * are printed by the commands on stdout. */
 #ifndef DSR_LOG_H
 #define DSR_LOG_H
 
 #include <glib.h>
 
-/* Set how much is logged: 0 warnings and errors, 1 (-v) info, 2 (-vv) debug. */
+/* Set how much is logged: 0 notices, warnings and errors, 1 (-v) info,
+ * 2 (-vv) debug. */
 void log_set_verbosity(int level);
+
+/* Send every later line to syslog (LOG_MAIL, ident dsrmail, with the pid)
+ * instead of stderr. */
+void log_use_syslog(void);
+
+/* TRUE after log_use_syslog(). */
+gboolean log_is_syslog(void);
 
 void log_debug(const char *format, ...) G_GNUC_PRINTF(1, 2);
 void log_info(const char *format, ...) G_GNUC_PRINTF(1, 2);
+/* What a run did (counts), always logged: a sweep's or a poll's summary. */
+void log_notice(const char *format, ...) G_GNUC_PRINTF(1, 2);
 void log_warn(const char *format, ...) G_GNUC_PRINTF(1, 2);
 void log_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
 

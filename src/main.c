@@ -50,8 +50,9 @@ static const struct command commands[] = {
 	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_extend_command },
 	{ "queue classify", "ID KIND", "set the kind of an unknown request",
 	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_classify_command },
-	{ "sweep", "", "reminders, expiries, stalled requests, outbox retries",
-	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, sweep_command },
+	{ "sweep", "[--dry-run]", "retention (N6), reminders, expiries, stalled "
+	  "requests, outbox retries", NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
+	  sweep_command },
 	/* deliver opens the store itself: every failure must become exit 75. */
 	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
 	  "request ids", NEEDS_NOTHING, deliver_command },
@@ -63,7 +64,7 @@ usage_print(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: dsrmail [-c FILE] [-v] COMMAND [ARGS]\n"
+	fprintf(out, "usage: dsrmail [-c FILE] [-v|-vv] [--syslog] COMMAND [ARGS]\n"
 	    "       dsrmail --version | --help\n\ncommands:\n");
 	for (i = 0; i < G_N_ELEMENTS(commands); i++) {
 		g_autofree char *line = g_strdup_printf("%s %s", commands[i].name,
@@ -149,6 +150,8 @@ main(int argc, char **argv)
 		else if (g_str_has_prefix(argv[i], "-v") &&
 		    strspn(argv[i] + 1, "v") == strlen(argv[i] + 1))
 			context.verbosity += (int)strlen(argv[i] + 1);
+		else if (strcmp(argv[i], "--syslog") == 0)
+			log_use_syslog();   /* as a service: LOG_MAIL, not stderr */
 		else if (strcmp(argv[i], "--version") == 0)
 			version = TRUE;
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
@@ -185,6 +188,8 @@ main(int argc, char **argv)
 		status = command->run(&context, argc - i - words + 1,
 		    argv + i + words - 1, &error);
 	if (status < 0) {
+		if (log_is_syslog())
+			log_error("%s", error != NULL ? error->message : "failed");
 		fprintf(stderr, "dsrmail: %s\n", error != NULL ? error->message :
 		    "failed (no reason given)");
 		status = dsr_error_exit_code(error);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "context.h"
 #include "error.h"
 #include "imap.h"
@@ -22,6 +23,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "outbox.h"
+#include "sweep.h"
 #include "store-imap.h"
 
 /* How many mails, and roughly how many bytes, one UID FETCH asks for. */
@@ -42,6 +44,7 @@
 /* One poll command's state. */
 struct poll_run {
 	struct context *context;
+	gint64 last_sweep;         /* monotonic µs of the last sweep, 0: none yet */
 	struct imap *imap;
 	sigset_t unblocked;        /* the mask to wait with: SIGTERM/SIGINT let in */
 	gboolean stopping;         /* a signal came: finish the mail, then exit */
@@ -310,6 +313,24 @@ poll_flush_outbox(struct poll_run *run)
 		    counts.deferred, counts.failed);
 }
 
+/* --watch runs the periodic duties (retention, reminders, expiries, retries)
+ * once an hour, so a mailbox service needs no separate timer. A failure is
+ * logged; the next hour tries again. */
+static void
+poll_sweep_hourly(struct poll_run *run)
+{
+	g_autoptr(GError) local = NULL;
+	g_autoptr(GDateTime) now = NULL;
+	gint64 at = g_get_monotonic_time();
+
+	if (run->last_sweep != 0 && at - run->last_sweep < (gint64)3600 * G_USEC_PER_SEC)
+		return;
+	run->last_sweep = at;
+	now = clock_now();
+	if (sweep_run(run->context, now, FALSE, &local) < 0)
+		log_warn("poll: sweep: %s; it runs again in an hour", local->message);
+}
+
 /* One connection: passes (and waits, with watch) until done or stopped. */
 static int
 poll_session(struct poll_run *run, gboolean watch, GError **error)
@@ -328,6 +349,8 @@ poll_session(struct poll_run *run, gboolean watch, GError **error)
 		if (poll_pass(run, error) < 0)
 			goto out;
 		poll_flush_outbox(run);
+		if (watch)
+			poll_sweep_hourly(run);
 		if (!watch || poll_stop_requested(run))
 			break;
 		if (poll_wait(run, error) < 0)

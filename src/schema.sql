@@ -179,3 +179,14 @@ CREATE TABLE dsr_reminders(
 	sent_at TEXT NOT NULL,
 	PRIMARY KEY (request, kind)
 );
+
+-- Retention erasures (N6): what the last sweep left of a subject whose
+-- relationship ended more than [policy] retention ago. data_hash covers the
+-- subject's rows after that erasure and held names the holds that kept data;
+-- while both are unchanged, a later sweep has nothing new to erase.
+CREATE TABLE dsr_retention(
+	subject_key INTEGER PRIMARY KEY,
+	erased_at TEXT NOT NULL,
+	data_hash TEXT NOT NULL,
+	held TEXT NOT NULL              -- hold:rows;..., empty: nothing kept
+);

@@ -432,6 +432,28 @@ store_register_get(struct store *store, const struct map_column *column,
 	return 0;
 }
 
+/* Subjects whose relationship ended before cutoff (N6). julianday() reads
+ * both a date and a time with a zone, so the comparison is by time. */
+int
+store_register_ended_before(struct store *store, const struct map *map,
+    const char *cutoff, GArray *keys, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new("SELECT ");
+	sqlite3_stmt *statement;
+
+	append_identifier(sql, map->subject->key);
+	g_string_append(sql, " FROM ");
+	append_identifier(sql, map->subject->name);
+	g_string_append(sql, " WHERE julianday(");
+	append_identifier(sql, map->relationship_ended->name);
+	g_string_append(sql, ") < julianday(?1) ORDER BY 1");
+	statement = store_statement(store, g_intern_string(sql->str), error);
+	if (statement == NULL)
+		return -1;
+	store_bind_text(statement, 1, cutoff);
+	return collect_keys(store, statement, keys, NULL, error);
+}
+
 /* Checkpoint and truncate the WAL after an erasure. */
 int
 store_register_scrub(struct store *store, GError **error)

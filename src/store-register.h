@@ -70,6 +70,12 @@ int store_register_delete(struct store *store, const struct map_table *table,
 int store_register_get(struct store *store, const struct map_column *column,
     gint64 row_key, char **text, GError **error);
 
+/* The keys of every subject whose relationship_ended column (map) holds a
+ * time before cutoff (ISO 8601), in key order; keys gets them. Subjects with
+ * NULL or an unreadable date are not included. 0, or -1 with error. */
+int store_register_ended_before(struct store *store, const struct map *map,
+    const char *cutoff, GArray *keys, GError **error);
+
 /* Copy WAL pages into the database and truncate the -wal file, so erased
  * values survive in neither (secure_delete has zeroed the freed space). */
 int store_register_scrub(struct store *store, GError **error);
