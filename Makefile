@@ -93,7 +93,7 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory dsrmail
-	@for b in tests/bench/*.sh; do DSRMAIL_BIN=$(abspath $(BINARY)) sh $$b || exit 1; done
+	@for b in tests/bench/*.sh; do echo "== $$b"; DSRMAIL_BIN=$(abspath $(BINARY)) $$b || exit 1; done
 
 install: $(BINARY)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/rules \

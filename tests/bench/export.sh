@@ -45,7 +45,7 @@ path = bench.db
 CONF
 	DSRMAIL_CONFIG="$dir/dsrmail.conf" "$bin" init >/dev/null
 	# Customer 1 has 10,000 orders and invoices; the rest share the others.
-	sqlite3 "$dir/bench.db" <<SQL
+	sqlite3 "$dir/bench.db" >/dev/null <<SQL
 PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
 INSERT INTO organisations VALUES (1, 'Bench Oy', '1234567-8');
 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $n)
