@@ -4,20 +4,6 @@
 #include "error.h"
 #include "store-lifecycle.h"
 
-/* Step a statement that yields one integer (no row: 0). */
-static gint64
-lifecycle_integer(struct store *store, sqlite3_stmt *statement,
-    const char *what, GError **error)
-{
-	int rc = sqlite3_step(statement);
-	gint64 value = rc == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : 0;
-
-	sqlite3_reset(statement);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(store, error, what);
-	return value;
-}
-
 /* Read a request with its opening mail's Message-ID and DMARC verdict. */
 int
 store_lifecycle_request(struct store *store, const char *id,
@@ -181,7 +167,7 @@ store_lifecycle_count_repeats(struct store *store, const char *request,
 	store_bind_text(s, 1, request);
 	store_bind_text(s, 2, kind);
 	store_bind_text(s, 3, since);
-	return lifecycle_integer(store, s, "counting repeated requests", error);
+	return store_step_integer(store, s, "counting repeated requests", error);
 }
 
 /* A stored mail's bytes and sender. */
@@ -369,7 +355,7 @@ store_reminder_sent(struct store *store, const char *request, const char *kind,
 		return -1;
 	store_bind_text(s, 1, request);
 	store_bind_text(s, 2, kind);
-	return (int)lifecycle_integer(store, s, "reading reminders", error);
+	return (int)store_step_integer(store, s, "reading reminders", error);
 }
 
 /* Note a reminder as sent. */

@@ -6,20 +6,6 @@
 #include "error.h"
 #include "store-request.h"
 
-/* Run a query that yields one integer (or no row: 0). */
-static gint64
-query_integer(struct store *store, sqlite3_stmt *statement, const char *what,
-    GError **error)
-{
-	int rc = sqlite3_step(statement);
-	gint64 value = rc == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : 0;
-
-	sqlite3_reset(statement);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(store, error, what);
-	return value;
-}
-
 /* Find an earlier copy of a mail. */
 gint64
 store_message_find(struct store *store, const char *message_id,
@@ -35,7 +21,7 @@ store_message_find(struct store *store, const char *message_id,
 			return -1;
 		sqlite3_bind_int64(statement, 1, uidvalidity);
 		sqlite3_bind_int64(statement, 2, uid);
-		if ((found = query_integer(store, statement, "looking for the mail", error)) != 0)
+		if ((found = store_step_integer(store, statement, "looking for the mail", error)) != 0)
 			return found;
 	}
 	if (message_id != NULL) {
@@ -51,7 +37,7 @@ store_message_find(struct store *store, const char *message_id,
 			return -1;
 		store_bind_text(statement, 1, sha256);
 	}
-	return query_integer(store, statement, "looking for the mail", error);
+	return store_step_integer(store, statement, "looking for the mail", error);
 }
 
 /* Bind an integer, or NULL for 0. */
@@ -110,7 +96,7 @@ store_message_count_from(struct store *store, const char *address,
 		return -1;
 	store_bind_text(statement, 1, address);
 	store_bind_text(statement, 2, since);
-	return query_integer(store, statement, "counting the sender's mails", error);
+	return store_step_integer(store, statement, "counting the sender's mails", error);
 }
 
 /* The requests a mail opened (dsr_requests.message) or continued (events). */
@@ -148,7 +134,7 @@ request_next_number(struct store *store, int year, GError **error)
 	if (statement == NULL)
 		return -1;
 	sqlite3_bind_int(statement, 1, year);
-	return query_integer(store, statement, "numbering the request", error);
+	return store_step_integer(store, statement, "numbering the request", error);
 }
 
 /* Insert a request with a fresh id. */
@@ -201,7 +187,7 @@ store_request_exists(struct store *store, const char *id, GError **error)
 	if (statement == NULL)
 		return -1;
 	store_bind_text(statement, 1, id);
-	return (int)query_integer(store, statement, "looking up the request", error);
+	return (int)store_step_integer(store, statement, "looking up the request", error);
 }
 
 /* Link a subject. */

@@ -269,6 +269,20 @@ store_step_done(struct store *store, sqlite3_stmt *statement, GError **error)
 	return 0;
 }
 
+/* Step a one-integer query. */
+gint64
+store_step_integer(struct store *store, sqlite3_stmt *statement,
+    const char *what, GError **error)
+{
+	int rc = sqlite3_step(statement);
+	gint64 value = rc == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : 0;
+
+	sqlite3_reset(statement);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, error, what);
+	return value;
+}
+
 /* The database file. */
 const char *
 store_path(struct store *store)

@@ -42,6 +42,11 @@ sqlite3_stmt *store_statement(struct store *store, const char *sql,
 int store_step_done(struct store *store, sqlite3_stmt *statement,
     GError **error);
 
+/* Step a statement that yields one integer: its value, 0 when there is no
+ * row, or -1 with error (what says what was being done). Resets it. */
+gint64 store_step_integer(struct store *store, sqlite3_stmt *statement,
+    const char *what, GError **error);
+
 /* Set error from the connection's last failure, classed for retry:
  * busy/locked/full/I/O errors are DSR_ERROR_TEMPORARY. what says what was
  * being done ("saving the request"). Returns -1. */
