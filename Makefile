@@ -85,7 +85,12 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory dsrmail test-programs
-	DSRMAIL_BIN=$(abspath $(BINARY)) prove -j2 tests/
+	@rm -f $(BUILD)/test-run.log
+	DSRMAIL_BIN=$(abspath $(BINARY)) DSRMAIL_LOG_COPY=$(abspath $(BUILD))/test-run.log \
+	    prove -j2 tests/
+	@echo "The logs of that whole run, searched for personal data:"
+	DSRMAIL_BIN=$(abspath $(BINARY)) DSRMAIL_LOG_COPY=$(abspath $(BUILD))/test-run.log \
+	    prove tests/final/
 
 demo: deps
 	@$(MAKE) --no-print-directory dsrmail

@@ -19,6 +19,14 @@ void log_set_verbosity(int level);
  * instead of stderr. */
 void log_use_syslog(void);
 
+/* Also append every later line, at every level whatever the verbosity, to
+ * the file at path (created 0600): the environment variable
+ * DSRMAIL_LOG_COPY names it, so a whole test run's log can be searched for
+ * personal data (N20). Lines are written with one write(2) each, so several
+ * processes can share the file. Returns -1 and sets error when the file
+ * cannot be opened. */
+int log_copy_open(const char *path, GError **error);
+
 /* TRUE after log_use_syslog(). */
 gboolean log_is_syslog(void);
 
@@ -28,5 +36,9 @@ void log_info(const char *format, ...) G_GNUC_PRINTF(1, 2);
 void log_notice(const char *format, ...) G_GNUC_PRINTF(1, 2);
 void log_warn(const char *format, ...) G_GNUC_PRINTF(1, 2);
 void log_error(const char *format, ...) G_GNUC_PRINTF(1, 2);
+
+/* The message a failed command ends with: to syslog under --syslog and to
+ * the log copy; main() prints it on stderr itself. */
+void log_failure(const char *message);
 
 #endif

@@ -181,6 +181,11 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	log_set_verbosity(context.verbosity);
+	if (g_getenv("DSRMAIL_LOG_COPY") != NULL &&
+	    log_copy_open(g_getenv("DSRMAIL_LOG_COPY"), &error) < 0) {
+		log_warn("%s", error->message);   /* the real work goes on */
+		g_clear_error(&error);
+	}
 	if (clock_init(&error) < 0 ||
 	    context_open(&context, command->needs, &error) < 0)
 		status = -1;
@@ -188,8 +193,7 @@ main(int argc, char **argv)
 		status = command->run(&context, argc - i - words + 1,
 		    argv + i + words - 1, &error);
 	if (status < 0) {
-		if (log_is_syslog())
-			log_error("%s", error != NULL ? error->message : "failed");
+		log_failure(error != NULL ? error->message : "failed");
 		fprintf(stderr, "dsrmail: %s\n", error != NULL ? error->message :
 		    "failed (no reason given)");
 		status = dsr_error_exit_code(error);
