@@ -118,11 +118,13 @@ outcome_record(struct context *context, const struct outbox_entry *entry,
 	return 0;
 }
 
-/* Send the mails due now; *unreachable set when the server could not be
- * reached (the rest stay queued). */
+/* Send the mails due now; *unreachable set to the server's or transport's
+ * answer and *stop to the outcome when the server could not be reached or
+ * refused the login (the rest stay queued). */
 static int
 flush_round(struct context *context, struct smtp *smtp,
-    struct outbox_counts *counts, char **unreachable, GError **error)
+    struct outbox_counts *counts, char **unreachable, enum smtp_outcome *stop,
+    GError **error)
 {
 	g_autoptr(GDateTime) now = clock_now();
 	g_autofree char *now_iso = clock_format_iso(now);
@@ -143,8 +145,10 @@ flush_round(struct context *context, struct smtp *smtp,
 		} else {
 			outcome = smtp_send(smtp, entry->recipient, entry->raw, &answer);
 		}
-		if (outcome == SMTP_UNREACHABLE)
+		if (outcome == SMTP_UNREACHABLE || outcome == SMTP_LOGIN_REFUSED) {
+			*stop = outcome;
 			*unreachable = g_steal_pointer(&answer);
+		}
 		else if (outcome_record(context, entry, outcome, answer, now, counts,
 		    error) < 0)
 			return -1;
@@ -159,15 +163,23 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
     GError **error)
 {
 	g_autofree char *unreachable = NULL;
+	enum smtp_outcome stop = SMTP_SENT;
 	struct smtp *smtp;
 	int rc;
 
 	*counts = (struct outbox_counts){ 0 };
 	if ((smtp = smtp_open(context->config, error)) == NULL)
 		return -1;
-	rc = flush_round(context, smtp, counts, &unreachable, error);
+	rc = flush_round(context, smtp, counts, &unreachable, &stop, error);
 	smtp_close(smtp);
-	if (rc == 0 && unreachable != NULL) {
+	if (rc == 0 && stop == SMTP_LOGIN_REFUSED) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the SMTP server %s "
+		    "refused the login of [smtp] user %s (%s); the mails stay queued: "
+		    "check [smtp] user and the password in [smtp] password_file, then "
+		    "run dsrmail send again", context->config->smtp_url,
+		    context->config->smtp_user, unreachable);
+		rc = -1;
+	} else if (rc == 0 && unreachable != NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_UNAVAILABLE, "the SMTP server "
 		    "%s cannot be reached: %s; the mails stay queued: check [smtp] "
 		    "and run dsrmail send again", context->config->smtp_url,

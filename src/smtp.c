@@ -124,27 +124,29 @@ fail:
 	return NULL;
 }
 
-/* Class a failed transfer: the server's code first (libcurl reports a
- * refusal after DATA as CURLE_WEIRD_SERVER_REPLY, the code is in
- * CURLINFO_RESPONSE_CODE), then the transport's failures. */
+/* Class a failed transfer: a refused login and the transport's failures
+ * first (a 535 to AUTH is the account's fault, not the mail's), then the
+ * server's code (libcurl reports a refusal after DATA as
+ * CURLE_WEIRD_SERVER_REPLY, the code is in CURLINFO_RESPONSE_CODE). */
 static enum smtp_outcome
 outcome_classify(CURLcode rc, long code)
 {
-	if (code >= 500 && code < 600)
-		return SMTP_PERMANENT;
-	if (code >= 400 && code < 500)
-		return SMTP_TEMPORARY;
 	switch (rc) {
+	case CURLE_LOGIN_DENIED:
+		return SMTP_LOGIN_REFUSED;
 	case CURLE_COULDNT_RESOLVE_HOST: case CURLE_COULDNT_RESOLVE_PROXY:
 	case CURLE_COULDNT_CONNECT: case CURLE_OPERATION_TIMEDOUT:
 	case CURLE_SSL_CONNECT_ERROR: case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_USE_SSL_FAILED: case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_LOGIN_DENIED: case CURLE_GOT_NOTHING:
+	case CURLE_GOT_NOTHING:
 	case CURLE_UNSUPPORTED_PROTOCOL: case CURLE_URL_MALFORMAT:
 		return SMTP_UNREACHABLE;
 	default:
-		return SMTP_TEMPORARY;
+		break;
 	}
+	if (code >= 500 && code < 600)
+		return SMTP_PERMANENT;
+	return SMTP_TEMPORARY;
 }
 
 /* Send one mail over the session's connection. */

@@ -13,7 +13,8 @@ enum smtp_outcome {
 	SMTP_SENT,          /* the server answered 250 to the data */
 	SMTP_TEMPORARY,     /* a 4xx, or the transfer broke: try again later */
 	SMTP_PERMANENT,     /* a 5xx: do not try again */
-	SMTP_UNREACHABLE,   /* no connection, TLS or login failed: stop the batch */
+	SMTP_UNREACHABLE,   /* no connection, or TLS failed: stop the batch */
+	SMTP_LOGIN_REFUSED, /* AUTH refused: stop the batch, fix the config */
 };
 
 struct smtp;

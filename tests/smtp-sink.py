@@ -6,8 +6,13 @@ in DIR/NNN.env ("MAIL FROM:<...>" then one "RCPT TO:<...>" per line), and
 counts connections (EHLO/HELO) in DIR/connections.
 
   smtp-sink.py --port PORT --dir DIR [--fail-first N] [--refuse]
+               [--tls CERT KEY [--smtps]] [--auth USER:PASSWORD]
     --fail-first N  answer 451 to the DATA of the first N messages
     --refuse        answer 550 to every DATA
+    --tls CERT KEY  offer STARTTLS and require it before MAIL
+    --smtps         TLS from the first byte instead (implicit TLS)
+    --auth U:P      require AUTH (PLAIN/LOGIN, only over TLS) as U with P;
+                    each login try is appended to DIR/auth ("ok U" or "bad U")
 Writes DIR/ready when listening; stops on SIGTERM.
 """
 import argparse
@@ -15,7 +20,10 @@ import asyncio
 import os
 import signal
 
+import ssl
+
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
@@ -62,17 +70,53 @@ class Sink:
         return "250 2.0.0 saved as %03d" % self.saved
 
 
+class Authenticator:
+    """Accepts one user and password; records every try in DIR/auth."""
+
+    def __init__(self, directory, user, password):
+        self.path = os.path.join(directory, "auth")
+        self.user = user.encode()
+        self.password = password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        good = (auth_data.login == self.user and
+                auth_data.password == self.password)
+        with open(self.path, "a") as f:
+            f.write("%s %s\n" % ("ok" if good else "bad",
+                                  auth_data.login.decode(errors="replace")))
+        return AuthResult(success=good, handled=False)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--fail-first", type=int, default=0)
     parser.add_argument("--refuse", action="store_true")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--smtps", action="store_true")
+    parser.add_argument("--auth")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     sink = Sink(args.dir, args.fail_first, args.refuse)
+    options = {}
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*args.tls)
+        if args.smtps:
+            options["ssl_context"] = context
+        else:
+            options.update(tls_context=context, require_starttls=True)
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+        options.update(authenticator=Authenticator(args.dir, user, password),
+                       auth_required=True,
+                       # aiosmtpd counts only STARTTLS as TLS; with --smtps
+                       # the whole connection is TLS already.
+                       auth_require_tls=not args.smtps)
     controller = Controller(sink, hostname="127.0.0.1", port=args.port,
-                            data_size_limit=0, decode_data=False)
+                            data_size_limit=0, decode_data=False,
+                            ready_timeout=5, **options)
     controller.start()
     # The controller's own readiness probe is not a client.
     sink.connections = 0
