@@ -11,6 +11,7 @@
 #include "export.h"
 #include "lifecycle-work.h"
 #include "log.h"
+#include "store-event.h"
 #include "store-register.h"
 
 /* The language a bundle is written in: the request's, else the default. */
@@ -327,7 +328,7 @@ int
 lifecycle_execute(struct work *w, const char *actor, GError **error)
 {
 	const struct request_update update = { .state = "done", .completed = TRUE };
-	g_autofree char *detail = work_detail("kind", w->row.kind, "decided_by",
+	g_autofree char *detail = store_event_detail(NULL, 0, "kind", w->row.kind, "decided_by",
 	    actor, NULL);
 	gboolean erases = g_str_equal(w->row.kind, "erasure") ||
 	    g_str_equal(w->row.kind, "anonymisation");

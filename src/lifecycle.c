@@ -12,6 +12,7 @@
 #include "lifecycle-work.h"
 #include "log.h"
 #include "mime.h"
+#include "store-event.h"
 #include "store-lifecycle.h"
 #include "token.h"
 
@@ -281,7 +282,7 @@ hold(struct work *w, const char *reasons, GError **error)
 	const struct request_update update = { .state = "awaiting_approval",
 	    .hold_reasons = reasons };
 	g_auto(GStrv) codes = g_strsplit(reasons, ",", -1);
-	g_autofree char *detail = work_detail("reasons", reasons, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reasons", reasons, NULL);
 	char **admin;
 
 	if (store_lifecycle_update(w->context->store, w->row.id, &update,
@@ -531,7 +532,7 @@ static int
 refuse(struct work *w, const char *type, const char *reason, gint64 message,
     GError **error)
 {
-	g_autofree char *detail = work_detail("reason", reason, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason, NULL);
 	int status;
 
 	if (store_begin(w->context->store, error) < 0)
@@ -704,7 +705,7 @@ reject(struct work *w, const char *admin, const char *reason, gint64 token,
 {
 	const struct request_update update = { .state = "rejected",
 	    .decided_by = admin, .decision_reason = reason, .completed = TRUE };
-	g_autofree char *detail = work_detail("reason", reason, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason, NULL);
 	const char *to = w->address != NULL ? w->address : w->row.sender;
 	struct template_data *data;
 	gint64 outbox = 0;
@@ -891,7 +892,7 @@ extend(struct work *w, const char *admin, const char *reason, GError **error)
 	g_autofree char *due_text = clock_format_iso(due);
 	const struct request_update update = { .due_at = due_text,
 	    .extension_reason = reason };
-	g_autofree char *detail = work_detail("reason", reason, "due", due_text, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason, "due", due_text, NULL);
 	const char *to = w->address != NULL ? w->address : w->row.sender;
 	const char *problem = extend_problem(w, month);
 	struct template_data *data;
@@ -966,7 +967,7 @@ int
 lifecycle_classify(struct context *context, const char *id, const char *kind,
     const char *admin, GError **error)
 {
-	g_autofree char *detail = work_detail("kind", kind, NULL), *left = NULL;
+	g_autofree char *detail = store_event_detail(NULL, 0, "kind", kind, NULL), *left = NULL;
 	struct request_update update = { .kind = kind };
 	struct work w;
 	gboolean again;
@@ -1137,7 +1138,7 @@ static int
 remind_one(struct work *w, const char *kind, gint64 days, GError **error)
 {
 	g_autofree char *days_text = g_strdup_printf("%" G_GINT64_FORMAT, days);
-	g_autofree char *detail = work_detail("reminder", kind, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reminder", kind, NULL);
 	char **admin;
 
 	if (store_reminder_add(w->context->store, w->row.id, kind, w->now_text,

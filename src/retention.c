@@ -242,8 +242,8 @@ retention_remove_mails(struct store *store, GArray *mails, const char *now,
 		return -1;
 	for (i = 0; i < mails->len; i++) {
 		const struct raw_mail *mail = &g_array_index(mails, struct raw_mail, i);
-		g_autofree char *detail = g_strdup_printf("{\"bytes\":%" G_GINT64_FORMAT
-		    "}", mail->size);
+		g_autofree char *detail = store_event_detail("bytes", mail->size,
+		    NULL);
 		struct event event = { .type = "raw_removed", .actor = "system",
 			.detail = detail, .message = mail->message };
 

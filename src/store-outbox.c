@@ -1,6 +1,4 @@
 /* store-outbox.c: the SQL of the outbox (see store-outbox.h). */
-#include <json-glib/json-glib.h>
-
 #include "clock.h"
 #include "error.h"
 #include "store-event.h"
@@ -33,32 +31,18 @@ outbox_entry_free(gpointer pointer)
 	g_free(entry);
 }
 
-/* The event detail: {"template": ..., "attempts": n, "smtp": "451"}; the
+/* The event detail: {"template": ..., "smtp": "451", "attempts": n}; the
  * server's code only, since its text may name the recipient. */
 static char *
 event_detail(const char *template, int attempts, const char *answer)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
 	char code[4] = "";
 
 	if (answer != NULL && g_ascii_isdigit(answer[0]) &&
 	    g_ascii_isdigit(answer[1]) && g_ascii_isdigit(answer[2]))
 		g_strlcpy(code, answer, sizeof code);
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "template");
-	json_builder_add_string_value(builder, template);
-	if (attempts > 0) {
-		json_builder_set_member_name(builder, "attempts");
-		json_builder_add_int_value(builder, attempts);
-	}
-	if (code[0] != '\0') {
-		json_builder_set_member_name(builder, "smtp");
-		json_builder_add_string_value(builder, code);
-	}
-	json_builder_end_object(builder);
-	root = json_builder_get_root(builder);
-	return json_to_string(root, FALSE);
+	return store_event_detail(attempts > 0 ? "attempts" : NULL, attempts,
+	    "template", template, "smtp", code[0] != '\0' ? code : NULL, NULL);
 }
 
 /* Write the event of an outbox change. */
