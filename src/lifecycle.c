@@ -408,6 +408,30 @@ out:
 	return status;
 }
 
+/* The requests one challenge covers, in the order they will run: each one's
+ * id and kind, so the subject sees everything the code confirms. */
+static int
+challenge_list(struct context *context, GPtrArray *ids,
+    struct template_data *data, GError **error)
+{
+	guint i;
+
+	template_data_set_list(data, "requests");
+	template_data_set(data, "several", ids->len > 1 ? "yes" : NULL);
+	for (i = 0; i < ids->len; i++) {
+		struct template_data *item = template_data_add_item(data, "requests");
+		struct request_row row;
+
+		if (store_lifecycle_request(context->store, ids->pdata[i], &row,
+		    error) < 0)
+			return -1;
+		template_data_set(item, "id", row.id);
+		reply_set_kind_label(item, row.kind);
+		request_row_clear(&row);
+	}
+	return 0;
+}
+
 /* The identity challenge for every request the mail opened: one token and
  * one mail to the address on file, never to Reply-To (N22). */
 static int
@@ -422,10 +446,10 @@ start_challenge(struct work *w, GPtrArray *ids, GError **error)
 	gint64 outbox = -1;
 	guint i;
 
-	template_data_set(data, "kind", w->row.kind);
 	template_data_set(data, "token", token);
 	work_set_date(data, "expires_date", expires_text);
-	if (store_token_add(w->context->store, w->row.id, "challenge", w->address,
+	if (challenge_list(w->context, ids, data, error) == 0 &&
+	    store_token_add(w->context->store, w->row.id, "challenge", w->address,
 	    hash, w->now_text, expires_text, error) == 0)
 		outbox = work_mail(w, REPLY_CHALLENGE, w->address, data, NULL, error);
 	template_data_free(data);

@@ -12,7 +12,7 @@ smtp_start
 register_reset
 JORO=joro.astrom@example.fi
 sqlite3 "$DB" "UPDATE customers SET www = 'https://joro-astrom.example.fi' WHERE id = 2"
-plan 15
+plan 17
 ok "before: the values are in the file's bytes (so the check below can fail)" \
 	grep -qaF 'joro-astrom.example.fi' "$DB" "$DB-wal"
 
@@ -22,6 +22,8 @@ printf 'Hei,\n\npoistakaa tietoni rekisteristänne.\n\nJörö\n' |
 deliver erase
 id=$out
 sent
+is "$(mail_body "$JORO" challenge | grep '^- ')" "- poistopyyntö ($id)" \
+	"the challenge names the one request it covers"
 reply_with erase-confirm "$JORO" "$id" "$(mail_token "$JORO" challenge)"
 run queue approve "$id" --as "Päivi Savolainen"
 is "$rc" 0 "approved by an admin"
@@ -56,6 +58,11 @@ deliver both
 ids=$(echo $out)
 sent
 is "$(grep -c '^matti@example.org challenge' "$T/arrived")" 1 "one challenge covers both requests"
+set -- $ids
+is "$(mail_body matti@example.org challenge | grep -E '^- |nämä pyynnöt:')" \
+	"saimme tästä sähköpostiosoitteesta nämä pyynnöt:
+- tarkastuspyyntö ($1)
+- poistopyyntö ($2)" "the challenge lists both requests, ids and kinds, in Finnish"
 reply_with both-confirm matti@example.org "${ids%% *}" "$(mail_token matti@example.org challenge)"
 for i in $ids; do dsrmail queue approve "$i" --as admin >/dev/null 2>&1; done
 sent
