@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "context.h"
 #include "error.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "outbox.h"
 #include "reply.h"
@@ -71,6 +72,9 @@ notice_admins(struct context *context, const struct outbox_entry *entry,
 		template_data_set(data, "recipient", entry->recipient);
 		template_data_set(data, "error", answer);
 		template_data_set(data, "expired", expired ? "yes" : NULL);
+		/* Art. 18(3): not told, so the restriction was not lifted. */
+		template_data_set(data, "restriction_kept", g_strcmp0(entry->template,
+		    reply_kind_name(REPLY_RESTRICTION_LIFTED)) == 0 ? "yes" : NULL);
 		id = reply_queue(context->store, context->templates, config,
 		    context->notice, &reply, error);
 		template_data_free(data);
@@ -167,6 +171,8 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 		return -1;
 	rc = flush_round(context, smtp, counts, &unreachable, error);
 	smtp_close(smtp);
+	if (rc == 0 && lifecycle_lift_settle(context, &counts->lifted, error) < 0)
+		rc = -1;
 	if (rc == 0 && unreachable != NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_UNAVAILABLE, "the SMTP server "
 		    "%s cannot be reached: %s; the mails stay queued: check [smtp] "
@@ -194,7 +200,10 @@ send_command(struct context *context, int argc, char **argv, GError **error)
 	rc = outbox_flush(context, &counts, error);
 	queued = store_outbox_count(context->store, "queued", NULL);
 	printf("sent %d, deferred %d, failed %d, admin notices %d; %" G_GINT64_FORMAT
-	    " queued\n", counts.sent, counts.deferred, counts.failed,
-	    counts.notices, queued);
+	    " queued", counts.sent, counts.deferred, counts.failed, counts.notices,
+	    queued);
+	if (counts.lifted > 0)
+		printf("; restrictions lifted %d", counts.lifted);
+	printf("\n");
 	return rc;
 }

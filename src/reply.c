@@ -51,7 +51,7 @@ static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
 	"subject_name", "subject_address", "rectified", "erased",
 	"changes[field,value]", NULL };
 static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
-	"message_id", "recipient", "error", "expired", NULL };
+	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };
 
 /* Each kind: its name (the template file) and its fields. */
 static const struct {

@@ -190,3 +190,23 @@ CREATE TABLE dsr_retention(
 	data_hash TEXT NOT NULL,
 	held TEXT NOT NULL              -- hold:rows;..., empty: nothing kept
 );
+
+-- Restrictions lifted (N14, GDPR Art. 18(3)): the subject is told first.
+-- A lift is `pending` while its notice (an outbox mail) waits; the flag is
+-- cleared, state `lifted`, only once that mail was sent; a notice that
+-- could not be delivered leaves the restriction in place (`failed`), and the
+-- admin may try again.
+CREATE TABLE dsr_lifts(
+	id INTEGER PRIMARY KEY,
+	request TEXT NOT NULL REFERENCES dsr_requests(id),  -- the restriction request
+	outbox INTEGER NOT NULL REFERENCES dsr_outbox(id),  -- the notice to the subject
+	reason TEXT NOT NULL,           -- told to the subject
+	requested_by TEXT NOT NULL,     -- the admin (N20, N24)
+	requested_at TEXT NOT NULL,
+	state TEXT NOT NULL DEFAULT 'pending'
+		CHECK (state IN ('pending', 'lifted', 'failed')),
+	settled_at TEXT                 -- when it became lifted or failed
+);
+CREATE UNIQUE INDEX dsr_lifts_current ON dsr_lifts(request)
+	WHERE state IN ('pending', 'lifted');
+CREATE INDEX dsr_lifts_by_state ON dsr_lifts(state, outbox);

@@ -78,13 +78,15 @@ static const char *const sample_texts[][2] = {
 	{ "recipient", "matti@example.org" },
 	{ "error", "550 5.1.1 mailbox unavailable" },
 	{ "expired", "yes" },
+	{ "restriction_kept", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
 static const char *const sample_flags[] = {
 	"verification", "approval", "several", "recipients_notified",
 	"forwarded", "overdue", "expired", "rectified", "erased",
-	"marketing_ban", "publication_ban", "disclosure_ban", NULL
+	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
+	NULL
 };
 
 /* Set labels from three texts. */
