@@ -388,8 +388,9 @@ intake_open_request(struct intake *intake, const char *kind, const char *state,
 		if (store_request_add_subject(intake->context->store, id,
 		    g_array_index(intake->subjects, gint64, i), error) < 0)
 			goto fail;
-	detail = store_event_detail("subjects", intake->subjects->len, "kind", kind, "reason",
-	    intake->screened, "dmarc", intake->dmarc, "dkim", intake->dkim, NULL);
+	detail = store_event_detail("subjects", intake->subjects->len, "kind", kind,
+	    "reason", intake->screened, "dmarc", intake->dmarc, "dkim",
+	    intake->dkim, NULL);
 	if (intake_event(intake, id, intake->screened != NULL ? "ignored" :
 	    "received", detail, 0, error) < 0)
 		goto fail;
@@ -427,7 +428,8 @@ static int
 intake_store_screened(struct intake *intake, struct intake_result *result,
     GError **error)
 {
-	g_autofree char *detail = store_event_detail(NULL, 0, "reason", intake->screened, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason",
+	    intake->screened, NULL);
 	char *id;
 
 	if (intake->bounced_outbox != 0) {

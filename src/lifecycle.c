@@ -282,7 +282,8 @@ hold(struct work *w, const char *reasons, GError **error)
 	const struct request_update update = { .state = "awaiting_approval",
 	    .hold_reasons = reasons };
 	g_auto(GStrv) codes = g_strsplit(reasons, ",", -1);
-	g_autofree char *detail = store_event_detail(NULL, 0, "reasons", reasons, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reasons", reasons,
+	    NULL);
 	char **admin;
 
 	if (store_lifecycle_update(w->context->store, w->row.id, &update,
@@ -916,7 +917,8 @@ extend(struct work *w, const char *admin, const char *reason, GError **error)
 	g_autofree char *due_text = clock_format_iso(due);
 	const struct request_update update = { .due_at = due_text,
 	    .extension_reason = reason };
-	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason, "due", due_text, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason,
+	    "due", due_text, NULL);
 	const char *to = w->address != NULL ? w->address : w->row.sender;
 	const char *problem = extend_problem(w, month);
 	struct template_data *data;
@@ -991,7 +993,8 @@ int
 lifecycle_classify(struct context *context, const char *id, const char *kind,
     const char *admin, GError **error)
 {
-	g_autofree char *detail = store_event_detail(NULL, 0, "kind", kind, NULL), *left = NULL;
+	g_autofree char *detail = store_event_detail(NULL, 0, "kind", kind, NULL);
+	g_autofree char *left = NULL;
 	struct request_update update = { .kind = kind };
 	struct work w;
 	gboolean again;
@@ -1162,7 +1165,8 @@ static int
 remind_one(struct work *w, const char *kind, gint64 days, GError **error)
 {
 	g_autofree char *days_text = g_strdup_printf("%" G_GINT64_FORMAT, days);
-	g_autofree char *detail = store_event_detail(NULL, 0, "reminder", kind, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reminder", kind,
+	    NULL);
 	char **admin;
 
 	if (store_reminder_add(w->context->store, w->row.id, kind, w->now_text,

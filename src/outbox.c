@@ -9,6 +9,7 @@
 #include "outbox.h"
 #include "reply.h"
 #include "smtp.h"
+#include "store-register.h"
 #include "store-outbox.h"
 
 /* The first retry waits this long; each later one twice as long, up to
@@ -163,6 +164,7 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
     GError **error)
 {
 	g_autofree char *unreachable = NULL;
+	g_autoptr(GError) local = NULL;
 	struct smtp *smtp;
 	int rc;
 
@@ -173,6 +175,12 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 	smtp_close(smtp);
 	if (rc == 0 && lifecycle_lift_settle(context, &counts->lifted, error) < 0)
 		rc = -1;
+	/* The bytes of the mails that left are gone from their rows; take them
+	 * out of the -wal too. Not a failure of the flush if the file is busy:
+	 * the next flush or erasure checkpoints again. */
+	if (counts->sent + counts->failed > 0 &&
+	    store_register_scrub(context->store, &local) < 0)
+		log_warn("outbox: %s", local->message);
 	if (rc == 0 && unreachable != NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_UNAVAILABLE, "the SMTP server "
 		    "%s cannot be reached: %s; the mails stay queued: check [smtp] "

@@ -21,8 +21,9 @@ CREATE TABLE IF NOT EXISTS invoices(id INTEGER PRIMARY KEY, customer_id INTEGER 
          in_collection INTEGER DEFAULT 0);
 
 -- Every mail that reached dsrmail, request or not: the evidence of what
--- arrived (N24). raw is cleared after [policy] evidence_retention; the row
--- and its events stay.
+-- arrived (N24). raw is cleared after [policy] evidence_retention, or when
+-- an erasure of the person it is about is carried out (with from_name);
+-- the row, its sha256 and its events stay.
 CREATE TABLE dsr_messages(
 	id INTEGER PRIMARY KEY,
 	message_id TEXT,                -- Message-ID without <>, NULL if none
@@ -153,7 +154,10 @@ CREATE TABLE dsr_tokens(
 CREATE INDEX dsr_tokens_by_request ON dsr_tokens(request);
 
 -- The transactional outbox: a mail is stored with the change that causes it
--- and sent later; marked sent only after the server's 250.
+-- and sent later; marked sent only after the server's 250. Once sent or
+-- failed for good its raw bytes (which may hold a whole export bundle) are
+-- emptied (X'', raw_removed_at set); recipient, template, Message-ID,
+-- sent_at, size and sha256 stay as the evidence of what was sent.
 CREATE TABLE dsr_outbox(
 	id INTEGER PRIMARY KEY,
 	request TEXT REFERENCES dsr_requests(id),
@@ -168,7 +172,10 @@ CREATE TABLE dsr_outbox(
 	next_attempt_at TEXT NOT NULL,
 	attempts INTEGER NOT NULL DEFAULT 0,
 	last_error TEXT,
-	sent_at TEXT
+	sent_at TEXT,
+	size INTEGER,                   -- bytes of raw as queued
+	sha256 TEXT,                    -- of raw as queued
+	raw_removed_at TEXT             -- raw emptied: sent, failed, or erased
 );
 CREATE INDEX dsr_outbox_due ON dsr_outbox(state, next_attempt_at);
 

@@ -65,13 +65,18 @@ store_outbox_add(struct store *store, const struct outbox_mail *mail,
 	g_autofree char *now = clock_now_iso();
 	sqlite3_stmt *statement = store_statement(store, "INSERT INTO dsr_outbox("
 	    "request, template, language, recipient, message_id, raw, created_at, "
-	    "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)", error);
+	    "next_attempt_at, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?7, ?8, ?9)", error);
 	gsize size;
 	const void *raw = g_bytes_get_data(mail->raw, &size);
+	g_autofree char *sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256,
+	    mail->raw);
 	gint64 id;
 
 	if (statement == NULL)
 		return -1;
+	sqlite3_bind_int64(statement, 8, (sqlite3_int64)size);
+	store_bind_text(statement, 9, sha256);
 	store_bind_text(statement, 1, mail->request);
 	store_bind_text(statement, 2, mail->template);
 	store_bind_text(statement, 3, mail->language);
@@ -185,10 +190,13 @@ outbox_update(struct store *store, const struct outbox_entry *entry,
     const char *event_type, GError **error)
 {
 	g_autofree char *now = clock_now_iso();
+	/* Sent or failed for good: the bytes go, the evidence stays. */
 	sqlite3_stmt *statement = store_statement(store, "UPDATE dsr_outbox SET "
 	    "state = ?2, attempts = attempts + 1, last_error = ?3, "
 	    "next_attempt_at = coalesce(?4, next_attempt_at), "
-	    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END "
+	    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END, "
+	    "raw = CASE WHEN ?2 = 'queued' THEN raw ELSE X'' END, "
+	    "raw_removed_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE ?5 END "
 	    "WHERE id = ?1 AND state = 'queued'", error);
 
 	if (statement == NULL)

@@ -42,7 +42,7 @@ restrict() {
 	sent
 }
 
-plan 25
+plan 26
 restrict restrict-matti "$MATTI"
 matti=$id
 is "$(state "$matti") $(restricted 4)" "done 1" "a done restriction: the flag is set"
@@ -103,6 +103,9 @@ smtp_start --refuse
 dsrmail queue lift "$paivi" --reason "Asia on selvitetty." --as admin >/dev/null
 sent
 is "$(restricted 1) $(lift_state "$paivi")" "1 failed" "the notice was refused (550): the restriction stays"
+is "$(sqlite3 "$DB" "SELECT length(raw) || ' ' || (raw_removed_at IS NOT NULL) FROM dsr_outbox
+	WHERE template = 'restriction_lifted' AND state = 'failed'")" "0 1" \
+	"the failed notice keeps no bytes (failed for good)"
 is "$(notice_events "$paivi")" \
 	"mail_queued:system,lift_requested:admin,mail_failed:system,lift_failed:system" \
 	"events about the notice: queued, failed, the lift failed"
