@@ -60,6 +60,7 @@ int queue_show_command(struct context *context, int argc, char **argv, GError **
 int queue_approve_command(struct context *context, int argc, char **argv, GError **error);
 int queue_reject_command(struct context *context, int argc, char **argv, GError **error);
 int queue_extend_command(struct context *context, int argc, char **argv, GError **error);
+int queue_lift_command(struct context *context, int argc, char **argv, GError **error);
 int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
 
 /* request.c: `requests show ID` (also `queue show`), and one list line

@@ -3,12 +3,9 @@
  * raw mail with its requests in one transaction (store-request.c). Also the
  * `deliver` command: one mail on stdin from procmail or an MTA pipe. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <json-glib/json-glib.h>
 
 #include "address.h"
 #include "classify.h"
@@ -364,37 +361,6 @@ intake_store_message(struct intake *intake, GError **error)
 	return intake->message < 0 ? -1 : 0;
 }
 
-/* A small JSON object for an event's detail: "key", value pairs of text
- * (NULL values left out), then "subjects" when subjects >= 0. */
-static char *
-event_detail(gint64 subjects, ...)
-{
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	const char *key;
-	va_list ap;
-
-	json_builder_begin_object(builder);
-	va_start(ap, subjects);
-	while ((key = va_arg(ap, const char *)) != NULL) {
-		const char *value = va_arg(ap, const char *);
-		if (value == NULL)
-			continue;
-		json_builder_set_member_name(builder, key);
-		json_builder_add_string_value(builder, value);
-	}
-	va_end(ap);
-	if (subjects >= 0) {
-		json_builder_set_member_name(builder, "subjects");
-		json_builder_add_int_value(builder, subjects);
-	}
-	json_builder_end_object(builder);
-	root = json_builder_get_root(builder);
-	json_generator_set_root(generator, root);
-	return json_generator_to_data(generator, NULL);
-}
-
 /* Append an event about this mail. */
 static int
 intake_event(struct intake *intake, const char *request, const char *type,
@@ -422,8 +388,9 @@ intake_open_request(struct intake *intake, const char *kind, const char *state,
 		if (store_request_add_subject(intake->context->store, id,
 		    g_array_index(intake->subjects, gint64, i), error) < 0)
 			goto fail;
-	detail = event_detail(intake->subjects->len, "kind", kind, "reason",
-	    intake->screened, "dmarc", intake->dmarc, "dkim", intake->dkim, NULL);
+	detail = store_event_detail("subjects", intake->subjects->len, "kind", kind,
+	    "reason", intake->screened, "dmarc", intake->dmarc, "dkim",
+	    intake->dkim, NULL);
 	if (intake_event(intake, id, intake->screened != NULL ? "ignored" :
 	    "received", detail, 0, error) < 0)
 		goto fail;
@@ -461,7 +428,8 @@ static int
 intake_store_screened(struct intake *intake, struct intake_result *result,
     GError **error)
 {
-	g_autofree char *detail = event_detail(-1, "reason", intake->screened, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason",
+	    intake->screened, NULL);
 	char *id;
 
 	if (intake->bounced_outbox != 0) {
@@ -495,7 +463,7 @@ intake_store_requests(struct intake *intake, struct intake_result *result,
 	guint i;
 
 	if (intake->continued != NULL) {
-		g_autofree char *detail = event_detail(-1, "language",
+		g_autofree char *detail = store_event_detail(NULL, 0, "language",
 		    intake_language(intake), NULL);
 		if (intake_event(intake, intake->continued, "followup", detail, 0,
 		    error) < 0)

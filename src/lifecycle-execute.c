@@ -11,6 +11,8 @@
 #include "export.h"
 #include "lifecycle-work.h"
 #include "log.h"
+#include "store-event.h"
+#include "store-forget.h"
 #include "store-register.h"
 
 /* The language a bundle is written in: the request's, else the default. */
@@ -210,6 +212,21 @@ kept_add(struct template_data *data, const struct kept *kept)
 		template_data_set_labels(item, "until", &kept->hold->until_text);
 }
 
+/* What dsrmail itself holds of the erased subjects goes too: the raw mails,
+ * the values of corrections, the mails already sent (store-forget.h). */
+static int
+erasure_forget(struct work *w, GError **error)
+{
+	struct forget_counts counts = { 0 };
+	guint i;
+
+	for (i = 0; i < w->subjects->len; i++)
+		if (store_forget(w->context->store, g_array_index(w->subjects,
+		    gint64, i), w->now_text, &counts, error) < 0)
+			return -1;
+	return store_forget_event(w->context->store, w->row.id, &counts, error);
+}
+
 /* Erasure (N15, N16) or anonymisation (N17) of every subject: what a hold
  * keeps stays, restricted, and the reply says what, why and until when. */
 static int
@@ -241,7 +258,8 @@ execute_erasure(struct work *w, enum erase_mode mode, gint64 *outbox,
 				g_ptr_array_add(tables, result.tables_changed->pdata[k]);
 		erasure_clear(&result);
 	}
-	if (notify_recipients(w, tables, NULL, &notified, error) < 0)
+	if (erasure_forget(w, error) < 0 ||
+	    notify_recipients(w, tables, NULL, &notified, error) < 0)
 		goto out;
 	template_data_set(data, "recipients_notified", notified ? "yes" : NULL);
 	kind = mode == ERASE_MODE_ANONYMISE ? REPLY_ANONYMISATION_DONE :
@@ -327,8 +345,8 @@ int
 lifecycle_execute(struct work *w, const char *actor, GError **error)
 {
 	const struct request_update update = { .state = "done", .completed = TRUE };
-	g_autofree char *detail = work_detail("kind", w->row.kind, "decided_by",
-	    actor, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "kind", w->row.kind,
+	    "decided_by", actor, NULL);
 	gboolean erases = g_str_equal(w->row.kind, "erasure") ||
 	    g_str_equal(w->row.kind, "anonymisation");
 	gint64 outbox = 0;

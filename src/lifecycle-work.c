@@ -1,9 +1,6 @@
 /* lifecycle-work.c: loading a request with its subject, and the mails and
  * events every lifecycle step writes. */
-#include <stdarg.h>
 #include <string.h>
-
-#include <json-glib/json-glib.h>
 
 #include "address.h"
 #include "clock.h"
@@ -141,31 +138,6 @@ work_event(struct work *w, const char *type, const char *actor,
 	struct event event = { w->row.id, type, actor, detail, message, outbox };
 
 	return store_event_add(w->context->store, &event, error) < 0 ? -1 : 0;
-}
-
-/* JSON from key/value pairs. */
-char *
-work_detail(const char *key, ...)
-{
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonGenerator) generator = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	va_list ap;
-
-	json_builder_begin_object(builder);
-	va_start(ap, key);
-	for (; key != NULL; key = va_arg(ap, const char *)) {
-		const char *value = va_arg(ap, const char *);
-		if (value == NULL)
-			continue;
-		json_builder_set_member_name(builder, key);
-		json_builder_add_string_value(builder, value);
-	}
-	va_end(ap);
-	json_builder_end_object(builder);
-	root = json_builder_get_root(builder);
-	json_generator_set_root(generator, root);
-	return json_generator_to_data(generator, NULL);
 }
 
 /* The date part of an ISO time. */

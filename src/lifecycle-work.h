@@ -44,10 +44,6 @@ gint64 work_mail(struct work *w, enum reply_kind kind, const char *to,
 int work_event(struct work *w, const char *type, const char *actor,
     const char *detail, gint64 message, gint64 outbox, GError **error);
 
-/* A JSON object of "key", "value" text pairs (NULL values left out),
- * NULL-terminated; the caller frees it. */
-char *work_detail(const char *key, ...) G_GNUC_NULL_TERMINATED;
-
 /* Set field to the date part (YYYY-MM-DD) of an ISO 8601 time. */
 void work_set_date(struct template_data *data, const char *field,
     const char *iso);

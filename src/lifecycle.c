@@ -12,6 +12,7 @@
 #include "lifecycle-work.h"
 #include "log.h"
 #include "mime.h"
+#include "store-event.h"
 #include "store-lifecycle.h"
 #include "token.h"
 
@@ -281,7 +282,8 @@ hold(struct work *w, const char *reasons, GError **error)
 	const struct request_update update = { .state = "awaiting_approval",
 	    .hold_reasons = reasons };
 	g_auto(GStrv) codes = g_strsplit(reasons, ",", -1);
-	g_autofree char *detail = work_detail("reasons", reasons, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reasons", reasons,
+	    NULL);
 	char **admin;
 
 	if (store_lifecycle_update(w->context->store, w->row.id, &update,
@@ -407,6 +409,30 @@ out:
 	return status;
 }
 
+/* The requests one challenge covers, in the order they will run: each one's
+ * id and kind, so the subject sees everything the code confirms. */
+static int
+challenge_list(struct context *context, GPtrArray *ids,
+    struct template_data *data, GError **error)
+{
+	guint i;
+
+	template_data_set_list(data, "requests");
+	template_data_set(data, "several", ids->len > 1 ? "yes" : NULL);
+	for (i = 0; i < ids->len; i++) {
+		struct template_data *item = template_data_add_item(data, "requests");
+		struct request_row row;
+
+		if (store_lifecycle_request(context->store, ids->pdata[i], &row,
+		    error) < 0)
+			return -1;
+		template_data_set(item, "id", row.id);
+		reply_set_kind_label(item, row.kind);
+		request_row_clear(&row);
+	}
+	return 0;
+}
+
 /* The identity challenge for every request the mail opened: one token and
  * one mail to the address on file, never to Reply-To (N22). */
 static int
@@ -421,10 +447,10 @@ start_challenge(struct work *w, GPtrArray *ids, GError **error)
 	gint64 outbox = -1;
 	guint i;
 
-	template_data_set(data, "kind", w->row.kind);
 	template_data_set(data, "token", token);
 	work_set_date(data, "expires_date", expires_text);
-	if (store_token_add(w->context->store, w->row.id, "challenge", w->address,
+	if (challenge_list(w->context, ids, data, error) == 0 &&
+	    store_token_add(w->context->store, w->row.id, "challenge", w->address,
 	    hash, w->now_text, expires_text, error) == 0)
 		outbox = work_mail(w, REPLY_CHALLENGE, w->address, data, NULL, error);
 	template_data_free(data);
@@ -531,7 +557,7 @@ static int
 refuse(struct work *w, const char *type, const char *reason, gint64 message,
     GError **error)
 {
-	g_autofree char *detail = work_detail("reason", reason, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason, NULL);
 	int status;
 
 	if (store_begin(w->context->store, error) < 0)
@@ -704,7 +730,7 @@ reject(struct work *w, const char *admin, const char *reason, gint64 token,
 {
 	const struct request_update update = { .state = "rejected",
 	    .decided_by = admin, .decision_reason = reason, .completed = TRUE };
-	g_autofree char *detail = work_detail("reason", reason, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason, NULL);
 	const char *to = w->address != NULL ? w->address : w->row.sender;
 	struct template_data *data;
 	gint64 outbox = 0;
@@ -891,7 +917,8 @@ extend(struct work *w, const char *admin, const char *reason, GError **error)
 	g_autofree char *due_text = clock_format_iso(due);
 	const struct request_update update = { .due_at = due_text,
 	    .extension_reason = reason };
-	g_autofree char *detail = work_detail("reason", reason, "due", due_text, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason,
+	    "due", due_text, NULL);
 	const char *to = w->address != NULL ? w->address : w->row.sender;
 	const char *problem = extend_problem(w, month);
 	struct template_data *data;
@@ -966,7 +993,8 @@ int
 lifecycle_classify(struct context *context, const char *id, const char *kind,
     const char *admin, GError **error)
 {
-	g_autofree char *detail = work_detail("kind", kind, NULL), *left = NULL;
+	g_autofree char *detail = store_event_detail(NULL, 0, "kind", kind, NULL);
+	g_autofree char *left = NULL;
 	struct request_update update = { .kind = kind };
 	struct work w;
 	gboolean again;
@@ -1137,7 +1165,8 @@ static int
 remind_one(struct work *w, const char *kind, gint64 days, GError **error)
 {
 	g_autofree char *days_text = g_strdup_printf("%" G_GINT64_FORMAT, days);
-	g_autofree char *detail = work_detail("reminder", kind, NULL);
+	g_autofree char *detail = store_event_detail(NULL, 0, "reminder", kind,
+	    NULL);
 	char **admin;
 
 	if (store_reminder_add(w->context->store, w->row.id, kind, w->now_text,

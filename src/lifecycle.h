@@ -45,6 +45,19 @@ int lifecycle_reject(struct context *context, const char *id,
 /* +2 months, only within the first month, once; the subject is told why. */
 int lifecycle_extend(struct context *context, const char *id,
     const char *admin, const char *reason, GError **error);
+/* Lift a done restriction (N14), telling the subject first (GDPR Art.
+ * 18(3)): the notice with the reason is queued to the address on file and
+ * the lift recorded as pending; the flag stays set until the notice is sent.
+ * DSR_ERROR_USAGE without a reason; DSR_ERROR_DATA when id is not a done
+ * restriction, was lifted already, or has a lift pending. */
+int lifecycle_lift(struct context *context, const char *id,
+    const char *admin, const char *reason, GError **error);
+/* Settle every pending lift whose notice has left the outbox, each in one
+ * transaction with its event: sent, the restriction flag is cleared
+ * (restriction_lifted); failed for good, it stays (lift_failed). *lifted
+ * gets how many were lifted. Run by each outbox flush. */
+int lifecycle_lift_settle(struct context *context, int *lifted,
+    GError **error);
 /* Give an `unknown` request its kind; a verified one is decided again. */
 int lifecycle_classify(struct context *context, const char *id,
     const char *kind, const char *admin, GError **error);

@@ -34,8 +34,9 @@ static const struct command commands[] = {
 	  "every request, its state and timeline", NEEDS_STORE, requests_command },
 	{ "audit", "verify", "check the event log's hash chain", NEEDS_STORE,
 	  audit_command },
+	/* The map: a sent lift notice clears a restriction flag. */
 	{ "send", "", "flush the outbox over SMTP",
-	  NEEDS_STORE | NEEDS_TEMPLATES, send_command },
+	  NEEDS_MAP | NEEDS_TEMPLATES, send_command },
 	{ "queue list", "", "requests waiting for an admin", NEEDS_STORE,
 	  queue_list_command },
 	{ "queue show", "ID", "one request and its timeline", NEEDS_STORE,
@@ -48,6 +49,9 @@ static const struct command commands[] = {
 	{ "queue extend", "ID --reason TEXT",
 	  "extend the deadline by two months (within the first month)",
 	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_extend_command },
+	{ "queue lift", "ID --reason TEXT [--as ADMIN]",
+	  "lift a done restriction; the person is told first (Art. 18(3))",
+	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_lift_command },
 	{ "queue classify", "ID KIND", "set the kind of an unknown request",
 	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_classify_command },
 	{ "sweep", "[--dry-run]", "retention (N6), reminders, expiries, stalled "

@@ -4,10 +4,12 @@
 #include "clock.h"
 #include "context.h"
 #include "error.h"
+#include "lifecycle.h"
 #include "log.h"
 #include "outbox.h"
 #include "reply.h"
 #include "smtp.h"
+#include "store-register.h"
 #include "store-outbox.h"
 
 /* The first retry waits this long; each later one twice as long, up to
@@ -71,6 +73,9 @@ notice_admins(struct context *context, const struct outbox_entry *entry,
 		template_data_set(data, "recipient", entry->recipient);
 		template_data_set(data, "error", answer);
 		template_data_set(data, "expired", expired ? "yes" : NULL);
+		/* Art. 18(3): not told, so the restriction was not lifted. */
+		template_data_set(data, "restriction_kept", g_strcmp0(entry->template,
+		    reply_kind_name(REPLY_RESTRICTION_LIFTED)) == 0 ? "yes" : NULL);
 		id = reply_queue(context->store, context->templates, config,
 		    context->notice, &reply, error);
 		template_data_free(data);
@@ -156,6 +161,26 @@ flush_round(struct context *context, struct smtp *smtp,
 	return 0;
 }
 
+/* Why a flush stopped early (stop: SMTP_LOGIN_REFUSED or SMTP_UNREACHABLE,
+ * with the server's or transport's answer): -1 and error, saying the mails
+ * stay queued and what to fix. */
+static int
+flush_stopped(const struct config *config, enum smtp_outcome stop,
+    const char *answer, GError **error)
+{
+	if (stop == SMTP_LOGIN_REFUSED)
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the SMTP server %s "
+		    "refused the login of [smtp] user %s (%s); the mails stay queued: "
+		    "check [smtp] user and the password in [smtp] password_file, then "
+		    "run dsrmail send again", config->smtp_url, config->smtp_user,
+		    answer);
+	else
+		g_set_error(error, DSR_ERROR, DSR_ERROR_UNAVAILABLE, "the SMTP server "
+		    "%s cannot be reached: %s; the mails stay queued: check [smtp] "
+		    "and run dsrmail send again", config->smtp_url, answer);
+	return -1;
+}
+
 /* Flush the outbox. Admin notices queued by this flush go out with the next
  * one (a server refusing everything must not keep one run busy). */
 int
@@ -164,6 +189,7 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 {
 	g_autofree char *unreachable = NULL;
 	enum smtp_outcome stop = SMTP_SENT;
+	g_autoptr(GError) local = NULL;
 	struct smtp *smtp;
 	int rc;
 
@@ -172,20 +198,16 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 		return -1;
 	rc = flush_round(context, smtp, counts, &unreachable, &stop, error);
 	smtp_close(smtp);
-	if (rc == 0 && stop == SMTP_LOGIN_REFUSED) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the SMTP server %s "
-		    "refused the login of [smtp] user %s (%s); the mails stay queued: "
-		    "check [smtp] user and the password in [smtp] password_file, then "
-		    "run dsrmail send again", context->config->smtp_url,
-		    context->config->smtp_user, unreachable);
+	if (rc == 0 && lifecycle_lift_settle(context, &counts->lifted, error) < 0)
 		rc = -1;
-	} else if (rc == 0 && unreachable != NULL) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_UNAVAILABLE, "the SMTP server "
-		    "%s cannot be reached: %s; the mails stay queued: check [smtp] "
-		    "and run dsrmail send again", context->config->smtp_url,
-		    unreachable);
-		rc = -1;
-	}
+	/* The bytes of the mails that left are gone from their rows; take them
+	 * out of the -wal too. Not a failure of the flush if the file is busy:
+	 * the next flush or erasure checkpoints again. */
+	if (counts->sent + counts->failed > 0 &&
+	    store_register_scrub(context->store, &local) < 0)
+		log_warn("outbox: %s", local->message);
+	if (rc == 0 && stop != SMTP_SENT)
+		rc = flush_stopped(context->config, stop, unreachable, error);
 	return rc;
 }
 
@@ -206,7 +228,10 @@ send_command(struct context *context, int argc, char **argv, GError **error)
 	rc = outbox_flush(context, &counts, error);
 	queued = store_outbox_count(context->store, "queued", NULL);
 	printf("sent %d, deferred %d, failed %d, admin notices %d; %" G_GINT64_FORMAT
-	    " queued\n", counts.sent, counts.deferred, counts.failed,
-	    counts.notices, queued);
+	    " queued", counts.sent, counts.deferred, counts.failed, counts.notices,
+	    queued);
+	if (counts.lifted > 0)
+		printf("; restrictions lifted %d", counts.lifted);
+	printf("\n");
 	return rc;
 }

@@ -12,6 +12,7 @@ struct outbox_counts {
 	int deferred;    /* temporary failure: tried again later, with backoff */
 	int failed;      /* permanent failure, or retried for [smtp] retry_for */
 	int notices;     /* admin notices queued about failed mails */
+	int lifted;      /* restrictions lifted: their notice was sent (N14) */
 };
 
 /* Send every due mail over one SMTP connection. A mail is marked sent only
@@ -20,7 +21,9 @@ struct outbox_counts {
  * once and queues a notice to the admins. Needs context's config, store and
  * templates. Returns 0; or -1 with DSR_ERROR_UNAVAILABLE when the server
  * cannot be reached (the mails not yet sent stay queued, untouched), or
- * another error. counts is filled either way. */
+ * another error. counts is filled either way. Then settles the restriction
+ * lifts whose notice went out or failed (lifecycle_lift_settle), which needs
+ * the context's map. */
 int outbox_flush(struct context *context, struct outbox_counts *counts,
     GError **error);
 

@@ -1,4 +1,4 @@
-/* queue.c: `dsrmail queue list|show|approve|reject|extend|classify`, the
+/* queue.c: `dsrmail queue list|show|approve|reject|extend|classify|lift`, the
  * admin's side of the approval queue (DESIGN.md command contract). Every
  * decision records who made it (N20, N24). */
 #include <stdio.h>
@@ -84,9 +84,15 @@ queue_approve_command(struct context *context, int argc, char **argv,
 	return 0;
 }
 
-/* queue reject ID --reason TEXT [--as ADMIN] */
-int
-queue_reject_command(struct context *context, int argc, char **argv,
+/* A decision on one request that needs a reason: reject, extend, lift. */
+typedef int (*queue_decision)(struct context *context, const char *id,
+    const char *admin, const char *reason, GError **error);
+
+/* Parse "ID --reason TEXT [--as ADMIN]" and make the decision; *id and
+ * *admin get copies for the caller's message. */
+static int
+queue_decide(struct context *context, const char *command, const char *usage,
+    int argc, char **argv, queue_decision decide, char **id, char **admin,
     GError **error)
 {
 	g_autofree char *as = NULL, *reason = NULL;
@@ -95,13 +101,28 @@ queue_reject_command(struct context *context, int argc, char **argv,
 		{ "as", 0, 0, G_OPTION_ARG_STRING, &as, "who decides", "ADMIN" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	const char *admin;
+	const char *who;
 
-	if (queue_options("queue reject", "ID --reason TEXT [--as ADMIN]", entries,
-	    &argc, &argv, 1, error) < 0 || (admin = queue_admin(as, error)) == NULL ||
-	    lifecycle_reject(context, argv[1], admin, reason, error) < 0)
+	if (queue_options(command, usage, entries, &argc, &argv, 1, error) < 0 ||
+	    (who = queue_admin(as, error)) == NULL ||
+	    decide(context, argv[1], who, reason, error) < 0)
 		return -1;
-	printf("%s rejected by %s; the sender is told the reason\n", argv[1], admin);
+	*id = g_strdup(argv[1]);
+	*admin = g_strdup(who);
+	return 0;
+}
+
+/* queue reject ID --reason TEXT [--as ADMIN] */
+int
+queue_reject_command(struct context *context, int argc, char **argv,
+    GError **error)
+{
+	g_autofree char *id = NULL, *admin = NULL;
+
+	if (queue_decide(context, "queue reject", "ID --reason TEXT [--as ADMIN]",
+	    argc, argv, lifecycle_reject, &id, &admin, error) < 0)
+		return -1;
+	printf("%s rejected by %s; the sender is told the reason\n", id, admin);
 	return 0;
 }
 
@@ -110,19 +131,27 @@ int
 queue_extend_command(struct context *context, int argc, char **argv,
     GError **error)
 {
-	g_autofree char *as = NULL, *reason = NULL;
-	GOptionEntry entries[] = {
-		{ "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (the sender is told)", "TEXT" },
-		{ "as", 0, 0, G_OPTION_ARG_STRING, &as, "who decides", "ADMIN" },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL },
-	};
-	const char *admin;
+	g_autofree char *id = NULL, *admin = NULL;
 
-	if (queue_options("queue extend", "ID --reason TEXT", entries, &argc,
-	    &argv, 1, error) < 0 || (admin = queue_admin(as, error)) == NULL ||
-	    lifecycle_extend(context, argv[1], admin, reason, error) < 0)
+	if (queue_decide(context, "queue extend", "ID --reason TEXT", argc, argv,
+	    lifecycle_extend, &id, &admin, error) < 0)
 		return -1;
-	printf("%s extended by two months; the sender is told why\n", argv[1]);
+	printf("%s extended by two months; the sender is told why\n", id);
+	return 0;
+}
+
+/* queue lift ID --reason TEXT [--as ADMIN] */
+int
+queue_lift_command(struct context *context, int argc, char **argv,
+    GError **error)
+{
+	g_autofree char *id = NULL, *admin = NULL;
+
+	if (queue_decide(context, "queue lift", "ID --reason TEXT [--as ADMIN]",
+	    argc, argv, lifecycle_lift, &id, &admin, error) < 0)
+		return -1;
+	printf("%s: the person is told first; the restriction is lifted once "
+	    "\"dsrmail send\" has sent the notice\n", id);
 	return 0;
 }
 

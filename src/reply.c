@@ -19,8 +19,8 @@
 static const char *const fields_footer[] = { COMMON_FIELDS, NULL };
 static const char *const fields_received[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "verification", "approval", NULL };
-static const char *const fields_challenge[] = { COMMON_FIELDS, "name", "kind",
-	"kind_label", "token", "expires_date", NULL };
+static const char *const fields_challenge[] = { COMMON_FIELDS, "name",
+	"requests[id,kind_label]", "several", "token", "expires_date", NULL };
 static const char *const fields_access[] = { COMMON_FIELDS, "name", "files[]",
 	NULL };
 static const char *const fields_rectification_done[] = { COMMON_FIELDS, "name",
@@ -51,7 +51,7 @@ static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
 	"subject_name", "subject_address", "rectified", "erased",
 	"changes[field,value]", NULL };
 static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
-	"message_id", "recipient", "error", "expired", NULL };
+	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };
 
 /* Each kind: its name (the template file) and its fields. */
 static const struct {
@@ -235,6 +235,21 @@ reply_templates_free(struct reply_templates *templates)
 	g_free(templates);
 }
 
+/* Set kind_label from a request kind. */
+void
+reply_set_kind_label(struct template_data *data, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(kind_labels); i++) {
+		if (g_strcmp0(kind, kind_labels[i].kind) == 0) {
+			struct labels labels = { { (char *)kind_labels[i].text[0],
+			    (char *)kind_labels[i].text[1], (char *)kind_labels[i].text[2] } };
+			template_data_set_labels(data, "kind_label", &labels);
+		}
+	}
+}
+
 /* Add the fields every mail gets: organisation, notice facts, kind label,
  * attachment names. */
 static void
@@ -258,13 +273,7 @@ data_add_common(struct template_data *data, const struct config *config,
 		template_data_set_labels(data, "contact", &notice->text[NOTICE_CONTACT]);
 		template_data_set_labels(data, "authority", &notice->text[NOTICE_AUTHORITY]);
 	}
-	for (i = 0; i < G_N_ELEMENTS(kind_labels); i++) {
-		if (g_strcmp0(template_data_get(data, "kind"), kind_labels[i].kind) == 0) {
-			struct labels labels = { { (char *)kind_labels[i].text[0],
-			    (char *)kind_labels[i].text[1], (char *)kind_labels[i].text[2] } };
-			template_data_set_labels(data, "kind_label", &labels);
-		}
-	}
+	reply_set_kind_label(data, template_data_get(data, "kind"));
 	template_data_set_list(data, "files");
 	for (i = 0; reply->bundle != NULL && i < reply->bundle->len; i++)
 		template_data_add_text(data, "files",

@@ -56,6 +56,11 @@ int reply_kind_from_name(const char *name);
  * files[] (from the bundle), notice[heading,text] (from the notice facts). */
 const char *const *reply_kind_fields(enum reply_kind kind);
 
+/* Set data's kind_label to the words for a request kind in each language
+ * (reply_build does it for the field "kind"; this serves list items, such
+ * as the requests one challenge covers). Nothing for an unknown kind. */
+void reply_set_kind_label(struct template_data *data, const char *kind);
+
 /* Every template, every language, loaded and checked. */
 struct reply_templates;
 

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "retention.h"
 #include "store-event.h"
+#include "store-forget.h"
 #include "store-register.h"
 #include "store-retention.h"
 
@@ -140,8 +141,11 @@ retention_commit(struct store *store, const struct map *map, gint64 subject,
 	g_autofree char *now = clock_now_iso();
 	struct event event = { .type = "retention_erased", .actor = "system",
 		.detail = detail };
+	struct forget_counts forgotten = { 0 };
 
 	if (hash == NULL || store_event_add(store, &event, error) < 0 ||
+	    store_forget(store, subject, now, &forgotten, error) < 0 ||
+	    store_forget_event(store, NULL, &forgotten, error) < 0 ||
 	    store_retention_record(store, subject, now, hash, held, error) < 0)
 		return -1;
 	return store_commit(store, error);
@@ -242,8 +246,8 @@ retention_remove_mails(struct store *store, GArray *mails, const char *now,
 		return -1;
 	for (i = 0; i < mails->len; i++) {
 		const struct raw_mail *mail = &g_array_index(mails, struct raw_mail, i);
-		g_autofree char *detail = g_strdup_printf("{\"bytes\":%" G_GINT64_FORMAT
-		    "}", mail->size);
+		g_autofree char *detail = store_event_detail("bytes", mail->size,
+		    NULL);
 		struct event event = { .type = "raw_removed", .actor = "system",
 			.detail = detail, .message = mail->message };
 

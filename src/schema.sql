@@ -21,8 +21,9 @@ CREATE TABLE IF NOT EXISTS invoices(id INTEGER PRIMARY KEY, customer_id INTEGER 
          in_collection INTEGER DEFAULT 0);
 
 -- Every mail that reached dsrmail, request or not: the evidence of what
--- arrived (N24). raw is cleared after [policy] evidence_retention; the row
--- and its events stay.
+-- arrived (N24). raw is cleared after [policy] evidence_retention, or when
+-- an erasure of the person it is about is carried out (with from_name);
+-- the row, its sha256 and its events stay.
 CREATE TABLE dsr_messages(
 	id INTEGER PRIMARY KEY,
 	message_id TEXT,                -- Message-ID without <>, NULL if none
@@ -153,7 +154,10 @@ CREATE TABLE dsr_tokens(
 CREATE INDEX dsr_tokens_by_request ON dsr_tokens(request);
 
 -- The transactional outbox: a mail is stored with the change that causes it
--- and sent later; marked sent only after the server's 250.
+-- and sent later; marked sent only after the server's 250. Once sent or
+-- failed for good its raw bytes (which may hold a whole export bundle) are
+-- emptied (X'', raw_removed_at set); recipient, template, Message-ID,
+-- sent_at, size and sha256 stay as the evidence of what was sent.
 CREATE TABLE dsr_outbox(
 	id INTEGER PRIMARY KEY,
 	request TEXT REFERENCES dsr_requests(id),
@@ -168,7 +172,10 @@ CREATE TABLE dsr_outbox(
 	next_attempt_at TEXT NOT NULL,
 	attempts INTEGER NOT NULL DEFAULT 0,
 	last_error TEXT,
-	sent_at TEXT
+	sent_at TEXT,
+	size INTEGER,                   -- bytes of raw as queued
+	sha256 TEXT,                    -- of raw as queued
+	raw_removed_at TEXT             -- raw emptied: sent, failed, or erased
 );
 CREATE INDEX dsr_outbox_due ON dsr_outbox(state, next_attempt_at);
 
@@ -190,3 +197,23 @@ CREATE TABLE dsr_retention(
 	data_hash TEXT NOT NULL,
 	held TEXT NOT NULL              -- hold:rows;..., empty: nothing kept
 );
+
+-- Restrictions lifted (N14, GDPR Art. 18(3)): the subject is told first.
+-- A lift is `pending` while its notice (an outbox mail) waits; the flag is
+-- cleared, state `lifted`, only once that mail was sent; a notice that
+-- could not be delivered leaves the restriction in place (`failed`), and the
+-- admin may try again.
+CREATE TABLE dsr_lifts(
+	id INTEGER PRIMARY KEY,
+	request TEXT NOT NULL REFERENCES dsr_requests(id),  -- the restriction request
+	outbox INTEGER NOT NULL REFERENCES dsr_outbox(id),  -- the notice to the subject
+	reason TEXT NOT NULL,           -- told to the subject
+	requested_by TEXT NOT NULL,     -- the admin (N20, N24)
+	requested_at TEXT NOT NULL,
+	state TEXT NOT NULL DEFAULT 'pending'
+		CHECK (state IN ('pending', 'lifted', 'failed')),
+	settled_at TEXT                 -- when it became lifted or failed
+);
+CREATE UNIQUE INDEX dsr_lifts_current ON dsr_lifts(request)
+	WHERE state IN ('pending', 'lifted');
+CREATE INDEX dsr_lifts_by_state ON dsr_lifts(state, outbox);

@@ -1,5 +1,8 @@
 /* store-event.c: append to and verify the hash-chained event log. */
+#include <stdarg.h>
 #include <string.h>
+
+#include <json-glib/json-glib.h>
 
 #include "clock.h"
 #include "error.h"
@@ -98,6 +101,36 @@ store_event_add(struct store *store, const struct event *event, GError **error)
 	if (store_step_done(store, statement, error) < 0)
 		return -1;
 	return last_id + 1;
+}
+
+/* JSON from text pairs and one optional number. */
+char *
+store_event_detail(const char *number_key, gint64 number, ...)
+{
+	g_autoptr(JsonBuilder) builder = json_builder_new();
+	g_autoptr(JsonGenerator) generator = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	const char *key;
+	va_list ap;
+
+	json_builder_begin_object(builder);
+	va_start(ap, number);
+	while ((key = va_arg(ap, const char *)) != NULL) {
+		const char *value = va_arg(ap, const char *);
+		if (value == NULL)
+			continue;
+		json_builder_set_member_name(builder, key);
+		json_builder_add_string_value(builder, value);
+	}
+	va_end(ap);
+	if (number_key != NULL) {
+		json_builder_set_member_name(builder, number_key);
+		json_builder_add_int_value(builder, number);
+	}
+	json_builder_end_object(builder);
+	root = json_builder_get_root(builder);
+	json_generator_set_root(generator, root);
+	return json_generator_to_data(generator, NULL);
 }
 
 /* Recompute every hash in order; the first mismatch is reported. */

@@ -23,6 +23,12 @@ struct event {
 gint64 store_event_add(struct store *store, const struct event *event,
     GError **error);
 
+/* An event's detail: a JSON object of "key", "value" text pairs (pairs
+ * whose value is NULL are left out), then number_key: number when number_key
+ * is not NULL. The pairs end with a NULL key. A new string the caller frees. */
+char *store_event_detail(const char *number_key, gint64 number, ...)
+    G_GNUC_NULL_TERMINATED;
+
 /* Walk the chain from the first event. Returns 0 when every hash matches;
  * 1 with *bad_id and *problem (a new string) set at the first event whose
  * hash or link is wrong; -1 with error if reading failed. */

@@ -1,6 +1,4 @@
 /* store-outbox.c: the SQL of the outbox (see store-outbox.h). */
-#include <json-glib/json-glib.h>
-
 #include "clock.h"
 #include "error.h"
 #include "store-event.h"
@@ -33,32 +31,18 @@ outbox_entry_free(gpointer pointer)
 	g_free(entry);
 }
 
-/* The event detail: {"template": ..., "attempts": n, "smtp": "451"}; the
+/* The event detail: {"template": ..., "smtp": "451", "attempts": n}; the
  * server's code only, since its text may name the recipient. */
 static char *
 event_detail(const char *template, int attempts, const char *answer)
 {
-	g_autoptr(JsonBuilder) builder = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
 	char code[4] = "";
 
 	if (answer != NULL && g_ascii_isdigit(answer[0]) &&
 	    g_ascii_isdigit(answer[1]) && g_ascii_isdigit(answer[2]))
 		g_strlcpy(code, answer, sizeof code);
-	json_builder_begin_object(builder);
-	json_builder_set_member_name(builder, "template");
-	json_builder_add_string_value(builder, template);
-	if (attempts > 0) {
-		json_builder_set_member_name(builder, "attempts");
-		json_builder_add_int_value(builder, attempts);
-	}
-	if (code[0] != '\0') {
-		json_builder_set_member_name(builder, "smtp");
-		json_builder_add_string_value(builder, code);
-	}
-	json_builder_end_object(builder);
-	root = json_builder_get_root(builder);
-	return json_to_string(root, FALSE);
+	return store_event_detail(attempts > 0 ? "attempts" : NULL, attempts,
+	    "template", template, "smtp", code[0] != '\0' ? code : NULL, NULL);
 }
 
 /* Write the event of an outbox change. */
@@ -81,13 +65,18 @@ store_outbox_add(struct store *store, const struct outbox_mail *mail,
 	g_autofree char *now = clock_now_iso();
 	sqlite3_stmt *statement = store_statement(store, "INSERT INTO dsr_outbox("
 	    "request, template, language, recipient, message_id, raw, created_at, "
-	    "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)", error);
+	    "next_attempt_at, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "?7, ?8, ?9)", error);
 	gsize size;
 	const void *raw = g_bytes_get_data(mail->raw, &size);
+	g_autofree char *sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256,
+	    mail->raw);
 	gint64 id;
 
 	if (statement == NULL)
 		return -1;
+	sqlite3_bind_int64(statement, 8, (sqlite3_int64)size);
+	store_bind_text(statement, 9, sha256);
 	store_bind_text(statement, 1, mail->request);
 	store_bind_text(statement, 2, mail->template);
 	store_bind_text(statement, 3, mail->language);
@@ -201,10 +190,13 @@ outbox_update(struct store *store, const struct outbox_entry *entry,
     const char *event_type, GError **error)
 {
 	g_autofree char *now = clock_now_iso();
+	/* Sent or failed for good: the bytes go, the evidence stays. */
 	sqlite3_stmt *statement = store_statement(store, "UPDATE dsr_outbox SET "
 	    "state = ?2, attempts = attempts + 1, last_error = ?3, "
 	    "next_attempt_at = coalesce(?4, next_attempt_at), "
-	    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END "
+	    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END, "
+	    "raw = CASE WHEN ?2 = 'queued' THEN raw ELSE X'' END, "
+	    "raw_removed_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE ?5 END "
 	    "WHERE id = ?1 AND state = 'queued'", error);
 
 	if (statement == NULL)

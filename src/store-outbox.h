@@ -59,7 +59,8 @@ GPtrArray *store_outbox_list(struct store *store, const char *request,
 gint64 store_outbox_count(struct store *store, const char *state,
     GError **error);
 
-/* The server took it (250): state sent, sent_at now, event "mail_sent". */
+/* The server took it (250): state sent, sent_at now, event "mail_sent";
+ * its raw bytes are emptied (size and sha256 stay). */
 int store_outbox_mark_sent(struct store *store, const struct outbox_entry *entry,
     GError **error);
 
@@ -69,7 +70,7 @@ int store_outbox_mark_retry(struct store *store, const struct outbox_entry *entr
     const char *next_attempt, const char *answer, GError **error);
 
 /* A permanent failure, or retrying gave up: state failed, event
- * "mail_failed". */
+ * "mail_failed"; its raw bytes are emptied. */
 int store_outbox_mark_failed(struct store *store,
     const struct outbox_entry *entry, const char *answer, GError **error);
 

@@ -12,9 +12,9 @@ smtp_start
 register_reset
 JORO=joro.astrom@example.fi
 sqlite3 "$DB" "UPDATE customers SET www = 'https://joro-astrom.example.fi' WHERE id = 2"
-plan 15
-ok "before: the values are in the file's bytes (so the check below can fail)" \
-	grep -qaF 'joro-astrom.example.fi' "$DB" "$DB-wal"
+plan 17
+isnt "$(found_in_file 'joro-astrom.example.fi')" "" \
+	"before: the values are in the file's bytes (so the check below can fail)"
 
 invoice_before=$(sqlite3 "$DB" "SELECT * FROM invoices WHERE id = 3")
 printf 'Hei,\n\npoistakaa tietoni rekisteristänne.\n\nJörö\n' |
@@ -22,6 +22,8 @@ printf 'Hei,\n\npoistakaa tietoni rekisteristänne.\n\nJörö\n' |
 deliver erase
 id=$out
 sent
+is "$(mail_body "$JORO" challenge | grep '^- ')" "- poistopyyntö ($id)" \
+	"the challenge names the one request it covers"
 reply_with erase-confirm "$JORO" "$id" "$(mail_token "$JORO" challenge)"
 run queue approve "$id" --as "Päivi Savolainen"
 is "$rc" 0 "approved by an admin"
@@ -40,13 +42,8 @@ is "$(sqlite3 "$DB" "SELECT printf('%s|%s|%s|%s|%s|%s|%s', first_name, last_name
 	coalesce(ip_address, 'NULL'), restricted) FROM customers WHERE id = 2")" \
 	"Jörö|Åström|Linnankatu 3|NULL|NULL|NULL|1" \
 	"name and address kept (restricted); phone, www and IP address gone"
-found=
-for value in '050 765 4321' 'joro-astrom.example.fi' '198.51.100.7'; do
-	for file in "$DB" "$DB-wal"; do
-		[ -e "$file" ] && grep -qaF "$value" "$file" && found="$found $value in $(basename "$file");"
-	done
-done
-is "$found" "" "the erased values are in neither the database file nor its -wal"
+is "$(found_in_file '050 765 4321' 'joro-astrom.example.fi' '198.51.100.7')" "" \
+	"the erased values are in neither the database file nor its -wal"
 is "$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)" 0 "the -wal is empty after the erasure"
 
 # --- access and erasure in one mail: one challenge, access first
@@ -56,6 +53,11 @@ deliver both
 ids=$(echo $out)
 sent
 is "$(grep -c '^matti@example.org challenge' "$T/arrived")" 1 "one challenge covers both requests"
+set -- $ids
+is "$(mail_body matti@example.org challenge | grep -E '^- |nämä pyynnöt:')" \
+	"saimme tästä sähköpostiosoitteesta nämä pyynnöt:
+- tarkastuspyyntö ($1)
+- poistopyyntö ($2)" "the challenge lists both requests, ids and kinds, in Finnish"
 reply_with both-confirm matti@example.org "${ids%% *}" "$(mail_token matti@example.org challenge)"
 for i in $ids; do dsrmail queue approve "$i" --as admin >/dev/null 2>&1; done
 sent

@@ -10,6 +10,7 @@
 #   reply_with NAME FROM ID TEXT  a reply keeping [ID] in the subject, delivered
 #   events ID                     the request's event types, comma-separated
 #   state ID                      the request's state
+#   found_in_file VALUE...        which values are in the bytes of $DB or its -wal
 
 ADMIN=paivi.savolainen@hrmentor.fi
 BOOKKEEPING=kirjanpito@tilitoimisto.example
@@ -73,6 +74,17 @@ events() {
 }
 
 state() { sqlite3 "$DB" "SELECT state FROM dsr_requests WHERE id = '$1'"; }
+
+found_in_file() {
+	local value file found=
+	for value in "$@"; do
+		for file in "$DB" "$DB-wal"; do
+			[ -e "$file" ] && grep -qaF "$value" "$file" &&
+				found="$found $value in ${file##*/};"
+		done
+	done
+	echo "$found"
+}
 
 # A fresh database with the fixture register, and an empty sink.
 register_reset() {

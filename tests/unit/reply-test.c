@@ -54,6 +54,7 @@ static const char *const sample_texts[][2] = {
 	{ "due_date", "2026-12-02" },
 	{ "verification", "yes" },
 	{ "approval", "yes" },
+	{ "several", "yes" },
 	{ "token", "k3J9xQ2vLm8PzR4tW7yB1cN5" },
 	{ "expires_date", "2026-11-09" },
 	{ "recipients_notified", "yes" },
@@ -77,13 +78,15 @@ static const char *const sample_texts[][2] = {
 	{ "recipient", "matti@example.org" },
 	{ "error", "550 5.1.1 mailbox unavailable" },
 	{ "expired", "yes" },
+	{ "restriction_kept", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
 static const char *const sample_flags[] = {
-	"verification", "approval", "recipients_notified", "forwarded", "overdue",
-	"expired", "rectified", "erased", "marketing_ban", "publication_ban",
-	"disclosure_ban", NULL
+	"verification", "approval", "several", "recipients_notified",
+	"forwarded", "overdue", "expired", "rectified", "erased",
+	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
+	NULL
 };
 
 /* Set labels from three texts. */
@@ -125,6 +128,13 @@ sample_list(struct template_data *data, const char *name)
 		    "En obetald fordran");
 		set_labels(item, "until", "kunnes lasku on maksettu",
 		    "until the invoice is paid", "tills fakturan är betald");
+	} else if (strcmp(name, "requests") == 0) {
+		item = template_data_add_item(data, name);
+		template_data_set(item, "id", "DSR-2026-0042");
+		reply_set_kind_label(item, "access");
+		item = template_data_add_item(data, name);
+		template_data_set(item, "id", "DSR-2026-0043");
+		reply_set_kind_label(item, "erasure");
 	} else if (strcmp(name, "hold_reasons") == 0) {
 		template_data_add_text(data, name, "erasure needs an admin's approval ([policy] approve)");
 		template_data_add_text(data, name, "a legal hold applies: open invoice");
