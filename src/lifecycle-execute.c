@@ -262,10 +262,11 @@ execute_erasure(struct work *w, enum erase_mode mode, gint64 *outbox,
 	    notify_recipients(w, tables, NULL, &notified, error) < 0)
 		goto out;
 	template_data_set(data, "recipients_notified", notified ? "yes" : NULL);
+	template_data_set(data, "partial", kept ? "yes" : NULL);
 	kind = mode == ERASE_MODE_ANONYMISE ? REPLY_ANONYMISATION_DONE :
 	    kept ? REPLY_ERASURE_PARTIAL : REPLY_ERASURE_DONE;
 	/* After a full erasure the name is gone: the reply does not repeat it. */
-	if (kind == REPLY_ERASURE_DONE || kind == REPLY_ANONYMISATION_DONE)
+	if (!kept)
 		template_data_set(data, "name", "");
 	*outbox = work_mail(w, kind, w->address, data, NULL, error);
 	status = *outbox < 0 ? -1 : 0;

@@ -32,6 +32,8 @@ static const char *const fields_erasure_done[] = { COMMON_FIELDS, "name",
 static const char *const fields_erasure_partial[] = { COMMON_FIELDS, "name",
 	"kept[what,why,until]", "recipients_notified", NULL };
 static const char *const fields_name_only[] = { COMMON_FIELDS, "name", NULL };
+static const char *const fields_anonymisation_done[] = { COMMON_FIELDS, "name",
+	"partial", "kept[what,why,until]", "recipients_notified", NULL };
 static const char *const fields_restriction_lifted[] = { COMMON_FIELDS, "name",
 	"lift_date", "reason", NULL };
 static const char *const fields_bans_set[] = { COMMON_FIELDS, "name",
@@ -69,7 +71,7 @@ static const struct {
 	[REPLY_RESTRICTION_DONE] = { "restriction_done", fields_name_only },
 	[REPLY_RESTRICTION_LIFTED] = { "restriction_lifted", fields_restriction_lifted },
 	[REPLY_BANS_SET] = { "bans_set", fields_bans_set },
-	[REPLY_ANONYMISATION_DONE] = { "anonymisation_done", fields_name_only },
+	[REPLY_ANONYMISATION_DONE] = { "anonymisation_done", fields_anonymisation_done },
 	[REPLY_NO_DATA] = { "no_data", fields_no_data },
 	[REPLY_REJECTED] = { "rejected", fields_rejected },
 	[REPLY_EXTENDED] = { "extended", fields_extended },

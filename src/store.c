@@ -137,6 +137,42 @@ store_check_version(struct store *store, GError **error)
 	return 0;
 }
 
+/* Make one existing file of the database (path + suffix) the service
+ * user's alone (N20): a copy or a restore may have left it readable by
+ * others. A file that cannot be changed is an error. */
+static int
+store_file_private(const char *path, const char *suffix, GError **error)
+{
+	g_autofree char *file = g_strconcat(path, suffix, NULL);
+	struct stat st;
+
+	if (stat(file, &st) != 0 || (st.st_mode & 077) == 0)
+		return 0;
+	if (chmod(file, st.st_mode & 0600) != 0) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the database file %s "
+		    "is readable by others (mode %03o) and cannot be made private: "
+		    "%s; run \"chmod 600 %s\" as its owner", file,
+		    (unsigned)(st.st_mode & 0777), g_strerror(errno), file);
+		return -1;
+	}
+	log_warn("store: %s was mode %03o, readable by others; made it 0600",
+	    file, (unsigned)(st.st_mode & 0777));
+	return 0;
+}
+
+/* The database file and its -wal and -shm, private. */
+static int
+store_make_private(const char *path, GError **error)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	guint i;
+
+	for (i = 0; i < G_N_ELEMENTS(suffixes); i++)
+		if (store_file_private(path, suffixes[i], error) < 0)
+			return -1;
+	return 0;
+}
+
 /* Open (and with create, create) the database. */
 struct store *
 store_open(const char *path, gboolean create, GError **error)
@@ -154,6 +190,8 @@ store_open(const char *path, gboolean create, GError **error)
 		goto fail;
 	}
 	if (create && access(path, F_OK) != 0 && store_create_file(path, error) < 0)
+		goto fail;
+	if (store_make_private(path, error) < 0)
 		goto fail;
 	if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
 		store_fail(store, error, "opening the database");

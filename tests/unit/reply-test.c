@@ -79,6 +79,7 @@ static const char *const sample_texts[][2] = {
 	{ "error", "550 5.1.1 mailbox unavailable" },
 	{ "expired", "yes" },
 	{ "restriction_kept", "yes" },
+	{ "partial", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -86,7 +87,7 @@ static const char *const sample_flags[] = {
 	"verification", "approval", "several", "recipients_notified",
 	"forwarded", "overdue", "expired", "rectified", "erased",
 	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
-	NULL
+	"partial", NULL
 };
 
 /* Set labels from three texts. */
