@@ -9,7 +9,7 @@
 # Ctrl-C and after a failing step.
 . "$(dirname "$0")/lib.sh"
 command -v dovecot >/dev/null 2>&1 || skip_all "dovecot (dovecot-imapd) is not installed"
-plan 28
+plan 30
 
 # demo DIR [BINARY]: run the demo in DIR; its output in DIR.out and
 # DIR.err, its status in $rc
@@ -56,9 +56,18 @@ erasure done Päivi Savolainen mikko.heikkinen@example.fi
 objection done - eero@kallavesi.example.fi
 access verifying - aino.makela@example.fi" \
 	"access and ban done, correction approved by mail, erasure by command, the forged one unconfirmed"
+who=$(sqlite3 "$DB" "SELECT group_concat(r.id, ' ') FROM (SELECT r.id FROM dsr_requests r
+	JOIN dsr_messages m ON m.id = r.message ORDER BY CASE m.from_address
+	WHEN 'aino.makela@example.fi' THEN 1 + (m.reply_to IS NOT NULL) * 4
+	WHEN 'sofia.lindstrom@example.se' THEN 2 WHEN 'mikko.heikkinen@example.fi' THEN 3
+	ELSE 4 END) r" | awk '{printf "Aino: %s, Sofia: %s, Mikko: %s, Eero: %s, the forged mail: %s.", $1, $2, $3, $4, $5}')
+is "$(grep -F 'Aino: DSR-' "$D.out" | sed 's/^ *//')" "$who" "whose request is which, as in the database"
 forged=$(sqlite3 "$DB" "SELECT r.id FROM dsr_requests r JOIN dsr_messages m ON m.id = r.message
 	WHERE m.reply_to LIKE '%snoop@outsider.example%'")
 like "$(grep -F "does not confirm" "$D.out")" "does not confirm $forged:" "the unconfirmed one it names is the forged mail's"
+is "$(grep -A1 -F "does not confirm" "$D.out" | sed -n 's/.*when its code does, on \([0-9-]*\);.*/\1/p')" \
+	"$(sqlite3 "$DB" "SELECT substr(expires_at, 1, 10) FROM dsr_tokens WHERE request = '$forged'
+	AND purpose = 'challenge'")" "and the day it expires is its code's"
 ok "audit verify: the event chain is intact" "$DSRMAIL_BIN" -c "$D/dsrmail.conf" audit verify
 
 # --- the register: each "NAME: FIELD BEFORE -> AFTER" against a fresh copy
