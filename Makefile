@@ -94,7 +94,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory dsrmail
-	@sh contrib/demo
+	@bash contrib/demo
 
 bench: deps
 	@$(MAKE) --no-print-directory dsrmail

@@ -21,7 +21,8 @@ import sys
 
 
 def connect(port, user, password):
-    imap = imaplib.IMAP4("127.0.0.1", int(port))
+    # A server that accepts but never greets must not hang the caller.
+    imap = imaplib.IMAP4("127.0.0.1", int(port), timeout=10)
     imap.login(user, password)
     return imap
 

@@ -1,6 +1,7 @@
-# tests/lib-dovecot.sh: a private Dovecot for IMAP tests, sourced after
-# tests/lib.sh. It lives in $T/dovecot (config, run dir, state, log, mail),
-# listens on free 127.0.0.1 ports and is stopped by pid when the test ends.
+# tests/lib-dovecot.sh: a private Dovecot for the IMAP tests and the demo,
+# sourced after tests/lib.sh (or tests/lib-base.sh, as contrib/demo does).
+# It lives in $T/dovecot (config, run dir, state, log, mail), listens on
+# free 127.0.0.1 ports and is stopped by pid when the script ends.
 #
 #   . "$(dirname "$0")/lib.sh"
 #   . "$(dirname "$0")/lib-dovecot.sh"
@@ -14,8 +15,9 @@
 # "imap_capability = IMAP4rev1 UIDPLUS" for a server without IDLE and
 # MOVE); DOVECOT_CERT_SAN the certificate's subjectAltName.
 #
-# Dovecot refuses mail access as root and uid 0, so the user's mail belongs
-# to the 'mail' user; $T is mode 0755 so that user can reach it.
+# Dovecot refuses mail access as root and uid 0, so when started by root the
+# user's mail belongs to the 'mail' user ($T is mode 0755 so that user can
+# reach it). Started by anyone else, Dovecot runs wholly as that user.
 
 command -v dovecot >/dev/null 2>&1 || skip_all "dovecot (dovecot-imapd) is not installed"
 
@@ -32,8 +34,18 @@ _dovecot_cert() {
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
 	    -addext "subjectAltName=${DOVECOT_CERT_SAN:-IP:127.0.0.1,DNS:localhost}" \
 	    -keyout "$DOVECOT_DIR/key.pem" -out "$DOVECOT_DIR/cert.pem" \
-	    >/dev/null 2>&1 || { echo "Bail out! openssl could not make a certificate"; exit 1; }
+	    >/dev/null 2>&1 || bail "openssl could not make a certificate"
 	DOVECOT_CA="$DOVECOT_DIR/cert.pem"
+}
+
+# _dovecot_users: as root, nothing (Dovecot's own users); as anyone else, the
+# config lines that run all of Dovecot as that user, without chroot (which
+# needs root).
+_dovecot_users() {
+	[ "$(id -u)" -eq 0 ] && return 0
+	printf 'default_internal_user = %s\ndefault_internal_group = %s\ndefault_login_user = %s\n' \
+	    "$(id -un)" "$(id -gn)" "$(id -un)"
+	printf 'service %s {\n  chroot =\n}\n' anvil imap-login
 }
 
 # _dovecot_write_config MODE: dovecot.conf for plain (no STARTTLS) or tls.
@@ -45,6 +57,7 @@ ssl_cert = <$DOVECOT_DIR/cert.pem
 ssl_key = <$DOVECOT_DIR/key.pem"
 	fi
 	cat >"$DOVECOT_DIR/dovecot.conf" <<EOF
+$(_dovecot_users)
 base_dir = $DOVECOT_DIR/run
 state_dir = $DOVECOT_DIR/state
 log_path = $DOVECOT_DIR/log
@@ -91,10 +104,12 @@ EOF
 
 # dovecot_start [plain|tls]: start Dovecot and wait until it answers.
 dovecot_start() {
-	local mode=${1:-plain} i mail_uid mail_gid
-	mail_uid=$(id -u mail) mail_gid=$(id -g mail)
+	local mode=${1:-plain} i mail_uid=$(id -u) mail_gid=$(id -g)
 	mkdir -p "$DOVECOT_DIR/run" "$DOVECOT_DIR/state" "$DOVECOT_DIR/mail"
-	chown "$mail_uid:$mail_gid" "$DOVECOT_DIR/mail"
+	if [ "$mail_uid" -eq 0 ]; then
+		mail_uid=$(id -u mail) mail_gid=$(id -g mail)
+		chown "$mail_uid:$mail_gid" "$DOVECOT_DIR/mail"
+	fi
 	[ -n "$IMAP_PORT" ] || IMAP_PORT=$(free_port)
 	if [ "$mode" = tls ]; then
 		[ -n "$IMAPS_PORT" ] || IMAPS_PORT=$(free_port)
@@ -106,13 +121,13 @@ dovecot_start() {
 	chmod 600 "$T/imap.pass"
 	_dovecot_write_config "$mode"
 	dovecot -c "$DOVECOT_DIR/dovecot.conf" ||
-		{ echo "Bail out! dovecot did not start"; cat "$DOVECOT_DIR/log" >&2; exit 1; }
+		{ cat "$DOVECOT_DIR/log" >&2; bail "dovecot did not start"; }
 	for i in $(seq 1 100); do
 		DOVECOT_PID=$(cat "$DOVECOT_DIR/run/master.pid" 2>/dev/null)
 		[ -n "$DOVECOT_PID" ] && imap_tool count INBOX >/dev/null 2>&1 && break
 		sleep 0.05
 	done
-	[ -n "$DOVECOT_PID" ] || { echo "Bail out! dovecot wrote no pid"; exit 1; }
+	[ -n "$DOVECOT_PID" ] || bail "dovecot wrote no pid"
 	at_exit dovecot_stop
 }
 

@@ -1,8 +1,10 @@
 # tests/lib-lifecycle.sh: sourced after lib.sh and lib-smtp.sh by the
-# lifecycle tests (06x-07x). Writes request mails, delivers them, answers
-# challenges and admin notices, and reads what reached the SMTP sink.
+# lifecycle tests (06x-07x), and by contrib/demo for mail_write. Writes
+# request mails, delivers them, answers challenges and admin notices, and
+# reads what reached the SMTP sink.
 #
 #   mail_write NAME FROM SUBJECT [HEADER...] <BODY   $T/mail/NAME.eml
+#                                 (Date: $MAIL_DATE, else a fixed date)
 #   deliver NAME                  dsrmail deliver < it; ids in $out, status $rc
 #   sent                          dsrmail send, then $SINK texts refreshed
 #   arrived                       the sink's mails: "RCPT TEMPLATE-LANG [FILES]"
@@ -14,16 +16,16 @@
 
 ADMIN=paivi.savolainen@hrmentor.fi
 BOOKKEEPING=kirjanpito@tilitoimisto.example
-mkdir -p "$T/mail" "$T/text"
 _mail_number=0
 
 mail_write() {
 	local name=$1 from=$2 subject=$3 header
 	shift 3
 	_mail_number=$((_mail_number + 1))
+	mkdir -p "$T/mail"
 	{
 		printf 'From: %s\nTo: tietosuoja@hrmentor.fi\nSubject: %s\n' "$from" "$subject"
-		printf 'Date: Mon, 2 Mar 2026 09:00:00 +0200\n'
+		printf 'Date: %s\n' "${MAIL_DATE:-Mon, 2 Mar 2026 09:00:00 +0200}"
 		printf 'Message-ID: <%s.%s.%s@example.net>\n' "$name" "$_mail_number" "$$"
 		for header in "$@"; do printf '%s\n' "$header"; done
 		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n'
@@ -41,6 +43,7 @@ deliver() {
 
 sent() {
 	"$DSRMAIL_BIN" send >"$T/.send" 2>&1 || diag "send: $(cat "$T/.send")"
+	mkdir -p "$T/text"
 	/usr/bin/python3 "$TESTS_DIR/sink-summary.py" "$DB" "$SINK" --text "$T/text" >"$T/arrived"
 }
 

@@ -1,5 +1,5 @@
-# tests/lib-smtp.sh: a real SMTP server for the tests (python3-aiosmtpd),
-# sourced after tests/lib.sh.
+# tests/lib-smtp.sh: a real SMTP server for the tests and the demo
+# (python3-aiosmtpd), sourced after tests/lib.sh (or tests/lib-base.sh).
 #
 #   smtp_start [--fail-first N | --refuse]   start the sink on a free port:
 #       $SMTP_PORT, mails saved in $SINK/NNN.eml (+ NNN.env envelope)
@@ -17,15 +17,14 @@ smtp_start() {
 	/usr/bin/python3 "$TESTS_DIR/smtp-sink.py" --port "$SMTP_PORT" \
 		--dir "$SINK" "$@" >"$T/smtp-sink.log" 2>&1 &
 	_smtp_pid=$!
-	at_exit "kill $_smtp_pid"
+	at_exit smtp_stop
 	local i
 	for i in $(seq 100); do
 		[ -e "$SINK/ready" ] && return 0
 		kill -0 "$_smtp_pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	echo "Bail out! the SMTP sink did not start: $(cat "$T/smtp-sink.log")"
-	exit 1
+	bail "the SMTP sink did not start: $(cat "$T/smtp-sink.log")"
 }
 
 smtp_stop() {

@@ -27,14 +27,10 @@ unset DSRMAIL_NOW
 
 _test_number=0
 _test_failed=0
-_cleanups=()
-
-# Run "$@" when the test ends, last registered first.
-at_exit() { _cleanups=("$*" "${_cleanups[@]}"); }
+. "$TESTS_DIR/lib-base.sh"
 
 _finish() {
-	local c
-	for c in "${_cleanups[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+	run_exit_hooks
 	if [ "${KEEP_TEST_DIR:-}" = 1 ]; then
 		echo "# kept $T"
 	else
@@ -107,6 +103,9 @@ same_file() {
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
+# bail TEXT: stop the whole test run (a server did not start, ...)
+bail() { echo "Bail out! $*"; exit 1; }
+
 # dsrmail ARGS...: the binary under test (with the test's config)
 dsrmail() { "$DSRMAIL_BIN" "$@"; }
 
@@ -144,11 +143,6 @@ setup_register() {
 	dsrmail init >/dev/null || { echo "Bail out! dsrmail init failed"; exit 1; }
 	sqlite3 "$DB" <"$TESTS_DIR/fixtures/register.sql" ||
 		{ echo "Bail out! loading the fixture register failed"; exit 1; }
-}
-
-# free_port: a TCP port on 127.0.0.1 nobody listens on now
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
 # mask FILE: print FILE with ISO dates/times, DSR ids and Message-IDs masked

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# make demo (contrib/demo) runs to the end, exits 0, and what it prints is
+# what happened: each request's kind and state against dsr_requests, each
+# "NAME: FIELD BEFORE -> AFTER" against the register before and after, each
+# "-> ADDRESS: SUBJECT (attachments: ...)" line and mail count against the
+# mails the SMTP server kept, the saved attachments against the mails'
+# own, the look-around commands it prints run; the outsider of the forged
+# Reply-To gets nothing; and its servers are gone after it ends, also after
+# Ctrl-C and after a failing step.
+. "$(dirname "$0")/lib.sh"
+command -v dovecot >/dev/null 2>&1 || skip_all "dovecot (dovecot-imapd) is not installed"
+plan 30
+
+# demo DIR [BINARY]: run the demo in DIR; its output in DIR.out and
+# DIR.err, its status in $rc
+demo() {
+	DSRMAIL_DEMO_DIR=$1 DSRMAIL_BIN=${2:-$DSRMAIL_BIN} bash "$TOP/contrib/demo" >"$1.out" 2>"$1.err"
+	rc=$?
+}
+
+# servers_gone DIR: "gone" when no server the demo in DIR started still runs
+# or listens, else what still does.
+servers_gone() {
+	local name pid port left=
+	[ -s "$1/servers" ] || { echo "no $1/servers file"; return; }
+	while read -r name pid port; do
+		ps -p "$pid" >/dev/null 2>&1 && left="$left $name pid $pid runs;"
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && left="$left port $port answers;"
+	done <"$1/servers"
+	pgrep -f "$1/" >/dev/null && left="$left a process still names $1;"
+	echo "${left:-gone}"
+}
+
+D=$T/demo
+SINK=$D/sink
+DB=$D/dsrmail.db
+start=$(date +%s)
+demo "$D"
+elapsed=$(( $(date +%s) - start ))
+is "$rc" 0 "make demo's script runs to the end and exits 0"
+[ "$rc" = 0 ] || diag "$(tail -n 20 "$D.out")" "$(cat "$D.err")"
+ok "in under 3 minutes (took ${elapsed}s)" test "$elapsed" -lt 180
+is "$(cat "$D.err")" "" "nothing on stderr"
+is "$(grep -cE '^[0-9]+\. ' "$D.out")" 9 "nine numbered steps"
+is "$(servers_gone "$D")" gone "the IMAP and SMTP servers are stopped, their ports closed"
+
+# --- requests: the last "requests list" it prints, against dsr_requests
+printed=$(grep -E '^     DSR-' "$D.out" | tail -n 5 | awk '{print $1, $2, $3}')
+is "$printed" "$(sqlite3 -separator ' ' "$DB" 'SELECT id, kind, state FROM dsr_requests ORDER BY id')" \
+	"the requests it lists are those in the database, with their kinds and states"
+is "$(sqlite3 -separator ' ' "$DB" "SELECT r.kind, r.state, coalesce(r.decided_by, '-'), m.from_address
+	FROM dsr_requests r JOIN dsr_messages m ON m.id = r.message ORDER BY r.id")" \
+	"access done - aino.makela@example.fi
+rectification done paivi.savolainen@hrmentor.fi sofia.lindstrom@example.se
+erasure done Päivi Savolainen mikko.heikkinen@example.fi
+objection done - eero@kallavesi.example.fi
+access verifying - aino.makela@example.fi" \
+	"access and ban done, correction approved by mail, erasure by command, the forged one unconfirmed"
+who=$(sqlite3 "$DB" "SELECT group_concat(r.id, ' ') FROM (SELECT r.id FROM dsr_requests r
+	JOIN dsr_messages m ON m.id = r.message ORDER BY CASE m.from_address
+	WHEN 'aino.makela@example.fi' THEN 1 + (m.reply_to IS NOT NULL) * 4
+	WHEN 'sofia.lindstrom@example.se' THEN 2 WHEN 'mikko.heikkinen@example.fi' THEN 3
+	ELSE 4 END) r" | awk '{printf "Aino: %s, Sofia: %s, Mikko: %s, Eero: %s, the forged mail: %s.", $1, $2, $3, $4, $5}')
+is "$(grep -F 'Aino: DSR-' "$D.out" | sed 's/^ *//')" "$who" "whose request is which, as in the database"
+forged=$(sqlite3 "$DB" "SELECT r.id FROM dsr_requests r JOIN dsr_messages m ON m.id = r.message
+	WHERE m.reply_to LIKE '%snoop@outsider.example%'")
+like "$(grep -F "does not confirm" "$D.out")" "does not confirm $forged:" "the unconfirmed one it names is the forged mail's"
+is "$(grep -A1 -F "does not confirm" "$D.out" | sed -n 's/.*when its code does, on \([0-9-]*\);.*/\1/p')" \
+	"$(sqlite3 "$DB" "SELECT substr(expires_at, 1, 10) FROM dsr_tokens WHERE request = '$forged'
+	AND purpose = 'challenge'")" "and the day it expires is its code's"
+ok "audit verify: the event chain is intact" "$DSRMAIL_BIN" -c "$D/dsrmail.conf" audit verify
+
+# --- the register: each "NAME: FIELD BEFORE -> AFTER" against a fresh copy
+# of the demo register (before) and the demo's database (after)
+sqlite3 "$T/fresh.db" <"$TOP/src/schema.sql" 2>/dev/null
+sqlite3 "$T/fresh.db" <"$TOP/contrib/demo-register.sql"
+shown() { sqlite3 "$1" "SELECT coalesce((SELECT CASE WHEN '$3' IN ('restricted', 'marketing_ban')
+	THEN CASE $3 WHEN 1 THEN 'yes' ELSE 'no' END ELSE $3 END FROM customers
+	WHERE id = $2), '(erased)')"; }
+claims=0 wrong=
+while IFS= read -r line; do
+	name=${line%%:*} rest=${line#*: }
+	for label in "phone number:phone" "web address:www" "IP address:ip_address" \
+	    "processing restricted:restricted" "direct marketing ban:marketing_ban" ""; do
+		case $rest in "${label%%:*} "*) break ;; esac
+	done
+	[ -n "$label" ] || { wrong="$wrong unknown field: $line;"; continue; }
+	column=${label#*:}
+	id=$(sqlite3 "$T/fresh.db" "SELECT id FROM customers WHERE first_name || ' ' || last_name = '$name'")
+	expected="$name: ${label%%:*} $(shown "$T/fresh.db" "$id" $column) -> $(shown "$DB" "$id" $column)"
+	[ "$line" = "$expected" ] || wrong="$wrong printed '$line', true: '$expected';"
+	claims=$((claims + 1))
+done < <(grep -E '^   [^ ].*: [a-zA-Z ]+ .* -> ' "$D.out" | sed 's/^   //')
+is "$claims ${wrong:-all true}" "6 all true" "its six before -> after claims match the register"
+is "$(sqlite3 -separator '|' "$DB" "SELECT phone FROM customers WHERE id = 3;
+	SELECT first_name, street, coalesce(phone, 'NULL'), coalesce(www, 'NULL'),
+	coalesce(ip_address, 'NULL'), restricted FROM customers WHERE id = 4;
+	SELECT marketing_ban FROM customers WHERE id = 2")" "+46 70 555 0444
+Mikko|Puijonkatu 20 A 7|NULL|NULL|NULL|1
+1" "Sofia's phone corrected; Mikko's phone, web and IP address erased, name and address kept, restricted; Eero's ban set"
+is "$(sqlite3 "$DB" 'SELECT * FROM invoices WHERE customer_id = 4')" \
+	"$(sqlite3 "$T/fresh.db" 'SELECT * FROM invoices WHERE customer_id = 4')" \
+	"Mikko's invoices kept as they were, the open one too"
+is "$(sqlite3 "$DB" 'SELECT * FROM customers WHERE id = 1')" \
+	"$(sqlite3 "$T/fresh.db" 'SELECT * FROM customers WHERE id = 1')" \
+	"Aino's row unchanged"
+like "$(grep -F 'invoices kept' -A1 "$D.out" | tr -s ' \n' ' ')" \
+	"and $(sqlite3 "$DB" 'SELECT count(*) FROM invoices WHERE customer_id = 4') invoices kept: invoice 6 is open \\(unpaid\\)" \
+	"its invoice claim holds"
+
+# --- the mails: the "->" lines against the sink, and who got how many
+/usr/bin/python3 "$TESTS_DIR/sink-summary.py" "$DB" "$SINK" >"$T/arrived"
+# Each kept mail as the demo should describe it, one line per recipient.
+/usr/bin/python3 - "$SINK" <<'PY' | sort >"$T/sink-lines"
+import email, email.policy, glob, sys
+for path in glob.glob(sys.argv[1] + "/*.eml"):
+    msg = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+    files = [part.get_filename() for part in msg.iter_attachments()]
+    for line in open(path[:-4] + ".env").read().splitlines():
+        if line.startswith("RCPT TO:<"):
+            print("-> %s: %s (attachments: %s)" % (line[9:-1], msg["Subject"],
+                                                   ", ".join(files) or "none"))
+PY
+grep -E '^     -> ' "$D.out" | sed 's/^ *//' | sort >"$T/printed-lines"
+same_file "$T/printed-lines" "$T/sink-lines" "each mail it says someone received is one the SMTP server kept, and no other"
+BUNDLE=export.json,customers.csv,organisations.csv,orders.csv,invoices.csv,summary.html
+is "$(sed -E 's/ /:/' "$T/arrived" | sort)" "$(sort <<EOF
+aino.makela@example.fi:challenge-fi
+aino.makela@example.fi:challenge-en
+aino.makela@example.fi:access-fi $BUNDLE
+sofia.lindstrom@example.se:challenge-en
+sofia.lindstrom@example.se:received-en
+sofia.lindstrom@example.se:rectification_done-en
+mikko.heikkinen@example.fi:challenge-fi
+mikko.heikkinen@example.fi:received-fi
+mikko.heikkinen@example.fi:erasure_partial-fi
+eero@kallavesi.example.fi:challenge-fi
+eero@kallavesi.example.fi:bans_set-fi
+paivi.savolainen@hrmentor.fi:admin_notice-fi
+paivi.savolainen@hrmentor.fi:admin_notice-fi
+kirjanpito@tilitoimisto.example:recipient_notice-fi
+kirjanpito@tilitoimisto.example:recipient_notice-fi
+EOF
+)" "the mails are the ones the story needs: codes, the bundle, notices, the replies"
+counts=$(grep -E '^   [^ ].* \(([^ ()]+@[^ ()]+)\): [0-9]+ mails?$' "$D.out" |
+	sed -E 's/.*\(([^ ()]+)\): ([0-9]+) mails?$/\1 \2/')
+wrong=
+while read -r address n; do
+	[ "$n" = "$(grep -c "^$address " "$T/arrived")" ] || wrong="$wrong $address says $n;"
+done <<<"$counts"
+is "$(wc -l <<<"$counts") ${wrong:-all true}" "7 all true" "how many mails each of seven people got, as the sink counts"
+is "$(grep -F 'snoop@outsider.example' <<<"$counts")" "snoop@outsider.example 0" "it shows the outsider got nothing"
+is "$(grep -rlF 'snoop@outsider.example' "$SINK" | wc -l)" 0 "and nothing in any mail kept names or went to the outsider"
+
+# --- the saved attachments are the mail's own
+mail=$(grep -n 'access-fi' "$T/arrived" | cut -d: -f1)
+saved=$(sed -n 's/^ *attachments saved in \(.*\)\/$/\1/p' "$D.out")
+is "$saved" "$D/received/aino.makela@example.fi" "it saved the attachments per person"
+/usr/bin/python3 - "$(ls "$SINK"/*.eml | sed -n "${mail}p")" "$T/attached" <<'PY'
+import email, email.policy, os, sys
+msg = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+os.makedirs(sys.argv[2])
+for part in msg.iter_attachments():
+    open(os.path.join(sys.argv[2], part.get_filename()), "wb").write(part.get_payload(decode=True))
+PY
+ok "each saved file equals the attachment in Aino's mail" diff -r "$T/attached" "$saved"
+like "$(grep -F 'summary.html in a browser' "$D.out")" "Open $saved/summary.html" "it points to summary.html"
+ok "which is there, a readable HTML page" grep -q '<html' "$saved/summary.html"
+
+# --- the look-around commands it prints work as printed
+looks=$(sed -n '/^9\. /,$p' "$D.out" | grep -F -- "-c $D/dsrmail.conf" | sed 's/^ *//')
+is "$(wc -l <<<"$looks")" 4 "it prints four commands to look around, with the config path"
+wrong=
+while read -r command; do eval "$command" >/dev/null 2>&1 || wrong="$wrong $command;"; done <<<"$looks"
+is "${wrong:-all ran}" "all ran" "each runs as printed and exits 0"
+
+# --- Ctrl-C in the middle, and a failing step: the servers still go
+set -m
+DSRMAIL_DEMO_DIR=$T/interrupted bash "$TOP/contrib/demo" >"$T/interrupted.out" 2>&1 &
+pid=$!
+wait_for=$(( $(date +%s) + 30 ))
+until grep -q '^3\. ' "$T/interrupted.out" 2>/dev/null || [ "$(date +%s)" -ge $wait_for ]; do sleep 0.05; done
+kill -INT -- "-$pid"
+wait "$pid"
+is "$? $(servers_gone "$T/interrupted")" "130 gone" "Ctrl-C: exits 130, and the servers are stopped"
+set +m
+printf '#!/bin/sh\ncase " $* " in *" poll "*) echo "dsrmail: the IMAP server did not answer" >&2; exit 69 ;; esac\nexec "%s" "$@"\n' \
+	"$DSRMAIL_BIN" >"$T/failing-dsrmail"
+chmod 755 "$T/failing-dsrmail"
+demo "$T/failing" "$T/failing-dsrmail"
+is "$rc $(servers_gone "$T/failing")" "1 gone" "a failing step: exits 1, and the servers are stopped"
+like "$(cat "$T/failing.err")" "demo: stopped: dsrmail poll --once failed: dsrmail: the IMAP server did not answer" \
+	"saying which step failed and why"
+done_testing
