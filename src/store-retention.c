@@ -69,18 +69,43 @@ store_retention_old_raw(struct store *store, const char *cutoff,
 	return 0;
 }
 
-/* Clear one raw mail, keep its row. */
+/* What a raw mail past evidence retention takes with it: its bytes, its
+ * sender's address, name and Subject, and, for the finished requests it
+ * opened, their sender and the addresses of their tokens and sent mails.
+ * Ids, dates, kinds, states, checksums and events stay. ?1 the message,
+ * ?2 now. */
+static const char *const forget_old_mail[] = {
+	"UPDATE dsr_messages SET raw = NULL, raw_removed_at = ?2, "
+	    "from_address = NULL, from_name = NULL, subject = NULL "
+	    "WHERE id = ?1 AND raw IS NOT NULL",
+	"UPDATE dsr_tokens SET address = '' WHERE request IN (SELECT id FROM "
+	    "dsr_requests WHERE message = ?1 AND state IN ('done', 'rejected', "
+	    "'expired', 'ignored', 'failed')) AND ?2 IS NOT NULL",
+	"UPDATE dsr_outbox SET recipient = '' WHERE state != 'queued' AND "
+	    "request IN (SELECT id FROM dsr_requests WHERE message = ?1 AND "
+	    "state IN ('done', 'rejected', 'expired', 'ignored', 'failed')) "
+	    "AND ?2 IS NOT NULL",
+	"UPDATE dsr_requests SET sender = NULL WHERE message = ?1 AND state IN "
+	    "('done', 'rejected', 'expired', 'ignored', 'failed') AND ?2 IS NOT NULL",
+};
+
+/* Clear one raw mail and the addresses it leaves behind, keep the rows. */
 int
 store_retention_remove_raw(struct store *store, gint64 message,
     const char *now, GError **error)
 {
-	sqlite3_stmt *statement = store_statement(store, "UPDATE dsr_messages "
-	    "SET raw = NULL, raw_removed_at = ?2 WHERE id = ?1 AND raw IS NOT NULL",
-	    error);
+	guint i;
 
-	if (statement == NULL)
-		return -1;
-	sqlite3_bind_int64(statement, 1, message);
-	store_bind_text(statement, 2, now);
-	return store_step_done(store, statement, error);
+	for (i = 0; i < G_N_ELEMENTS(forget_old_mail); i++) {
+		sqlite3_stmt *statement = store_statement(store, forget_old_mail[i],
+		    error);
+
+		if (statement == NULL)
+			return -1;
+		sqlite3_bind_int64(statement, 1, message);
+		store_bind_text(statement, 2, now);
+		if (store_step_done(store, statement, error) < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -30,8 +30,10 @@ struct raw_mail {
 int store_retention_old_raw(struct store *store, const char *cutoff,
     GArray *mails, GError **error);
 
-/* Clear one message's raw mail (raw NULL, raw_removed_at now), keeping the
- * row; inside the caller's transaction. 0, or -1 with error. */
+/* Clear one message's raw mail (raw NULL, raw_removed_at now) with its
+ * sender's address, name and Subject, and the addresses kept for the
+ * finished requests it opened (their sender, tokens and sent mails),
+ * keeping the rows; inside the caller's transaction. 0, or -1 with error. */
 int store_retention_remove_raw(struct store *store, gint64 message,
     const char *now, GError **error);
 

@@ -3,7 +3,7 @@
 # raw request mails removed after evidence_retention (rows and events stay),
 # a second sweep changes nothing, --dry-run changes nothing and lists.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 33
 
 setup_register
 export DSRMAIL_NOW=2026-11-26T12:00:00Z
@@ -32,6 +32,19 @@ q "INSERT INTO dsr_messages(id, message_id, sha256, source, received_at, size,
        'matti@example.org', 'Poisto', CAST('From: matti@example.org' || char(10) AS BLOB)),
    (3, 'a3@example.fi', 'h3', 'deliver', '2021-11-27T08:00:00Z', 30,
        'aino.rajala@example.fi', 'Oikaisu', CAST('From: aino.rajala@example.fi' || char(10) AS BLOB));"
+# Requests opened by them, with a reply each: an old one and a younger one.
+q "INSERT INTO dsr_requests(id, year, number, kind, state, message, sender,
+       received_at, due_at, updated_at) VALUES
+   ('DSR-2021-0001', 2021, 1, 'access', 'done', 1, 'ville.vaananen@example.com',
+       '2021-11-25T08:00:00Z', '2021-12-25T08:00:00Z', '2021-11-26T08:00:00Z'),
+   ('DSR-2021-0003', 2021, 3, 'rectification', 'done', 3, 'aino.rajala@example.fi',
+       '2021-11-27T08:00:00Z', '2021-12-27T08:00:00Z', '2021-11-28T08:00:00Z');
+   INSERT INTO dsr_outbox(request, template, recipient, message_id, raw, state,
+       created_at, next_attempt_at, sent_at) VALUES
+   ('DSR-2021-0001', 'access', 'ville.vaananen@example.com', 'o1@hrmentor.fi', X'', 'sent',
+       '2021-11-26T08:00:00Z', '2021-11-26T08:00:00Z', '2021-11-26T08:00:00Z'),
+   ('DSR-2021-0003', 'rectification_done', 'aino.rajala@example.fi', 'o3@hrmentor.fi', X'', 'sent',
+       '2021-11-28T08:00:00Z', '2021-11-28T08:00:00Z', '2021-11-28T08:00:00Z');"
 customer2=$(q "SELECT * FROM customers WHERE id = 2")
 customer5=$(q "SELECT * FROM customers WHERE id = 5")
 
@@ -71,7 +84,14 @@ is "$(q "SELECT id, raw IS NULL, raw_removed_at FROM dsr_messages ORDER BY id")"
 	"1|1|2026-11-26T12:00:00Z
 2|1|2026-11-26T12:00:00Z
 3|0|" "raw mails older than 5 years are removed, the younger one stays"
-is "$(q "SELECT count(*), count(from_address), count(subject) FROM dsr_messages")" "3|3|3" "the message rows stay"
+is "$(q "SELECT count(*), count(from_address), count(subject), count(from_address = 'aino.rajala@example.fi') FROM dsr_messages")" "3|1|1|1" \
+	"the message rows stay; the old ones lose their sender's address and Subject, the younger one keeps them"
+is "$(q "SELECT id, coalesce(sender, '-'), state FROM dsr_requests ORDER BY id" | tr '\n' ' ')" \
+	"DSR-2021-0001|-|done DSR-2021-0003|aino.rajala@example.fi|done " \
+	"an old finished request loses its sender's address; a younger one keeps it"
+is "$(q "SELECT request, recipient FROM dsr_outbox ORDER BY id" | tr '\n' ' ')" \
+	"DSR-2021-0001| DSR-2021-0003|aino.rajala@example.fi " \
+	"so does the reply sent to it; the younger one keeps its recipient"
 is "$(q "SELECT message FROM dsr_events WHERE type = 'raw_removed' ORDER BY id" | tr '\n' ' ')" "1 2 " \
 	"one raw_removed event per message"
 like "$err" "retention: 2 subjects erased .*1 with data kept by a hold" "the run is logged as counts"
