@@ -19,6 +19,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "mime.h"
+#include "regex.h"
 #include "store-event.h"
 #include "store-register.h"
 #include "store-request.h"
@@ -133,9 +134,10 @@ static void
 intake_authentication(struct intake *intake)
 {
 	const char *trusted = intake->context->config->trusted_authserv_id;
-	g_autoptr(GRegex) comment = g_regex_new("\\([^()]*\\)", 0, 0, NULL);
-	g_autoptr(GRegex) result = g_regex_new("(?:^|;)\\s*(dkim|dmarc)\\s*=\\s*"
-	    "([A-Za-z]+)", G_REGEX_CASELESS, 0, NULL);
+	static GRegex *comment_slot, *result_slot;
+	GRegex *comment = regex_get(&comment_slot, "\\([^()]*\\)", 0);
+	GRegex *result = regex_get(&result_slot, "(?:^|;)\\s*(dkim|dmarc)\\s*=\\s*"
+	    "([A-Za-z]+)", G_REGEX_CASELESS);
 	guint i;
 
 	for (i = 0; trusted != NULL && i < intake->mail.headers->len; i++) {
@@ -291,8 +293,9 @@ intake_screen(struct intake *intake, GError **error)
 static int
 intake_continued(struct intake *intake, GError **error)
 {
-	g_autoptr(GRegex) regex = g_regex_new("\\[(DSR-[0-9]{4}-[0-9]{4,})\\]",
-	    G_REGEX_CASELESS, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "\\[(DSR-[0-9]{4}-[0-9]{4,})\\]",
+	    G_REGEX_CASELESS);
 	g_autoptr(GMatchInfo) match = NULL;
 
 	if (intake->mail.subject == NULL)

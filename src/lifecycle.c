@@ -12,6 +12,7 @@
 #include "lifecycle-work.h"
 #include "log.h"
 #include "mime.h"
+#include "regex.h"
 #include "store-lifecycle.h"
 #include "token.h"
 
@@ -120,8 +121,9 @@ address_is_admin(const struct config *config, const char *address)
 static GPtrArray *
 text_addresses(const char *text)
 {
-	g_autoptr(GRegex) regex = g_regex_new("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+"
-	    "(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", 0, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+"
+	    "(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", 0);
 	g_autoptr(GMatchInfo) match = NULL;
 	GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
 
@@ -164,10 +166,11 @@ text_names_other_address(const char *text, const struct config *config,
 static gboolean
 text_names_identifiers(const char *text)
 {
-	g_autoptr(GRegex) phone = g_regex_new("(?<![0-9])\\+?[0-9][0-9 ()-]{5,18}"
-	    "[0-9](?![0-9])", 0, 0, NULL);
-	g_autoptr(GRegex) name = g_regex_new("(^|\\n)\\s*(nimi|name|namn)\\s*:|"
-	    "nimeni on|my name is|jag heter", G_REGEX_CASELESS, 0, NULL);
+	static GRegex *phone_slot, *name_slot;
+	GRegex *phone = regex_get(&phone_slot, "(?<![0-9])\\+?[0-9][0-9 ()-]{5,18}"
+	    "[0-9](?![0-9])", 0);
+	GRegex *name = regex_get(&name_slot, "(^|\\n)\\s*(nimi|name|namn)\\s*:|"
+	    "nimeni on|my name is|jag heter", G_REGEX_CASELESS);
 	g_autoptr(GMatchInfo) match = NULL;
 
 	if (text == NULL)
@@ -743,8 +746,9 @@ static int
 followup_admin(struct work *w, const struct received_mail *mail,
     const char *line, gint64 message, GError **error)
 {
-	g_autoptr(GRegex) regex = g_regex_new("^\\s*(APPROVE|REJECT)\\s+"
-	    "([A-Za-z2-7]{26})(?:\\s+(.*?))?\\s*$", G_REGEX_CASELESS, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "^\\s*(APPROVE|REJECT)\\s+"
+	    "([A-Za-z2-7]{26})(?:\\s+(.*?))?\\s*$", G_REGEX_CASELESS);
 	g_autoptr(GMatchInfo) match = NULL;
 	g_autofree char *verb = NULL, *word = NULL, *reason = NULL;
 	g_autoptr(GPtrArray) tokens = NULL, candidates = NULL;
@@ -806,9 +810,10 @@ followup(struct context *context, const char *id, gint64 message, GError **error
 	if (received_mail_load(context, message, &mail, error) < 0)
 		goto out;
 	if (address_is_admin(context->config, mail.from)) {
+		static GRegex *verb;
 		g_autofree char *line = first_line(mail.mime.own);
-		if (g_regex_match_simple("^(APPROVE|REJECT)\\b", line,
-		    G_REGEX_CASELESS, 0)) {
+		if (g_regex_match(regex_get(&verb, "^(APPROVE|REJECT)\\b",
+		    G_REGEX_CASELESS), line, 0, NULL)) {
 			status = followup_admin(&w, &mail, line, message, error);
 			goto out;
 		}
