@@ -6,6 +6,7 @@
 #include "config.h"
 #include "error.h"
 #include "map.h"
+#include "regex.h"
 
 /* The kinds in the order their requests are opened and executed: access and
  * portability before anything changes, erasure last (DESIGN.md). */
@@ -338,9 +339,7 @@ text_language(const struct classify_rules *rules, const char *text)
 	g_autoptr(GMatchInfo) match = NULL;
 	int counts[LANG_COUNT] = { 0 }, l, best = -1;
 
-	if (g_once_init_enter(&word))
-		g_once_init_leave(&word, g_regex_new("\\w+", G_REGEX_OPTIMIZE, 0, NULL));
-	g_regex_match(word, text, 0, &match);
+	g_regex_match(regex_get(&word, "\\w+", G_REGEX_OPTIMIZE), text, 0, &match);
 	while (g_match_info_matches(match)) {
 		g_autofree char *token = g_match_info_fetch(match, 0);
 		g_autofree char *folded = g_utf8_casefold(token, -1);
@@ -414,10 +413,9 @@ subject_is_reply(const char *subject)
 {
 	static GRegex *reply;
 
-	if (g_once_init_enter(&reply))
-		g_once_init_leave(&reply, g_regex_new("^\\s*(re|aw|vs|sv|vl|vb|"
-		    "fw|fwd|wg|tr|ent)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS, 0, NULL));
-	return g_regex_match(reply, subject, 0, NULL);
+	return g_regex_match(regex_get(&reply, "^\\s*(re|aw|vs|sv|vl|vb|"
+	    "fw|fwd|wg|tr|ent)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS),
+	    subject, 0, NULL);
 }
 
 /* Classify subject + own text. */

@@ -16,6 +16,7 @@
 #include "lifecycle.h"
 #include "log.h"
 #include "mime.h"
+#include "regex.h"
 #include "store-event.h"
 #include "store-register.h"
 #include "store-request.h"
@@ -130,9 +131,10 @@ static void
 intake_authentication(struct intake *intake)
 {
 	const char *trusted = intake->context->config->trusted_authserv_id;
-	g_autoptr(GRegex) comment = g_regex_new("\\([^()]*\\)", 0, 0, NULL);
-	g_autoptr(GRegex) result = g_regex_new("(?:^|;)\\s*(dkim|dmarc)\\s*=\\s*"
-	    "([A-Za-z]+)", G_REGEX_CASELESS, 0, NULL);
+	static GRegex *comment_slot, *result_slot;
+	GRegex *comment = regex_get(&comment_slot, "\\([^()]*\\)", 0);
+	GRegex *result = regex_get(&result_slot, "(?:^|;)\\s*(dkim|dmarc)\\s*=\\s*"
+	    "([A-Za-z]+)", G_REGEX_CASELESS);
 	guint i;
 
 	for (i = 0; trusted != NULL && i < intake->mail.headers->len; i++) {
@@ -288,8 +290,9 @@ intake_screen(struct intake *intake, GError **error)
 static int
 intake_continued(struct intake *intake, GError **error)
 {
-	g_autoptr(GRegex) regex = g_regex_new("\\[(DSR-[0-9]{4}-[0-9]{4,})\\]",
-	    G_REGEX_CASELESS, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "\\[(DSR-[0-9]{4}-[0-9]{4,})\\]",
+	    G_REGEX_CASELESS);
 	g_autoptr(GMatchInfo) match = NULL;
 
 	if (intake->mail.subject == NULL)
@@ -538,6 +541,17 @@ intake_clear(struct intake *intake)
 		g_date_time_unref(intake->now);
 }
 
+/* Hand the parsed mail over to the result, for the lifecycle. */
+static void
+intake_keep_mail(struct intake *intake, struct intake_result *result)
+{
+	result->mail = g_new0(struct intake_mail, 1);
+	result->mail->from = g_steal_pointer(&intake->sender);
+	result->mail->dmarc = g_steal_pointer(&intake->dmarc);
+	result->mail->mime = intake->mail;
+	memset(&intake->mail, 0, sizeof intake->mail);
+}
+
 /* Process one raw mail (see intake.h). */
 int
 intake_message(struct context *context, GBytes *raw,
@@ -568,6 +582,8 @@ intake_message(struct context *context, GBytes *raw,
 	}
 	if (result->duplicate)
 		store_rollback(context->store);   /* read only: nothing to keep */
+	else
+		intake_keep_mail(&intake, result);
 	log_info("intake: message %" G_GINT64_FORMAT ": %s, %u request(s)%s%s",
 	    result->message, result->duplicate ? "duplicate" : "stored",
 	    result->requests->len, result->screened ? ", ignored: " : "",
@@ -589,6 +605,58 @@ intake_result_clear(struct intake_result *result)
 	g_free(result->screened);
 	result->requests = NULL;
 	result->screened = NULL;
+	if (result->mail != NULL) {
+		intake_mail_clear(result->mail);
+		g_clear_pointer(&result->mail, g_free);
+	}
+}
+
+/* Free a mail's contents. */
+void
+intake_mail_clear(struct intake_mail *mail)
+{
+	g_clear_pointer(&mail->from, g_free);
+	g_clear_pointer(&mail->dmarc, g_free);
+	mime_mail_clear(&mail->mime);
+}
+
+/* Store a mail and advance its requests inside the caller's group (see
+ * intake.h). */
+int
+intake_advance(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error)
+{
+	g_autoptr(GError) later = NULL;
+
+	if (intake_message(context, raw, source, result, error) < 0)
+		return -1;
+	/* The mail is stored: a lifecycle failure must not lose it. */
+	if (lifecycle_advance(context, result, &later) < 0)
+		log_error("intake: message %" G_GINT64_FORMAT ": %s; dsrmail sweep "
+		    "will carry on", result->message, later->message);
+	return 0;
+}
+
+/* intake_advance in a group of its own (see intake.h). */
+int
+intake_process(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error)
+{
+	if (store_group_begin(context->store, error) < 0) {
+		memset(result, 0, sizeof *result);
+		return -1;
+	}
+	if (intake_advance(context, raw, source, result, error) < 0) {
+		store_group_rollback(context->store);
+		return -1;
+	}
+	if (store_group_commit(context->store, error) < 0) {
+		intake_result_clear(result);
+		return -1;
+	}
+	return 0;
 }
 
 /* Read all of stdin, keeping at most limit bytes; *total counts them all.
@@ -642,7 +710,6 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 	struct intake_source read_source = source;
 	struct intake_result result;
 	g_autoptr(GBytes) raw = NULL;
-	GError *later = NULL;
 	gint64 total;
 	guint i;
 
@@ -666,16 +733,10 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 		return -1;
 	}
 	read_source.size = total;
-	if (intake_message(context, raw, &read_source, &result, error) < 0)
+	if (intake_process(context, raw, &read_source, &result, error) < 0)
 		return deliver_fail_temporary(error);
 	for (i = 0; i < result.requests->len; i++)
 		printf("%s\n", (const char *)result.requests->pdata[i]);
-	/* The mail is stored: a lifecycle failure now must not make the mail
-	 * system deliver it again; `dsrmail sweep` resumes the request. */
-	if (lifecycle_advance(context, &result, &later) < 0) {
-		log_error("deliver: %s; dsrmail sweep will carry on", later->message);
-		g_clear_error(&later);
-	}
 	intake_result_clear(&result);
 	if (fflush(stdout) != 0)
 		log_warn("deliver: could not print the request ids: %s", g_strerror(errno));

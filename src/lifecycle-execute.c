@@ -369,5 +369,5 @@ lifecycle_execute(struct work *w, const char *actor, GError **error)
 	}
 	log_info("lifecycle: %s executed (%s)", w->row.id, w->row.kind);
 	/* Only after the commit: the erased values leave the -wal and the file. */
-	return erases ? store_register_scrub(w->context->store, error) : 0;
+	return erases ? store_scrub(w->context->store, error) : 0;
 }

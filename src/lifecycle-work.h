@@ -50,7 +50,7 @@ void work_set_date(struct template_data *data, const char *field,
 
 /* Carry out a decided (or policy-free) request on the register and answer
  * the subject, in one transaction; state `done`. Erasures then scrub the
- * database file (store_register_scrub). actor is who decided. */
+ * database file (store_scrub). actor is who decided. */
 int lifecycle_execute(struct work *w, const char *actor, GError **error);
 
 #endif

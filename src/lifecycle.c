@@ -12,6 +12,7 @@
 #include "lifecycle-work.h"
 #include "log.h"
 #include "mime.h"
+#include "regex.h"
 #include "store-event.h"
 #include "store-lifecycle.h"
 #include "token.h"
@@ -121,8 +122,9 @@ address_is_admin(const struct config *config, const char *address)
 static GPtrArray *
 text_addresses(const char *text)
 {
-	g_autoptr(GRegex) regex = g_regex_new("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+"
-	    "(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", 0, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+"
+	    "(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", 0);
 	g_autoptr(GMatchInfo) match = NULL;
 	GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
 
@@ -165,10 +167,11 @@ text_names_other_address(const char *text, const struct config *config,
 static gboolean
 text_names_identifiers(const char *text)
 {
-	g_autoptr(GRegex) phone = g_regex_new("(?<![0-9])\\+?[0-9][0-9 ()-]{5,18}"
-	    "[0-9](?![0-9])", 0, 0, NULL);
-	g_autoptr(GRegex) name = g_regex_new("(^|\\n)\\s*(nimi|name|namn)\\s*:|"
-	    "nimeni on|my name is|jag heter", G_REGEX_CASELESS, 0, NULL);
+	static GRegex *phone_slot, *name_slot;
+	GRegex *phone = regex_get(&phone_slot, "(?<![0-9])\\+?[0-9][0-9 ()-]{5,18}"
+	    "[0-9](?![0-9])", 0);
+	GRegex *name = regex_get(&name_slot, "(^|\\n)\\s*(nimi|name|namn)\\s*:|"
+	    "nimeni on|my name is|jag heter", G_REGEX_CASELESS);
 	g_autoptr(GMatchInfo) match = NULL;
 
 	if (text == NULL)
@@ -189,37 +192,24 @@ text_names_identifiers(const char *text)
 	return FALSE;
 }
 
-/* A stored mail, parsed: its normalised sender, DMARC verdict and text. */
-struct received_mail {
-	char *from;
-	char *dmarc;
-	struct mime_mail mime;
-};
-
-/* Read and parse mail number message. */
-static int
+/* Mail number message: given, when intake has just parsed it, else read
+ * from the store and parsed into *loaded (intake_mail_clear it). NULL with
+ * error when it cannot be read. */
+static const struct intake_mail *
 received_mail_load(struct context *context, gint64 message,
-    struct received_mail *mail, GError **error)
+    const struct intake_mail *given, struct intake_mail *loaded, GError **error)
 {
 	g_autoptr(GBytes) raw = NULL;
-	int found = store_lifecycle_message(context->store, message, &raw,
-	    &mail->from, &mail->dmarc, error);
 
-	if (found < 0)
-		return -1;
+	if (given != NULL)
+		return given;
+	if (store_lifecycle_message(context->store, message, &raw,
+	    &loaded->from, &loaded->dmarc, error) < 0)
+		return NULL;
 	if (raw == NULL)
 		raw = g_bytes_new_static("", 0);
-	mime_mail_parse(raw, &mail->mime);
-	return 0;
-}
-
-/* Free what a received mail holds. */
-static void
-received_mail_clear(struct received_mail *mail)
-{
-	g_clear_pointer(&mail->from, g_free);
-	g_clear_pointer(&mail->dmarc, g_free);
-	mime_mail_clear(&mail->mime);
+	mime_mail_parse(raw, &loaded->mime);
+	return loaded;
 }
 
 /* Add the admin-notice fields common to a request's notices. */
@@ -350,7 +340,8 @@ hold_reasons_find(struct work *w, GError **error)
 	const struct config *config = w->context->config;
 	GString *reasons = g_string_new(NULL);
 	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
-	struct received_mail mail = { 0 };
+	struct intake_mail loaded = { 0 };
+	const struct intake_mail *mail;
 	g_autoptr(GDateTime) since = duration_subtract(w->now, &config->repeat_window);
 	g_autofree char *since_text = clock_format_iso(since);
 	gint64 repeats = 0;
@@ -362,9 +353,10 @@ hold_reasons_find(struct work *w, GError **error)
 	else if (!kind_is_ban(w->row.kind) && policy_approves(config, w->row.kind))
 		reasons_add(reasons, "policy");
 	if (hold_changes(w, reasons, values, error) < 0 ||
-	    received_mail_load(w->context, w->row.message, &mail, error) < 0)
+	    (mail = received_mail_load(w->context, w->row.message, NULL, &loaded,
+	    error)) == NULL)
 		goto fail;
-	if (text_names_other_address(mail.mime.own, config, w->row.sender, values))
+	if (text_names_other_address(mail->mime.own, config, w->row.sender, values))
 		reasons_add(reasons, "names_other_address");
 	if (g_str_equal(w->row.kind, "access") &&
 	    (repeats = store_lifecycle_count_repeats(w->context->store, w->row.id,
@@ -372,10 +364,10 @@ hold_reasons_find(struct work *w, GError **error)
 		goto fail;
 	if (repeats >= 3)
 		reasons_add(reasons, "repeated");
-	received_mail_clear(&mail);
+	intake_mail_clear(&loaded);
 	return g_string_free(reasons, FALSE);
 fail:
-	received_mail_clear(&mail);
+	intake_mail_clear(&loaded);
 	g_string_free(reasons, TRUE);
 	return NULL;
 }
@@ -475,18 +467,21 @@ start_challenge(struct work *w, GPtrArray *ids, GError **error)
 /* A sender the register does not know: "no data found" to that sender; the
  * requests end, or wait for an admin when the mail names someone. */
 static int
-start_no_match(struct work *w, GPtrArray *ids, GError **error)
+start_no_match(struct work *w, GPtrArray *ids, const struct intake_mail *given,
+    GError **error)
 {
-	struct received_mail mail = { 0 };
+	struct intake_mail loaded = { 0 };
+	const struct intake_mail *mail = received_mail_load(w->context,
+	    w->row.message, given, &loaded, error);
 	gboolean names;
 	gint64 outbox = 0;
 	guint i;
 	int status = -1;
 
-	if (received_mail_load(w->context, w->row.message, &mail, error) < 0)
+	if (mail == NULL)
 		return -1;
-	names = text_names_identifiers(mail.mime.own) ||
-	    text_names_other_address(mail.mime.own, w->context->config,
+	names = text_names_identifiers(mail->mime.own) ||
+	    text_names_other_address(mail->mime.own, w->context->config,
 	    w->row.sender, NULL);
 	if (w->row.sender != NULL && address_is_plausible(w->row.sender)) {
 		struct template_data *data = template_data_new();
@@ -516,13 +511,15 @@ start_no_match(struct work *w, GPtrArray *ids, GError **error)
 	}
 	status = 0;
 out:
-	received_mail_clear(&mail);
+	intake_mail_clear(&loaded);
 	return status;
 }
 
-/* The first step for the `received` requests one mail opened. */
+/* The first step for the `received` requests one mail opened (given: that
+ * mail as intake parsed it, or NULL). */
 static int
-start(struct context *context, gint64 message, GError **error)
+start(struct context *context, gint64 message, const struct intake_mail *given,
+    GError **error)
 {
 	g_autoptr(GPtrArray) ids = store_lifecycle_select(context->store,
 	    SELECT_MESSAGE_STATE, "received", message, error);
@@ -539,7 +536,7 @@ start(struct context *context, gint64 message, GError **error)
 	status = store_begin(context->store, error);
 	if (status == 0)
 		status = w.address != NULL ? start_challenge(&w, ids, error) :
-		    start_no_match(&w, ids, error);
+		    start_no_match(&w, ids, given, error);
 	if (status == 0)
 		status = store_commit(context->store, error);
 	if (status < 0)
@@ -638,7 +635,7 @@ confirm(struct work *w, const struct token_row *token, gint64 message,
 
 /* A reply to a challenge: the token confirms, from its own address only. */
 static int
-followup_challenge(struct work *w, const struct received_mail *mail,
+followup_challenge(struct work *w, const struct intake_mail *mail,
     gint64 message, GError **error)
 {
 	g_autoptr(GPtrArray) tokens = store_token_list(w->context->store,
@@ -766,11 +763,12 @@ reject(struct work *w, const char *admin, const char *reason, gint64 token,
 /* An admin's reply to a notice: "APPROVE <token>" or "REJECT <token>
  * <reasons>" on the first line, from the address the notice went to. */
 static int
-followup_admin(struct work *w, const struct received_mail *mail,
+followup_admin(struct work *w, const struct intake_mail *mail,
     const char *line, gint64 message, GError **error)
 {
-	g_autoptr(GRegex) regex = g_regex_new("^\\s*(APPROVE|REJECT)\\s+"
-	    "([A-Za-z2-7]{26})(?:\\s+(.*?))?\\s*$", G_REGEX_CASELESS, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "^\\s*(APPROVE|REJECT)\\s+"
+	    "([A-Za-z2-7]{26})(?:\\s+(.*?))?\\s*$", G_REGEX_CASELESS);
 	g_autoptr(GMatchInfo) match = NULL;
 	g_autofree char *written = NULL, *verb = NULL, *word = NULL, *reason = NULL;
 	g_autoptr(GPtrArray) tokens = NULL, candidates = NULL;
@@ -820,30 +818,35 @@ first_line(const char *text)
 	return g_strdup("");
 }
 
-/* A mail that continues request id: a challenge reply, or an admin's. */
+/* A mail that continues request id: a challenge reply, or an admin's
+ * (given: that mail as intake parsed it, or NULL). */
 static int
-followup(struct context *context, const char *id, gint64 message, GError **error)
+followup(struct context *context, const char *id, gint64 message,
+    const struct intake_mail *given, GError **error)
 {
-	struct received_mail mail = { 0 };
+	struct intake_mail loaded = { 0 };
+	const struct intake_mail *mail;
 	struct work w;
 	int status = -1;
 
 	if (work_open(context, id, &w, error) < 0)
 		return -1;
-	if (received_mail_load(context, message, &mail, error) < 0)
+	if ((mail = received_mail_load(context, message, given, &loaded,
+	    error)) == NULL)
 		goto out;
-	if (address_is_admin(context->config, mail.from)) {
-		g_autofree char *line = first_line(mail.mime.own);
-		if (g_regex_match_simple("^(APPROVE|REJECT)\\b", line,
-		    G_REGEX_CASELESS, 0)) {
-			status = followup_admin(&w, &mail, line, message, error);
+	if (address_is_admin(context->config, mail->from)) {
+		static GRegex *verb;
+		g_autofree char *line = first_line(mail->mime.own);
+		if (g_regex_match(regex_get(&verb, "^(APPROVE|REJECT)\\b",
+		    G_REGEX_CASELESS), line, 0, NULL)) {
+			status = followup_admin(&w, mail, line, message, error);
 			goto out;
 		}
 	}
 	status = g_str_equal(w.row.state, "verifying") ?
-	    followup_challenge(&w, &mail, message, error) : 0;
+	    followup_challenge(&w, mail, message, error) : 0;
 out:
-	received_mail_clear(&mail);
+	intake_mail_clear(&loaded);
 	work_clear(&w);
 	return status;
 }
@@ -857,8 +860,8 @@ lifecycle_advance(struct context *context, const struct intake_result *result,
 		return 0;
 	if (result->continued && !result->duplicate && result->requests->len > 0)
 		return followup(context, result->requests->pdata[0], result->message,
-		    error);
-	return start(context, result->message, error);
+		    result->mail, error);
+	return start(context, result->message, result->mail, error);
 }
 
 
@@ -1056,7 +1059,7 @@ lifecycle_resume(struct context *context, int *count, GError **error)
 
 		/* start() takes every request of the mail; later ones are done. */
 		if (status == 0 && g_str_equal(w.row.state, "received"))
-			status = start(context, message, error);
+			status = start(context, message, NULL, error);
 		work_clear(&w);
 		if (status < 0)
 			return -1;

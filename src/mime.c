@@ -7,6 +7,7 @@
 #include <libxml/HTMLparser.h>
 
 #include "mime.h"
+#include "regex.h"
 
 /* Initialise GMime once, with 8-bit header text read as UTF-8, else
  * windows-1252 (a superset of ISO-8859-1 for printable text). */
@@ -218,8 +219,9 @@ part_bytes(GMimePart *part)
 static char *
 html_meta_charset(const char *bytes, gsize length)
 {
-	g_autoptr(GRegex) regex = g_regex_new("<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)",
-	    G_REGEX_CASELESS | G_REGEX_RAW, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)",
+	    G_REGEX_CASELESS | G_REGEX_RAW);
 	g_autoptr(GMatchInfo) match = NULL;
 
 	if (regex == NULL || !g_regex_match_full(regex, bytes, (gssize)length, 0, 0,
@@ -389,8 +391,9 @@ multipart_visit(GMimeMultipart *multipart, struct mime_mail *mail,
 static void
 report_headers_ids(const char *text, GPtrArray *ids)
 {
-	g_autoptr(GRegex) regex = g_regex_new("^Message-ID:\\s*<([^>\\s]+)>",
-	    G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "^Message-ID:\\s*<([^>\\s]+)>",
+	    G_REGEX_CASELESS | G_REGEX_MULTILINE);
 	g_autoptr(GMatchInfo) match = NULL;
 
 	g_regex_match(regex, text, 0, &match);
@@ -579,9 +582,11 @@ own_header_block(GRegex *header, char **lines, guint i)
 char *
 mime_own_text(const char *text)
 {
-	g_autoptr(GRegex) end = g_regex_new(own_text_end, G_REGEX_CASELESS, 0, NULL);
-	g_autoptr(GRegex) header = g_regex_new(own_header_line, G_REGEX_CASELESS, 0, NULL);
-	g_autoptr(GRegex) attribution = g_regex_new(own_attribution, G_REGEX_CASELESS, 0, NULL);
+	static GRegex *end_slot, *header_slot, *attribution_slot;
+	GRegex *end = regex_get(&end_slot, own_text_end, G_REGEX_CASELESS);
+	GRegex *header = regex_get(&header_slot, own_header_line, G_REGEX_CASELESS);
+	GRegex *attribution = regex_get(&attribution_slot, own_attribution,
+	    G_REGEX_CASELESS);
 	g_autofree char *unix_text = g_strdelimit(g_strdup(text), "\r", ' ');
 	g_auto(GStrv) lines = g_strsplit(unix_text, "\n", -1);
 	GString *own = g_string_new(NULL);

@@ -204,7 +204,7 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 	 * out of the -wal too. Not a failure of the flush if the file is busy:
 	 * the next flush or erasure checkpoints again. */
 	if (counts->sent + counts->failed > 0 &&
-	    store_register_scrub(context->store, &local) < 0)
+	    store_scrub(context->store, &local) < 0)
 		log_warn("outbox: %s", local->message);
 	if (rc == 0 && stop != SMTP_SENT)
 		rc = flush_stopped(context->config, stop, unreachable, error);

@@ -7,7 +7,15 @@
  * Nothing is processed twice: a crash between intake's commit and the MOVE
  * leaves the mail in the folder, and intake finds it again by Message-ID,
  * content hash or UID; two pollers on one database are kept apart the same
- * way, inside intake's BEGIN IMMEDIATE transaction. */
+ * way, inside intake's BEGIN IMMEDIATE transaction.
+ *
+ * Mails are stored in groups (store_group_begin): up to POLL_GROUP_MAILS
+ * mails, or what POLL_GROUP_USEC allows, in one transaction, each mail and
+ * each lifecycle step in its own savepoint. One commit per group instead of
+ * two per mail: most of poll's time went into writing the same pages to
+ * the WAL again for every mail. A group's mails are moved only after it
+ * committed; a crash loses at most the uncommitted group's work, whose mails
+ * are still in the folder. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,6 +48,10 @@
 #define POLL_OVERSIZED_PREFIX (128 * 1024)
 /* A backlog this large shows "n of N" on a terminal. */
 #define POLL_PROGRESS_MIN 50
+/* A group of mails is committed after this many, or once it has held the
+ * database's write lock this long (other writers wait meanwhile). */
+#define POLL_GROUP_MAILS 50
+#define POLL_GROUP_USEC (100 * 1000)
 
 /* One poll command's state. */
 struct poll_run {
@@ -50,6 +62,10 @@ struct poll_run {
 	gboolean stopping;         /* a signal came: finish the mail, then exit */
 	gboolean connected;        /* the last connection attempt succeeded */
 	guint stored, duplicates, failed;
+	/* The open store group: its mails' UIDs, and when it began. */
+	GArray *grouped;           /* guint32 */
+	guint grouped_duplicates;
+	gint64 group_started;      /* monotonic µs, 0: no group open */
 };
 
 /* The signal that asked us to stop, or 0. */
@@ -155,7 +171,42 @@ poll_mail_failed(struct poll_run *run, guint32 uidvalidity, guint32 uid,
 		    folder, cause->message);
 }
 
-/* Run one fetched mail through intake; on success its UID joins done. */
+/* Commit the open group: its mails join done (to be moved); if the commit
+ * fails, none of them is stored and each counts as failed. */
+static void
+poll_group_commit(struct poll_run *run, guint32 uidvalidity, GArray *done)
+{
+	g_autoptr(GError) local = NULL;
+	guint i;
+
+	if (run->group_started == 0)
+		return;
+	run->group_started = 0;
+	if (store_group_commit(run->context->store, &local) == 0) {
+		g_array_append_vals(done, run->grouped->data, run->grouped->len);
+		run->duplicates += run->grouped_duplicates;
+		run->stored += run->grouped->len - run->grouped_duplicates;
+	} else {
+		for (i = 0; i < run->grouped->len; i++)
+			poll_mail_failed(run, uidvalidity, g_array_index(run->grouped,
+			    guint32, i), local);
+	}
+	g_array_set_size(run->grouped, 0);
+	run->grouped_duplicates = 0;
+}
+
+/* Commit the open group once it is full or has held the lock long enough. */
+static void
+poll_group_check(struct poll_run *run, guint32 uidvalidity, GArray *done)
+{
+	if (run->group_started != 0 && (run->grouped->len >= POLL_GROUP_MAILS ||
+	    g_get_monotonic_time() - run->group_started >= POLL_GROUP_USEC))
+		poll_group_commit(run, uidvalidity, done);
+}
+
+/* Run one fetched mail through intake and the lifecycle, in the open group
+ * (begun here if none is). A mail that fails is recorded after the group
+ * has committed the mails before it. */
 static void
 poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
     GArray *done)
@@ -169,21 +220,20 @@ poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
 	if (mail->raw == NULL)
 		return;   /* gone from the folder since it was listed */
 	memset(&result, 0, sizeof result);
-	if (intake_message(run->context, mail->raw, &source, &result, &local) < 0) {
+	if (run->group_started == 0) {
+		if (store_group_begin(run->context->store, &local) < 0) {
+			poll_mail_failed(run, uidvalidity, mail->uid, local);
+			return;
+		}
+		run->group_started = g_get_monotonic_time();
+	}
+	if (intake_advance(run->context, mail->raw, &source, &result, &local) < 0) {
+		poll_group_commit(run, uidvalidity, done);
 		poll_mail_failed(run, uidvalidity, mail->uid, local);
 		return;
 	}
-	g_array_append_val(done, mail->uid);
-	if (result.duplicate)
-		run->duplicates++;
-	else
-		run->stored++;
-	/* The mail is stored and will be moved: a lifecycle failure must not
-	 * keep it in the folder; `dsrmail sweep` resumes the request. */
-	if (lifecycle_advance(run->context, &result, &local) < 0) {
-		log_error("poll: %s; dsrmail sweep will carry on", local->message);
-		g_clear_error(&local);
-	}
+	g_array_append_val(run->grouped, mail->uid);
+	run->grouped_duplicates += result.duplicate;
 	intake_result_clear(&result);
 }
 
@@ -241,10 +291,12 @@ poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
 		struct imap_mail *mail = &g_array_index(mails, struct imap_mail, i);
 
 		poll_mail(run, mail, uidvalidity, done);
+		poll_group_check(run, uidvalidity, done);
 		g_clear_pointer(&mail->raw, g_bytes_unref);
 		if (progress)
 			fprintf(stderr, "\rdsrmail: poll: %u of %u", i + 1, mails->len);
 	}
+	poll_group_commit(run, uidvalidity, done);
 	return poll_batch_finish(run, uidvalidity, done, error);
 }
 
@@ -413,6 +465,7 @@ poll_command(struct context *context, int argc, char **argv, GError **error)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	struct poll_run run;
+	int status;
 
 	if (context_parse_options("poll", "[--once|--watch]", entries, &argc, &argv,
 	    error) < 0)
@@ -427,10 +480,11 @@ poll_command(struct context *context, int argc, char **argv, GError **error)
 	memset(&run, 0, sizeof run);
 	run.context = context;
 	poll_signals_setup(&run);
-	if (watch)
-		return poll_watch(&run, error) < 0 ? -1 : 0;
-	if (poll_session(&run, FALSE, error) < 0)
-		return -1;
+	run.grouped = g_array_new(FALSE, FALSE, sizeof(guint32));
+	status = watch ? poll_watch(&run, error) : poll_session(&run, FALSE, error);
+	g_array_unref(run.grouped);
+	if (status < 0 || watch)
+		return status < 0 ? -1 : 0;
 	if (run.failed > 0) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_TEMPORARY, "%u mails in %s "
 		    "could not be stored; they stay there, unseen, and are tried "

@@ -232,7 +232,7 @@ retention_erase(struct context *context, GDateTime *now, gboolean dry_run,
 	    "%u already erased as far as holds allow", totals.erased, cutoff,
 	    totals.rows_deleted, totals.values_cleared, totals.kept,
 	    totals.unchanged);
-	return totals.erased > 0 ? store_register_scrub(context->store, error) : 0;
+	return totals.erased > 0 ? store_scrub(context->store, error) : 0;
 }
 
 /* Clear the raw mails in one transaction, one event each. */
@@ -293,5 +293,5 @@ retention_evidence(struct context *context, GDateTime *now, gboolean dry_run,
 	log_notice("evidence: %u raw mails removed (%" G_GINT64_FORMAT " bytes, "
 	    "received before %s); their rows and events stay", mails->len, bytes,
 	    cutoff);
-	return mails->len > 0 ? store_register_scrub(context->store, error) : 0;
+	return mails->len > 0 ? store_scrub(context->store, error) : 0;
 }

@@ -49,6 +49,10 @@ CREATE UNIQUE INDEX dsr_messages_by_message_id ON dsr_messages(message_id)
 	WHERE message_id IS NOT NULL;
 CREATE INDEX dsr_messages_by_sha256 ON dsr_messages(sha256);
 CREATE INDEX dsr_messages_by_sender ON dsr_messages(from_address, received_at);
+-- poll's "seen this UID before?" for every mail it fetches: without it each
+-- mail scanned the whole table (quadratic in the mailbox's history).
+CREATE INDEX dsr_messages_by_imap_uid ON dsr_messages(imap_uidvalidity, imap_uid)
+	WHERE imap_uid IS NOT NULL;
 
 -- Where IMAP intake is: one row per folder.
 CREATE TABLE dsr_imap_folders(

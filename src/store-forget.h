@@ -26,7 +26,7 @@ struct forget_counts {
  * and new become ''), and empty the raw bytes of its outbox mails no longer
  * queued (a queued one is still to be sent; it is emptied once it is).
  * Adds what it cleared to counts. Inside the caller's transaction; the
- * caller scrubs the file after its commit (store_register_scrub). 0, or -1
+ * caller scrubs the file after its commit (store_scrub). 0, or -1
  * with error. */
 int store_forget(struct store *store, gint64 subject, const char *now,
     struct forget_counts *counts, GError **error);

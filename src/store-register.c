@@ -453,13 +453,3 @@ store_register_ended_before(struct store *store, const struct map *map,
 	store_bind_text(statement, 1, cutoff);
 	return collect_keys(store, statement, keys, NULL, error);
 }
-
-/* Checkpoint and truncate the WAL after an erasure. */
-int
-store_register_scrub(struct store *store, GError **error)
-{
-	if (sqlite3_exec(store_handle(store), "PRAGMA wal_checkpoint(TRUNCATE)",
-	    NULL, NULL, NULL) != SQLITE_OK)
-		return store_fail(store, error, "checkpointing after an erasure");
-	return 0;
-}

@@ -75,7 +75,3 @@ int store_register_get(struct store *store, const struct map_column *column,
  * NULL or an unreadable date are not included. 0, or -1 with error. */
 int store_register_ended_before(struct store *store, const struct map *map,
     const char *cutoff, GArray *keys, GError **error);
-
-/* Copy WAL pages into the database and truncate the -wal file, so erased
- * values survive in neither (secure_delete has zeroed the freed space). */
-int store_register_scrub(struct store *store, GError **error);

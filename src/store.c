@@ -16,6 +16,9 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	GHashTable *statements;   /* const char *sql -> sqlite3_stmt * */
+	gboolean group;           /* in store_group_begin: transactions nest */
+	int inner;                /* savepoints open inside the group */
+	gboolean scrub_pending;   /* store_scrub waits for the group's commit */
 };
 
 /* Finalize a cached statement (a GDestroyNotify). */
@@ -105,11 +108,15 @@ static int
 store_configure(struct store *store, GError **error)
 {
 	sqlite3_busy_timeout(store->db, 10000);
-	/* secure_delete: erased values are overwritten, not left in free pages. */
+	/* secure_delete: erased values are overwritten, not left in free pages.
+	 * temp_store: savepoint journals (store_group_begin) hold copies of
+	 * pages, personal data included; in memory they never reach a
+	 * temporary file (and spilling them cost poll a quarter of its time). */
 	return store_exec(store, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA secure_delete = ON;"
-	    "PRAGMA synchronous = NORMAL;", "setting up the connection", error);
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA temp_store = MEMORY;", "setting up the connection", error);
 }
 
 /* Check the version of an existing database against this build. */
@@ -249,30 +256,130 @@ fail:
 	return -1;
 }
 
-/* Begin a write transaction, taking the lock now (no upgrade deadlocks). */
+/* Inside a group whose transaction SQLite has already rolled back (it does
+ * so itself on some busy, full and I/O errors): say so. */
+static int
+store_group_lost(struct store *store, GError **error)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		return 0;
+	g_set_error(error, DSR_ERROR, DSR_ERROR_TEMPORARY, "%s: the transaction "
+	    "was rolled back by SQLite (temporary; try again, and check disk "
+	    "space and file permissions)", store->path);
+	return -1;
+}
+
+/* Begin a write transaction, taking the lock now (no upgrade deadlocks);
+ * inside a group, a savepoint. */
 int
 store_begin(struct store *store, GError **error)
 {
-	return store_exec(store, "BEGIN IMMEDIATE", "starting a transaction", error);
-}
-
-/* Commit the open transaction. */
-int
-store_commit(struct store *store, GError **error)
-{
-	if (store_exec(store, "COMMIT", "committing", error) < 0) {
-		store_rollback(store);
+	if (!store->group)
+		return store_exec(store, "BEGIN IMMEDIATE", "starting a transaction",
+		    error);
+	if (store_group_lost(store, error) < 0 ||
+	    store_exec(store, "SAVEPOINT inner", "starting a savepoint", error) < 0)
 		return -1;
-	}
+	store->inner++;
 	return 0;
 }
 
-/* Roll back the open transaction, if any. */
+/* Commit the open transaction (inside a group: release its savepoint). */
+int
+store_commit(struct store *store, GError **error)
+{
+	if (store->group && store->inner == 0) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_SOFTWARE, "%s: a commit "
+		    "without a transaction inside a group", store->path);
+		return -1;
+	}
+	if (store_exec(store, store->group ? "RELEASE inner" : "COMMIT",
+	    "committing", error) < 0) {
+		store_rollback(store);
+		return -1;
+	}
+	if (store->group)
+		store->inner--;
+	return 0;
+}
+
+/* Roll back the open transaction, if any; inside a group only the
+ * innermost open savepoint (never the group: a second rollback after a
+ * failed commit is harmless). */
 void
 store_rollback(struct store *store)
 {
-	if (!sqlite3_get_autocommit(store->db))
-		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!store->group) {
+		if (!sqlite3_get_autocommit(store->db))
+			sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		return;
+	}
+	if (store->inner == 0)
+		return;
+	sqlite3_exec(store->db, "ROLLBACK TO inner; RELEASE inner", NULL, NULL, NULL);
+	store->inner--;
+}
+
+/* Begin a group: one write transaction in which store_begin/commit/rollback
+ * work on savepoints, committed as a whole by store_group_commit. */
+int
+store_group_begin(struct store *store, GError **error)
+{
+	if (store_exec(store, "BEGIN IMMEDIATE", "starting a transaction", error) < 0)
+		return -1;
+	store->group = TRUE;
+	store->inner = 0;
+	return 0;
+}
+
+/* End the group; its work is kept only if commit. */
+static int
+store_group_end(struct store *store, gboolean commit, GError **error)
+{
+	int status = 0;
+
+	while (store->inner > 0)
+		store_rollback(store);   /* a savepoint left open: not committed */
+	store->group = FALSE;
+	if (commit && (store_group_lost(store, error) < 0 ||
+	    store_exec(store, "COMMIT", "committing", error) < 0))
+		status = -1;
+	store_rollback(store);
+	if (store->scrub_pending) {
+		g_autoptr(GError) local = NULL;
+
+		store->scrub_pending = FALSE;
+		/* The commit stands; as before groups, a failed scrub is told. */
+		if (commit && status == 0 && store_scrub(store, &local) < 0)
+			log_error("store: %s; the next erasure scrubs again", local->message);
+	}
+	return status;
+}
+
+/* Commit the group's transaction, then run a scrub it asked for. */
+int
+store_group_commit(struct store *store, GError **error)
+{
+	return store_group_end(store, TRUE, error);
+}
+
+/* Roll the whole group back. */
+void
+store_group_rollback(struct store *store)
+{
+	store_group_end(store, FALSE, NULL);
+}
+
+/* Checkpoint and truncate the WAL (see store.h). */
+int
+store_scrub(struct store *store, GError **error)
+{
+	if (store->group) {
+		store->scrub_pending = TRUE;
+		return 0;
+	}
+	return store_exec(store, "PRAGMA wal_checkpoint(TRUNCATE)",
+	    "checkpointing after an erasure", error);
 }
 
 /* Prepare once, keep, and hand out reset. */

@@ -32,6 +32,23 @@ int store_begin(struct store *store, GError **error);
 int store_commit(struct store *store, GError **error);
 void store_rollback(struct store *store);
 
+/* A group of transactions committed together (one commit where there
+ * would be several; poll and deliver store a mail and take its first
+ * lifecycle step in one). Between store_group_begin and store_group_commit
+ * or store_group_rollback, store_begin/commit/rollback open, release and
+ * roll back savepoints inside the group's BEGIN IMMEDIATE: each keeps its
+ * all-or-nothing, and nothing is durable before the group commits. A
+ * commit that fails leaves nothing written. */
+int store_group_begin(struct store *store, GError **error);
+int store_group_commit(struct store *store, GError **error);
+void store_group_rollback(struct store *store);
+
+/* Copy the WAL into the database and truncate the -wal file, so erased
+ * values survive in neither (secure_delete has zeroed the freed space).
+ * Inside a group it runs after the group's commit (a checkpoint cannot see
+ * uncommitted pages), and a failure then is logged: the commit stands. */
+int store_scrub(struct store *store, GError **error);
+
 /* A cached prepared statement for sql (a string constant, or one kept alive
  * by the caller for the store's lifetime), reset and with bindings cleared.
  * Owned by the store: do not finalize it. NULL with error set on failure. */

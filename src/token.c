@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include "error.h"
+#include "regex.h"
 #include "token.h"
 
 static const char base32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -66,8 +67,9 @@ token_hash_equal(const char *a, const char *b)
 GPtrArray *
 token_find_all(const char *text)
 {
-	g_autoptr(GRegex) regex = g_regex_new("(?<![A-Za-z0-9])[A-Za-z2-7]{26}"
-	    "(?![A-Za-z0-9])", 0, 0, NULL);
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "(?<![A-Za-z0-9])[A-Za-z2-7]{26}"
+	    "(?![A-Za-z0-9])", 0);
 	g_autoptr(GMatchInfo) match = NULL;
 	GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
 

@@ -6,10 +6,13 @@
 #   mail_write NAME FROM SUBJECT [HEADER...] <BODY   $T/mail/NAME.eml
 #                                 (Date: $MAIL_DATE, else a fixed date)
 #   deliver NAME                  dsrmail deliver < it; ids in $out, status $rc
-#   sent                          dsrmail send, then $SINK texts refreshed
+#   sent                          dsrmail send, then sink_read
+#   sink_read                     $T/arrived and $T/text/ describe the sink
 #   arrived                       the sink's mails: "RCPT TEMPLATE-LANG [FILES]"
 #   mail_token RCPT TEMPLATE      the code in the last such mail to RCPT
-#   reply_with NAME FROM ID TEXT  a reply keeping [ID] in the subject, delivered
+#   mail_eml RCPT TEMPLATE        the sink's file of the last such mail
+#   reply_write NAME FROM ID TEXT a reply keeping [ID] in the subject
+#   reply_with NAME FROM ID TEXT  the same, delivered
 #   events ID                     the request's event types, comma-separated
 #   state ID                      the request's state
 #   found_in_file VALUE...        which values are in the bytes of $DB or its -wal
@@ -41,20 +44,30 @@ deliver() {
 	err=$(cat "$T/.err")
 }
 
-sent() {
-	"$DSRMAIL_BIN" send >"$T/.send" 2>&1 || diag "send: $(cat "$T/.send")"
+sink_read() {
 	mkdir -p "$T/text"
 	/usr/bin/python3 "$TESTS_DIR/sink-summary.py" "$DB" "$SINK" --text "$T/text" >"$T/arrived"
 }
 
+sent() {
+	"$DSRMAIL_BIN" send >"$T/.send" 2>&1 || diag "send: $(cat "$T/.send")"
+	sink_read
+}
+
 arrived() { cat "$T/arrived"; }
 
-# The text file of the last mail of TEMPLATE to RCPT.
-_mail_text() {
+# The file in DIR (*.SUFFIX, in arrival order) of the last mail of
+# TEMPLATE to RCPT: _mail_file RCPT TEMPLATE DIR SUFFIX
+_mail_file() {
 	local n
 	n=$(grep -n "^$1 $2-" "$T/arrived" | tail -n 1 | cut -d: -f1)
-	[ -n "$n" ] && ls "$T/text"/*.txt | sed -n "${n}p"
+	[ -n "$n" ] && ls "$3"/*."$4" | sed -n "${n}p"
 }
+
+# The text file of the last mail of TEMPLATE to RCPT.
+_mail_text() { _mail_file "$1" "$2" "$T/text" txt; }
+
+mail_eml() { _mail_file "$1" "$2" "$SINK" eml; }
 
 mail_token() {
 	local file
@@ -64,12 +77,13 @@ mail_token() {
 
 mail_body() { local file; file=$(_mail_text "$1" "$2"); [ -n "$file" ] && cat "$file"; }
 
-reply_with() {
+reply_write() {
 	local name=$1 from=$2 id=$3 text=$4
 	printf '%s\n\n> quoted challenge\n' "$text" |
 		mail_write "$name" "$from" "Re: [$id] Vahvista pyyntösi / Confirm"
-	deliver "$name"
 }
+
+reply_with() { reply_write "$@"; deliver "$1"; }
 
 events() {
 	sqlite3 "$DB" "SELECT group_concat(type, ',') FROM (SELECT type FROM
