@@ -744,7 +744,7 @@ followup_admin(struct work *w, const struct intake_mail *mail,
 	GRegex *regex = regex_get(&slot, "^\\s*(APPROVE|REJECT)\\s+"
 	    "([A-Za-z2-7]{26})(?:\\s+(.*?))?\\s*$", G_REGEX_CASELESS);
 	g_autoptr(GMatchInfo) match = NULL;
-	g_autofree char *verb = NULL, *word = NULL, *reason = NULL;
+	g_autofree char *written = NULL, *verb = NULL, *word = NULL, *reason = NULL;
 	g_autoptr(GPtrArray) tokens = NULL, candidates = NULL;
 	const struct token_row *token;
 	const char *problem;
@@ -752,7 +752,8 @@ followup_admin(struct work *w, const struct intake_mail *mail,
 	if (!g_regex_match(regex, line, 0, &match))
 		return refuse(w, "admin_reply_refused", "the first line is not "
 		    "APPROVE <code> or REJECT <code> <reasons>", message, error);
-	verb = g_ascii_strup(g_match_info_fetch(match, 1), -1);
+	written = g_match_info_fetch(match, 1);
+	verb = g_ascii_strup(written, -1);
 	word = g_match_info_fetch(match, 2);
 	reason = g_match_info_fetch(match, 3);
 	tokens = store_token_list(w->context->store, w->row.id, 0, "admin", error);
