@@ -44,10 +44,12 @@ execute_access(struct work *w, gint64 *outbox, GError **error)
 }
 
 /* Tell each recipient whose tables changed (N12, GDPR Art. 19). changes is
- * a list of applied changes (rectification) or NULL (erasure). */
+ * a list of applied changes (rectification) or NULL (erasure); held: an
+ * erasure kept some data for a legal hold (the recipient must not delete
+ * what it too must keep). */
 static int
 notify_recipients(struct work *w, GPtrArray *tables, GPtrArray *changes,
-    gboolean *notified, GError **error)
+    gboolean held, gboolean *notified, GError **error)
 {
 	const struct map *map = w->context->map;
 	guint r, t, i;
@@ -67,6 +69,7 @@ notify_recipients(struct work *w, GPtrArray *tables, GPtrArray *changes,
 		template_data_set(data, "subject_name", w->name != NULL ? w->name : "-");
 		template_data_set(data, "subject_address", w->address);
 		template_data_set(data, changes != NULL ? "rectified" : "erased", "yes");
+		template_data_set(data, "held", held ? "yes" : NULL);
 		template_data_set_list(data, "changes");
 		for (i = 0; changes != NULL && i < changes->len; i += 2) {
 			struct template_data *item = template_data_add_item(data, "changes");
@@ -177,7 +180,7 @@ execute_rectification(struct work *w, gint64 *outbox, GError **error)
 			g_ptr_array_add(tables, column->table);
 	}
 	if (applied->len > 0) {
-		if (notify_recipients(w, tables, applied, &notified, error) < 0)
+		if (notify_recipients(w, tables, applied, FALSE, &notified, error) < 0)
 			goto out;
 		template_data_set(done, "recipients_notified", notified ? "yes" : NULL);
 		if ((*outbox = work_mail(w, REPLY_RECTIFICATION_DONE, w->address, done,
@@ -259,7 +262,7 @@ execute_erasure(struct work *w, enum erase_mode mode, gint64 *outbox,
 		erasure_clear(&result);
 	}
 	if (erasure_forget(w, error) < 0 ||
-	    notify_recipients(w, tables, NULL, &notified, error) < 0)
+	    notify_recipients(w, tables, NULL, kept, &notified, error) < 0)
 		goto out;
 	template_data_set(data, "recipients_notified", notified ? "yes" : NULL);
 	template_data_set(data, "partial", kept ? "yes" : NULL);

@@ -50,7 +50,7 @@ static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 static const char *const fields_deadline_reminder[] = { COMMON_FIELDS, "kind",
 	"kind_label", "state", "due_date", "days_left", "overdue", NULL };
 static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
-	"subject_name", "subject_address", "rectified", "erased",
+	"subject_name", "subject_address", "rectified", "erased", "held",
 	"changes[field,value]", NULL };
 static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
 	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };

@@ -80,6 +80,7 @@ static const char *const sample_texts[][2] = {
 	{ "expired", "yes" },
 	{ "restriction_kept", "yes" },
 	{ "partial", "yes" },
+	{ "held", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -87,7 +88,7 @@ static const char *const sample_flags[] = {
 	"verification", "approval", "several", "recipients_notified",
 	"forwarded", "overdue", "expired", "rectified", "erased",
 	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
-	"partial", NULL
+	"partial", "held", NULL
 };
 
 /* Set labels from three texts. */
