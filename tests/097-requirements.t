@@ -6,8 +6,8 @@
 # id. This file covers what the other tests leave unchecked; the rest is
 # listed per promise in docs/requirements.md.
 #
-# Assertions marked "# TODO" are enforcement gaps of the program (described
-# in docs/requirements.md): they run and report, but do not fail the suite.
+# It was written with four "# TODO" assertions for gaps of the program (N14,
+# N16, N17, N20); the program was then fixed, and they are plain assertions.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/lib-smtp.sh"
 . "$TESTS_DIR/lib-lifecycle.sh"
