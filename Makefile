@@ -31,8 +31,11 @@ endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
 	-I$(BUILD) -Isrc
 
-SOURCES = $(wildcard src/*.c)
+# src/ is in folders by layer (src/README.md); objects mirror them in $(BUILD).
+SOURCES = $(wildcard src/*/*.c)
+HEADERS = $(wildcard src/*/*.h)
 OBJECTS = $(patsubst src/%.c,$(BUILD)/%.o,$(SOURCES)) $(BUILD)/schema.o
+MAIN_OBJECT = $(BUILD)/cmd/main.o
 BINARY = $(BUILD)/dsrmail
 # C test programs (tests/unit/*.c), linked with every object but main.o.
 TEST_PROGRAMS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
@@ -50,12 +53,13 @@ $(BINARY): $(OBJECTS)
 
 test-programs: $(TEST_PROGRAMS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(OBJECTS) $(wildcard src/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(OBJECTS) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
 	@echo "  TEST    $@"
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(filter-out $(BUILD)/main.o,$(OBJECTS)) $(PKG_LIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(filter-out $(MAIN_OBJECT),$(OBJECTS)) $(PKG_LIBS)
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/paths.h | $(BUILD)/.dir
+$(BUILD)/%.o: src/%.c $(HEADERS) $(BUILD)/paths.h | $(BUILD)/.dir
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -67,7 +71,7 @@ $(BUILD)/paths.h: FORCE | $(BUILD)/.dir
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
 # schema.sql compiled in as a C string.
-$(BUILD)/schema.c: src/schema.sql | $(BUILD)/.dir
+$(BUILD)/schema.c: src/store/schema.sql | $(BUILD)/.dir
 	@{ echo 'extern const char store_schema_v1[];'; echo 'const char store_schema_v1[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
 	  echo ';'; } > $@

@@ -2,7 +2,7 @@
 # The man pages render without a single warning (groff -ww, man -l), and say
 # what the program has: every command of the command table in dsrmail(1),
 # with no command marked "not in this build yet" that is in it; every config
-# key of src/config.c in dsrmail.conf(5), under its group, and in
+# key of src/base/config.c in dsrmail.conf(5), under its group, and in
 # contrib/dsrmail.conf.example.
 . "$(dirname "$0")/lib.sh"
 command -v groff >/dev/null && command -v man >/dev/null ||
@@ -53,14 +53,14 @@ is "$(sed -E 's/^(present|missing) //' "$T/man" | sort | tr '\n' ,)" \
 	"audit verify,deliver,export,init,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,sweep," \
 	"dsrmail(1) describes every command of the contract (those to come marked so)"
 
-# Config keys: group.key from the table in src/config.c.
-sed -nE 's/^[[:space:]]*\{ "([a-z_]+)", "([a-z_]+)", KEY_.*/\1.\2/p' "$TOP/src/config.c" | sort >"$T/keys"
+# Config keys: group.key from the table in src/base/config.c.
+sed -nE 's/^[[:space:]]*\{ "([a-z_]+)", "([a-z_]+)", KEY_.*/\1.\2/p' "$TOP/src/base/config.c" | sort >"$T/keys"
 awk '/^\.SH \[/ { group = substr($2, 2, length($2) - 2) }
      /^\.SH [^[]/ { group = "" }
      group != "" && /^\.TP$/ { getline; if ($1 == ".B") print group "." $2 }' \
 	"$MAN/dsrmail.conf.5" | sort >"$T/documented"
 ok "the key table has keys ($(wc -l <"$T/keys"))" test "$(wc -l <"$T/keys")" -ge 25
-is "$(cat "$T/documented")" "$(cat "$T/keys")" "dsrmail.conf(5) documents every key of src/config.c under its group, and no other"
+is "$(cat "$T/documented")" "$(cat "$T/keys")" "dsrmail.conf(5) documents every key of src/base/config.c under its group, and no other"
 awk '/^\[/ { group = substr($1, 2, length($1) - 2) }
      /^#?[a-z_]+ =/ { key = $1; sub(/^#/, "", key); print group "." key }' \
 	"$TOP/contrib/dsrmail.conf.example" | sort -u >"$T/example"

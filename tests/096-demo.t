@@ -72,7 +72,7 @@ ok "audit verify: the event chain is intact" "$DSRMAIL_BIN" -c "$D/dsrmail.conf"
 
 # --- the register: each "NAME: FIELD BEFORE -> AFTER" against a fresh copy
 # of the demo register (before) and the demo's database (after)
-sqlite3 "$T/fresh.db" <"$TOP/src/schema.sql" 2>/dev/null
+sqlite3 "$T/fresh.db" <"$TOP/src/store/schema.sql" 2>/dev/null
 sqlite3 "$T/fresh.db" <"$TOP/contrib/demo-register.sql"
 shown() { sqlite3 "$1" "SELECT coalesce((SELECT CASE WHEN '$3' IN ('restricted', 'marketing_ban')
 	THEN CASE $3 WHEN 1 THEN 'yes' ELSE 'no' END ELSE $3 END FROM customers

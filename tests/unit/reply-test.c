@@ -15,15 +15,15 @@
 
 #include <gmime/gmime.h>
 
-#include "clock.h"
-#include "config.h"
-#include "error.h"
-#include "export.h"
-#include "map.h"
-#include "notice.h"
-#include "reply.h"
-#include "store.h"
-#include "template.h"
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/error.h"
+#include "register/export.h"
+#include "rules/map.h"
+#include "rules/notice.h"
+#include "reply/reply.h"
+#include "store/store.h"
+#include "reply/template.h"
 
 static int test_number;
 static int test_failed;

@@ -1,0 +1,435 @@
+/* config.c: read dsrmail.conf into struct config, table-driven, so every key
+ * has one line saying its type, its default and where it goes. */
+#include <stddef.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/address.h"
+#include "base/config.h"
+#include "paths.h"
+#include "base/error.h"
+
+const char *const config_request_kinds[] = {
+	"access", "portability", "rectification", "erasure", "restriction",
+	"objection", "publication", "disclosure", "anonymisation", "unknown", NULL
+};
+
+enum key_type {
+	KEY_STRING,     /* free text */
+	KEY_ADDRESS,    /* one e-mail address */
+	KEY_ADDRESSES,  /* comma-separated e-mail addresses */
+	KEY_PATH,       /* a file or directory, relative to the config file */
+	KEY_LANGUAGE,   /* fi, en or sv */
+	KEY_TLS,        /* no, yes or required */
+	KEY_KINDS,      /* comma-separated request kinds */
+	KEY_DURATION,   /* 7d, 10y, ... */
+	KEY_SIZE,       /* 25M, 100k, 1G, or bytes */
+	KEY_RATE,       /* 10/day */
+	KEY_URL,        /* scheme://host[:port] */
+};
+
+struct key {
+	const char *group;
+	const char *name;
+	enum key_type type;
+	const char *fallback;   /* default when absent; NULL: none */
+	size_t offset;          /* into struct config */
+	const char *hint;       /* how to write it, for error messages */
+};
+
+#define AT(field) offsetof(struct config, field)
+
+static const struct key keys[] = {
+	{ "organisation", "name", KEY_STRING, NULL, AT(organisation_name), "the organisation's name, e.g. HR Mentor Oy" },
+	{ "organisation", "registry_address", KEY_ADDRESS, NULL, AT(registry_address), "the address requests arrive at, e.g. tietosuoja@example.fi" },
+	{ "organisation", "admins", KEY_ADDRESSES, "", AT(admins), "comma-separated admin addresses" },
+	{ "organisation", "default_language", KEY_LANGUAGE, "fi", AT(default_language), "fi, en or sv" },
+	{ "paths", "rules", KEY_PATH, DSR_SHARE_DIR "/rules", AT(rules_dir), "the rules directory" },
+	{ "paths", "templates", KEY_PATH, DSR_SHARE_DIR "/templates", AT(templates_dir), "the templates directory" },
+	{ "database", "path", KEY_PATH, "dsrmail.db", AT(database_path), "the SQLite database file" },
+	{ "database", "map", KEY_PATH, NULL, AT(map_path), "the data map, e.g. rules/register.map" },
+	{ "imap", "url", KEY_URL, "imap://127.0.0.1:143", AT(imap_url), "imap://host:port or imaps://host:port" },
+	{ "imap", "starttls", KEY_TLS, "required", AT(imap_starttls), "no, yes or required" },
+	{ "imap", "user", KEY_STRING, "", AT(imap_user), "the IMAP login name" },
+	{ "imap", "password_file", KEY_PATH, NULL, AT(imap_password_file), "a file holding the IMAP password" },
+	{ "imap", "folder", KEY_STRING, "INBOX", AT(imap_folder), "the folder requests arrive in" },
+	{ "imap", "processed_folder", KEY_STRING, "Processed", AT(imap_processed_folder), "the folder handled mail is moved to" },
+	{ "imap", "ca_file", KEY_PATH, NULL, AT(imap_ca_file), "a PEM file of CA certificates" },
+	{ "imap", "poll_interval", KEY_DURATION, "60s", AT(imap_poll_interval), "a duration such as 60s (poll --watch without IDLE)" },
+	{ "smtp", "url", KEY_URL, "smtp://127.0.0.1:25", AT(smtp_url), "smtp://host:port or smtps://host:port" },
+	{ "smtp", "starttls", KEY_TLS, "required", AT(smtp_starttls), "no, yes or required" },
+	{ "smtp", "user", KEY_STRING, "", AT(smtp_user), "the SMTP AUTH login name, or empty" },
+	{ "smtp", "password_file", KEY_PATH, NULL, AT(smtp_password_file), "a file holding the SMTP password" },
+	{ "smtp", "ca_file", KEY_PATH, NULL, AT(smtp_ca_file), "a PEM file of CA certificates" },
+	{ "smtp", "retry_for", KEY_DURATION, "5d", AT(smtp_retry_for), "a duration such as 5d" },
+	{ "policy", "approve", KEY_KINDS, "rectification,erasure,restriction,anonymisation", AT(approve), "comma-separated request kinds" },
+	{ "policy", "challenge_ttl", KEY_DURATION, "7d", AT(challenge_ttl), "a duration such as 7d" },
+	{ "policy", "max_message_size", KEY_SIZE, "25M", AT(max_message_size), "a size such as 25M" },
+	{ "policy", "sender_rate", KEY_RATE, "10/day", AT(sender_rate), "count/period, e.g. 10/day" },
+	{ "policy", "repeat_window", KEY_DURATION, "90d", AT(repeat_window), "a duration such as 90d" },
+	{ "policy", "trusted_authserv_id", KEY_STRING, "", AT(trusted_authserv_id), "the authserv-id of your receiving MTA, or empty" },
+	{ "policy", "retention", KEY_DURATION, "10y", AT(retention), "a duration such as 10y" },
+	{ "policy", "evidence_retention", KEY_DURATION, "5y", AT(evidence_retention), "a duration such as 5y" },
+};
+
+/* Find the config file: -c, $DSRMAIL_CONFIG, ./dsrmail.conf, /etc. */
+char *
+config_find(const char *explicit_path, GError **error)
+{
+	const char *env = g_getenv("DSRMAIL_CONFIG");
+
+	if (explicit_path != NULL)
+		return g_strdup(explicit_path);
+	if (env != NULL && *env != '\0')
+		return g_strdup(env);
+	if (access("dsrmail.conf", F_OK) == 0)
+		return g_strdup("dsrmail.conf");
+	if (access(DSR_SYSCONF_DIR "/dsrmail.conf", F_OK) == 0)
+		return g_strdup(DSR_SYSCONF_DIR "/dsrmail.conf");
+	g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
+	    "no configuration file: tried $DSRMAIL_CONFIG, ./dsrmail.conf and "
+	    DSR_SYSCONF_DIR "/dsrmail.conf; give one with -c FILE "
+	    "(an example is dsrmail.conf.example)");
+	return NULL;
+}
+
+/* Fail with a message naming the file, the key and what to write instead. */
+static void
+key_error(GError **error, const struct config *config, const struct key *key,
+    const char *value, const char *problem)
+{
+	g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
+	    "%s: [%s] %s = \"%s\": %s; write %s", config->file, key->group,
+	    key->name, value, problem, key->hint);
+}
+
+/* Split a comma-separated list into trimmed, non-empty items. */
+static char **
+split_list(const char *value)
+{
+	g_auto(GStrv) parts = g_strsplit(value, ",", -1);
+	GPtrArray *items = g_ptr_array_new();
+	size_t i;
+
+	for (i = 0; parts[i] != NULL; i++) {
+		char *item = g_strstrip(parts[i]);
+		if (*item != '\0')
+			g_ptr_array_add(items, g_strdup(item));
+	}
+	g_ptr_array_add(items, NULL);
+	return (char **)g_ptr_array_free(items, FALSE);
+}
+
+/* Parse "25M", "100k", "1G" or plain bytes. */
+static int
+size_parse(const char *value, gint64 *out)
+{
+	char *end;
+	gint64 n = g_ascii_strtoll(value, &end, 10);
+
+	if (end == value || n < 0)
+		return -1;
+	switch (g_ascii_toupper(*end)) {
+	case '\0': break;
+	case 'K': n *= 1024; end++; break;
+	case 'M': n *= 1024 * 1024; end++; break;
+	case 'G': n *= 1024 * 1024 * 1024; end++; break;
+	default: return -1;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* Parse "10/day", "3/hour", "50/week". */
+static int
+rate_parse(const char *value, struct rate *out)
+{
+	static const struct { const char *name; gint64 seconds; } periods[] = {
+		{ "minute", 60 }, { "hour", 3600 }, { "day", 86400 }, { "week", 604800 },
+	};
+	g_auto(GStrv) parts = g_strsplit(value, "/", 2);
+	char *end;
+	gint64 count;
+	size_t i;
+
+	if (g_strv_length(parts) != 2)
+		return -1;
+	count = g_ascii_strtoll(g_strstrip(parts[0]), &end, 10);
+	if (end == parts[0] || *end != '\0' || count < 1 || count > 1000000)
+		return -1;
+	for (i = 0; i < G_N_ELEMENTS(periods); i++) {
+		if (g_ascii_strcasecmp(g_strstrip(parts[1]), periods[i].name) == 0) {
+			out->count = (int)count;
+			out->period_seconds = periods[i].seconds;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Resolve a path against the config file's directory. */
+static char *
+resolve_path(const struct config *config, const char *value)
+{
+	if (g_path_is_absolute(value))
+		return g_strdup(value);
+	return g_build_filename(config->dir, value, NULL);
+}
+
+/* Check every item of a list with a predicate; the first bad one or NULL. */
+static const char *
+first_bad_item(char **items, gboolean (*good)(const char *))
+{
+	for (; *items != NULL; items++)
+		if (!good(*items))
+			return *items;
+	return NULL;
+}
+
+/* Store one key's value into the config, converting it by its type. */
+static int
+key_apply(struct config *config, const struct key *key, const char *value,
+    GError **error)
+{
+	void *field = (char *)config + key->offset;
+	const char *bad;
+	char **list;
+
+	switch (key->type) {
+	case KEY_STRING:
+		*(char **)field = g_strdup(value);
+		return 0;
+	case KEY_ADDRESS:
+		if (!address_is_plausible(value)) {
+			key_error(error, config, key, value, "not an e-mail address");
+			return -1;
+		}
+		*(char **)field = g_ascii_strdown(value, -1);
+		return 0;
+	case KEY_ADDRESSES:
+	case KEY_KINDS:
+		list = split_list(value);
+		bad = first_bad_item(list, key->type == KEY_KINDS ?
+		    config_is_request_kind : address_is_plausible);
+		if (bad != NULL) {
+			g_autofree char *what = g_strdup_printf("\"%s\" is not %s", bad,
+			    key->type == KEY_KINDS ? "a request kind (access, "
+			    "portability, rectification, erasure, restriction, "
+			    "objection, publication, disclosure, anonymisation)" :
+			    "an e-mail address");
+			g_strfreev(list);
+			key_error(error, config, key, value, what);
+			return -1;
+		}
+		*(char ***)field = list;
+		return 0;
+	case KEY_PATH:
+		*(char **)field = resolve_path(config, value);
+		return 0;
+	case KEY_LANGUAGE:
+		if (strcmp(value, "fi") != 0 && strcmp(value, "en") != 0 &&
+		    strcmp(value, "sv") != 0) {
+			key_error(error, config, key, value, "not a language dsrmail speaks");
+			return -1;
+		}
+		*(char **)field = g_strdup(value);
+		return 0;
+	case KEY_TLS:
+		if (strcmp(value, "no") == 0)
+			*(enum tls_mode *)field = TLS_NO;
+		else if (strcmp(value, "yes") == 0)
+			*(enum tls_mode *)field = TLS_YES;
+		else if (strcmp(value, "required") == 0)
+			*(enum tls_mode *)field = TLS_REQUIRED;
+		else {
+			key_error(error, config, key, value, "unknown STARTTLS mode");
+			return -1;
+		}
+		return 0;
+	case KEY_DURATION:
+		if (duration_parse(value, field) < 0) {
+			key_error(error, config, key, value, "not a duration");
+			return -1;
+		}
+		return 0;
+	case KEY_SIZE:
+		if (size_parse(value, field) < 0) {
+			key_error(error, config, key, value, "not a size");
+			return -1;
+		}
+		return 0;
+	case KEY_RATE:
+		if (rate_parse(value, field) < 0) {
+			key_error(error, config, key, value, "not a rate");
+			return -1;
+		}
+		return 0;
+	case KEY_URL:
+		if (strstr(value, "://") == NULL || strpbrk(value, " \t") != NULL) {
+			key_error(error, config, key, value, "not a URL");
+			return -1;
+		}
+		*(char **)field = g_strdup(value);
+		return 0;
+	}
+	return 0;
+}
+
+/* The table entry for group/name, or NULL. */
+static const struct key *
+key_find(const char *group, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (strcmp(keys[i].group, group) == 0 && strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Refuse groups and keys the table does not know (a typo must not pass). */
+static int
+config_check_unknown(struct config *config, GKeyFile *file, GError **error)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
+	size_t g, k;
+
+	for (g = 0; groups[g] != NULL; g++) {
+		g_auto(GStrv) names = g_key_file_get_keys(file, groups[g], NULL, NULL);
+		gboolean group_known = FALSE;
+
+		for (k = 0; k < G_N_ELEMENTS(keys); k++)
+			if (strcmp(keys[k].group, groups[g]) == 0)
+				group_known = TRUE;
+		if (!group_known) {
+			g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
+			    "%s: unknown section [%s]; the sections are [organisation], "
+			    "[paths], [database], [imap], [smtp] and [policy]",
+			    config->file, groups[g]);
+			return -1;
+		}
+		for (k = 0; names != NULL && names[k] != NULL; k++) {
+			if (key_find(groups[g], names[k]) == NULL) {
+				g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
+				    "%s: unknown key \"%s\" in [%s]; check its spelling "
+				    "against dsrmail.conf(5) or the example config",
+				    config->file, names[k], groups[g]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Apply every key of the table: the file's value or the default. */
+static int
+config_apply_keys(struct config *config, GKeyFile *file, GError **error)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+		g_autofree char *value = g_key_file_get_string(file, keys[i].group,
+		    keys[i].name, NULL);
+		const char *use = value;
+
+		if (use != NULL)
+			g_strstrip(value);
+		if (use == NULL || (*use == '\0' && keys[i].type == KEY_PATH))
+			use = keys[i].fallback;
+		if (use == NULL)
+			continue;
+		if (key_apply(config, &keys[i], use, error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Keys without a default that must be there. */
+static int
+config_check_required(struct config *config, GError **error)
+{
+	const char *missing = NULL;
+
+	if (config->organisation_name == NULL || *config->organisation_name == '\0')
+		missing = "[organisation] name";
+	else if (config->registry_address == NULL)
+		missing = "[organisation] registry_address";
+	if (missing != NULL) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
+		    "%s: %s is missing; add it (see the example config)",
+		    config->file, missing);
+		return -1;
+	}
+	if (config->map_path == NULL)
+		config->map_path = g_build_filename(config->rules_dir,
+		    "register.map", NULL);
+	if (config->trusted_authserv_id != NULL && *config->trusted_authserv_id == '\0')
+		g_clear_pointer(&config->trusted_authserv_id, g_free);
+	return 0;
+}
+
+/* Read, check and resolve a config file. */
+struct config *
+config_load(const char *path, GError **error)
+{
+	g_autoptr(GKeyFile) file = g_key_file_new();
+	g_autoptr(GError) local = NULL;
+	struct config *config = g_new0(struct config, 1);
+	g_autofree char *absolute = g_canonicalize_filename(path, NULL);
+
+	config->file = g_strdup(path);
+	config->dir = g_path_get_dirname(absolute);
+	if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local)) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "%s: %s; %s", path,
+		    local->message, g_error_matches(local, G_FILE_ERROR,
+		    G_FILE_ERROR_NOENT) ? "give the right file with -c FILE" :
+		    "lines are \"key = value\" under [section] headers, comments "
+		    "are whole lines starting with #");
+		goto fail;
+	}
+	if (config_check_unknown(config, file, error) < 0 ||
+	    config_apply_keys(config, file, error) < 0 ||
+	    config_check_required(config, error) < 0)
+		goto fail;
+	return config;
+fail:
+	config_free(config);
+	return NULL;
+}
+
+/* TRUE if kind is a request kind of the contract. */
+gboolean
+config_is_request_kind(const char *kind)
+{
+	return g_strv_contains((const char *const *)config_request_kinds, kind);
+}
+
+/* Free a config and everything it holds. */
+void
+config_free(struct config *config)
+{
+	size_t i;
+
+	if (config == NULL)
+		return;
+	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
+		void *field = (char *)config + keys[i].offset;
+		switch (keys[i].type) {
+		case KEY_ADDRESSES:
+		case KEY_KINDS:
+			g_strfreev(*(char ***)field);
+			break;
+		case KEY_TLS: case KEY_DURATION: case KEY_SIZE: case KEY_RATE:
+			break;
+		default:
+			g_free(*(char **)field);
+		}
+	}
+	g_free(config->file);
+	g_free(config->dir);
+	g_free(config);
+}

@@ -1,0 +1,36 @@
+/* smtp.h: SMTP submission with libcurl: smtp:// with STARTTLS (no, yes,
+ * required), smtps://, AUTH when [smtp] user is set, certificates verified.
+ * One easy handle serves a whole batch, so its connection is reused. */
+#ifndef DSR_SMTP_H
+#define DSR_SMTP_H
+
+#include <glib.h>
+
+#include "base/config.h"
+
+/* What became of one mail, classed for retry. */
+enum smtp_outcome {
+	SMTP_SENT,          /* the server answered 250 to the data */
+	SMTP_TEMPORARY,     /* a 4xx, or the transfer broke: try again later */
+	SMTP_PERMANENT,     /* a 5xx: do not try again */
+	SMTP_UNREACHABLE,   /* no connection, or TLS failed: stop the batch */
+	SMTP_LOGIN_REFUSED, /* AUTH refused: stop the batch, fix the config */
+};
+
+struct smtp;
+
+/* A session for config's [smtp] (reads password_file). It connects on the
+ * first send. Returns a new session (smtp_close), or NULL with
+ * DSR_ERROR_CONFIG. */
+struct smtp *smtp_open(const struct config *config, GError **error);
+
+/* Send raw (CRLF lines) from the registry address to recipient. *answer is
+ * set to the server's last reply or the transport's complaint (a new string,
+ * never NULL). */
+enum smtp_outcome smtp_send(struct smtp *smtp, const char *recipient,
+    GBytes *raw, char **answer);
+
+/* Close the connection (QUIT) and free the session; NULL is fine. */
+void smtp_close(struct smtp *smtp);
+
+#endif

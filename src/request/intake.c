@@ -1,0 +1,744 @@
+/* intake.c: one mail in. Parse (mime.c), screen (RFC 3834 and DESIGN.md
+ * "Mail hygiene"), identify the sender, classify (classify.c), and store the
+ * raw mail with its requests in one transaction (store-request.c). Also the
+ * `deliver` command: one mail on stdin from procmail or an MTA pipe. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/address.h"
+#include "request/classify.h"
+#include "base/clock.h"
+#include "base/context.h"
+#include "base/error.h"
+#include "request/intake.h"
+#include "request/lifecycle.h"
+#include "base/log.h"
+#include "mail/mime.h"
+#include "base/regex.h"
+#include "store/store-event.h"
+#include "store/store-register.h"
+#include "store/store-request.h"
+
+/* What deliver reads beyond max_message_size before it stops keeping bytes:
+ * enough to see that a mail is too big, and its headers. */
+#define DELIVER_MARGIN (64 * 1024)
+
+/* An oversized mail keeps at most this much of its header section. */
+#define OVERSIZED_KEEP (64 * 1024)
+
+/* One mail on its way through intake. */
+struct intake {
+	struct context *context;
+	const struct intake_source *source;
+	GBytes *kept;             /* what is stored as raw */
+	gint64 size;
+	char *sha256;
+	struct mime_mail mail;
+	char *sender;             /* normalised From, or NULL */
+	char *dmarc, *dkim;
+	const char *screened;     /* a reason (static text), or NULL */
+	gint64 bounced_outbox;
+	char *bounced_request;
+	char *continued;          /* the known request id the Subject names */
+	struct classify_result classified;
+	GArray *subjects;         /* gint64 register keys */
+	GDateTime *now;
+	gint64 message;
+};
+
+/* The compiled rules, kept across the mails of one run (poll reads many). */
+static struct classify_rules *intake_rules;
+static char *intake_rules_path;
+
+/* rules/classify.rules of the config, loaded once per path. */
+static const struct classify_rules *
+intake_classify_rules(const struct config *config, GError **error)
+{
+	g_autofree char *path = g_build_filename(config->rules_dir,
+	    "classify.rules", NULL);
+
+	if (intake_rules != NULL && g_strcmp0(path, intake_rules_path) == 0)
+		return intake_rules;
+	classify_free(intake_rules);
+	g_free(intake_rules_path);
+	intake_rules_path = g_steal_pointer(&path);
+	intake_rules = classify_load(intake_rules_path, error);
+	return intake_rules;
+}
+
+/* Where the mail starts after an mbox "From " envelope line. */
+static gsize
+raw_skip_envelope(const char *data, gsize length)
+{
+	const char *end;
+
+	if (length < 5 || memcmp(data, "From ", 5) != 0)
+		return 0;
+	end = memchr(data, '\n', length);
+	return end == NULL ? length : (gsize)(end - data) + 1;
+}
+
+/* The header section of a mail (up to the first empty line), at most
+ * OVERSIZED_KEEP bytes: what an oversized mail keeps as evidence. */
+static GBytes *
+raw_header_section(GBytes *raw)
+{
+	gsize length, i;
+	const char *data = g_bytes_get_data(raw, &length);
+
+	if (length > OVERSIZED_KEEP)
+		length = OVERSIZED_KEEP;
+	for (i = 0; i + 1 < length; i++) {
+		if (data[i] == '\n' && (data[i + 1] == '\n' ||
+		    (data[i + 1] == '\r' && i + 2 < length && data[i + 2] == '\n'))) {
+			length = i + 1;
+			break;
+		}
+	}
+	return g_bytes_new(data, length);
+}
+
+/* Parse the mail, or only its headers when it is too big. */
+static void
+intake_parse(struct intake *intake, GBytes *raw)
+{
+	const struct config *config = intake->context->config;
+	gsize length;
+	const char *data = g_bytes_get_data(raw, &length);
+	gsize skip = data != NULL ? raw_skip_envelope(data, length) : 0;
+
+	intake->size = intake->source->size > 0 ? intake->source->size : (gint64)length;
+	intake->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)(data != NULL ? data + skip : ""), length - skip);
+	if (intake->size > config->max_message_size) {
+		intake->screened = "oversized";
+		intake->kept = raw_header_section(raw);
+		mime_mail_parse(intake->kept, &intake->mail);
+	} else {
+		intake->kept = g_bytes_ref(raw);
+		mime_mail_parse(raw, &intake->mail);
+	}
+	if (intake->mail.from_address != NULL)
+		intake->sender = address_normalise(intake->mail.from_address);
+}
+
+/* The verdicts of a trusted Authentication-Results header (RFC 8601): the
+ * first one whose authserv-id is trusted_authserv_id; others are ignored,
+ * as anyone can write such a header into a mail. */
+static void
+intake_authentication(struct intake *intake)
+{
+	const char *trusted = intake->context->config->trusted_authserv_id;
+	static GRegex *comment_slot, *result_slot;
+	GRegex *comment = regex_get(&comment_slot, "\\([^()]*\\)", 0);
+	GRegex *result = regex_get(&result_slot, "(?:^|;)\\s*(dkim|dmarc)\\s*=\\s*"
+	    "([A-Za-z]+)", G_REGEX_CASELESS);
+	guint i;
+
+	for (i = 0; trusted != NULL && i < intake->mail.headers->len; i++) {
+		const char *line = intake->mail.headers->pdata[i];
+		g_autofree char *value = NULL, *id = NULL;
+		g_autoptr(GMatchInfo) match = NULL;
+
+		if (g_ascii_strncasecmp(line, "Authentication-Results\t", 23) != 0)
+			continue;
+		value = g_regex_replace_literal(comment, line + 23, -1, 0, "", 0, NULL);
+		id = g_strndup(value, strcspn(value, ";"));
+		g_strstrip(id);
+		id[strcspn(id, " \t")] = '\0';
+		if (g_ascii_strcasecmp(id, trusted) != 0)
+			continue;
+		g_regex_match(result, value, 0, &match);
+		for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
+			g_autofree char *method = g_match_info_fetch(match, 1);
+			g_autofree char *written = g_match_info_fetch(match, 2);
+			char *verdict = g_ascii_strdown(written, -1);
+			char **slot = g_ascii_strcasecmp(method, "dkim") == 0 ?
+			    &intake->dkim : &intake->dmarc;
+
+			/* Several DKIM signatures: one that passes is enough. */
+			if (*slot == NULL || g_str_equal(verdict, "pass")) {
+				g_free(*slot);
+				*slot = verdict;
+			} else
+				g_free(verdict);
+		}
+		return;
+	}
+}
+
+/* RFC 3834 and list headers: a reason not to answer, or NULL. */
+static const char *
+screen_headers(const struct mime_mail *mail)
+{
+	const char *value;
+
+	value = mime_mail_header(mail, "Auto-Submitted");
+	if (value != NULL && g_ascii_strncasecmp(value + strspn(value, " \t"),
+	    "no", 2) != 0)
+		return "auto_reply";
+	if (mime_mail_header(mail, "X-Autoreply") != NULL ||
+	    mime_mail_header(mail, "X-Autorespond") != NULL ||
+	    mime_mail_header(mail, "X-Auto-Response-Suppress") != NULL)
+		return "auto_reply";
+	value = mime_mail_header(mail, "Precedence");
+	if (value != NULL && (strstr(value, "bulk") != NULL || strstr(value, "junk") != NULL))
+		return "bulk";
+	if ((value != NULL && strstr(value, "list") != NULL) ||
+	    mime_mail_header(mail, "List-Id") != NULL)
+		return "list";
+	return NULL;
+}
+
+/* TRUE when the mail has no sender that could be answered. */
+static gboolean
+screen_null_sender(const struct intake *intake)
+{
+	const char *from = intake->sender;
+
+	if (intake->mail.return_path != NULL && *intake->mail.return_path == '\0')
+		return TRUE;
+	return from == NULL || *from == '\0' ||
+	    g_str_has_prefix(from, "mailer-daemon@") || g_str_equal(from, "mailer-daemon");
+}
+
+/* A report: tie it to our outbox mail it returns, if it is one. */
+static int
+screen_bounce(struct intake *intake, GError **error)
+{
+	guint i;
+
+	for (i = 0; i < intake->mail.reported_ids->len; i++) {
+		int found = store_outbox_find(intake->context->store,
+		    intake->mail.reported_ids->pdata[i], &intake->bounced_outbox,
+		    &intake->bounced_request, error);
+		if (found != 0)
+			return found < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+/* Over sender_rate: more mails from this sender in the period than allowed. */
+static int
+screen_rate(struct intake *intake, gboolean *over, GError **error)
+{
+	const struct rate *rate = &intake->context->config->sender_rate;
+	const struct duration period = { 0, rate->period_seconds };
+	g_autoptr(GDateTime) since = duration_subtract(intake->now, &period);
+	g_autofree char *since_text = clock_format_iso(since);
+	gint64 count;
+
+	*over = FALSE;
+	if (rate->count <= 0 || intake->sender == NULL)
+		return 0;
+	count = store_message_count_from(intake->context->store, intake->sender,
+	    since_text, error);
+	if (count < 0)
+		return -1;
+	*over = count >= rate->count;
+	return 0;
+}
+
+/* Decide whether the mail is to be ignored, and why (DESIGN.md "Mail
+ * hygiene"); the first reason that applies is recorded. */
+static int
+intake_screen(struct intake *intake, GError **error)
+{
+	const struct config *config = intake->context->config;
+	const struct mime_mail *mail = &intake->mail;
+	gint64 outbox = 0;
+	g_autofree char *request = NULL;
+	gboolean over;
+	int own;
+
+	if (intake->screened != NULL)
+		return 0;
+	if (!mail->parsed || (mail->from_address == NULL && mail->subject == NULL &&
+	    mail->message_id == NULL && mail->date == NULL))
+		intake->screened = "unparsable";
+	else if (mail->is_report) {
+		intake->screened = "bounce";
+		return screen_bounce(intake, error);
+	} else if (screen_null_sender(intake))
+		intake->screened = "null_sender";
+	else if (g_ascii_strcasecmp(intake->sender, config->registry_address) == 0)
+		intake->screened = "own_address";
+	if (intake->screened != NULL)
+		return 0;
+	if (mail->message_id != NULL) {
+		own = store_outbox_find(intake->context->store, mail->message_id,
+		    &outbox, &request, error);
+		if (own < 0)
+			return -1;
+		if (own > 0) {
+			intake->screened = "own_message";
+			return 0;
+		}
+	}
+	if ((intake->screened = screen_headers(mail)) != NULL)
+		return 0;
+	if (screen_rate(intake, &over, error) < 0)
+		return -1;
+	if (over)
+		intake->screened = "sender_rate";
+	return 0;
+}
+
+/* A Subject's [DSR-YYYY-NNNN] that names a request we have, or NULL. */
+static int
+intake_continued(struct intake *intake, GError **error)
+{
+	static GRegex *slot;
+	GRegex *regex = regex_get(&slot, "\\[(DSR-[0-9]{4}-[0-9]{4,})\\]",
+	    G_REGEX_CASELESS);
+	g_autoptr(GMatchInfo) match = NULL;
+
+	if (intake->mail.subject == NULL)
+		return 0;
+	g_regex_match(regex, intake->mail.subject, 0, &match);
+	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
+		g_autofree char *written = g_match_info_fetch(match, 1);
+		g_autofree char *id = g_ascii_strup(written, -1);
+		int found = store_request_exists(intake->context->store, id, error);
+
+		if (found < 0)
+			return -1;
+		if (found > 0) {
+			intake->continued = g_steal_pointer(&id);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* The register subjects whose match column is the sender's address. */
+static int
+intake_identify(struct intake *intake, GError **error)
+{
+	if (intake->sender == NULL || !address_is_plausible(intake->sender)) {
+		intake->subjects = g_array_new(FALSE, FALSE, sizeof(gint64));
+		return 0;
+	}
+	intake->subjects = store_register_find(intake->context->store,
+	    intake->context->map, intake->sender, error);
+	return intake->subjects == NULL ? -1 : 0;
+}
+
+/* The reply language code, or NULL. */
+static const char *
+intake_language(const struct intake *intake)
+{
+	return intake->classified.language >= 0 ?
+	    language_code(intake->classified.language) : NULL;
+}
+
+/* Store the mail itself. */
+static int
+intake_store_message(struct intake *intake, GError **error)
+{
+	g_autofree char *received = clock_format_iso(intake->now);
+	struct message_record record = {
+		.message_id = intake->mail.message_id,
+		.sha256 = intake->sha256,
+		.source = intake->source->kind == INTAKE_IMAP ? "imap" : "deliver",
+		.imap_uidvalidity = intake->source->kind == INTAKE_IMAP ?
+		    intake->source->uidvalidity : 0,
+		.imap_uid = intake->source->uid,
+		.received_at = received,
+		.size = intake->size,
+		.from_address = intake->sender,
+		.from_name = intake->mail.from_name,
+		.reply_to = intake->mail.reply_to,
+		.return_path = intake->mail.return_path,
+		.subject = intake->mail.subject,
+		.language = intake_language(intake),
+		.dmarc = intake->dmarc,
+		.dkim = intake->dkim,
+		.screened = intake->screened,
+		.raw = intake->kept,
+	};
+
+	intake->message = store_message_add(intake->context->store, &record, error);
+	return intake->message < 0 ? -1 : 0;
+}
+
+/* Append an event about this mail. */
+static int
+intake_event(struct intake *intake, const char *request, const char *type,
+    const char *detail, gint64 outbox, GError **error)
+{
+	struct event event = { request, type, "system", detail, intake->message, outbox };
+
+	return store_event_add(intake->context->store, &event, error) < 0 ? -1 : 0;
+}
+
+/* Open one request of kind in state, with its subjects and first event. */
+static char *
+intake_open_request(struct intake *intake, const char *kind, const char *state,
+    GError **error)
+{
+	struct request_record record = { kind, state, intake->message,
+	    intake->sender, intake_language(intake), intake->now, NULL };
+	g_autofree char *detail = NULL;
+	char *id = store_request_add(intake->context->store, &record, error);
+	guint i;
+
+	if (id == NULL)
+		return NULL;
+	for (i = 0; i < intake->subjects->len; i++)
+		if (store_request_add_subject(intake->context->store, id,
+		    g_array_index(intake->subjects, gint64, i), error) < 0)
+			goto fail;
+	detail = store_event_detail("subjects", intake->subjects->len, "kind", kind,
+	    "reason", intake->screened, "dmarc", intake->dmarc, "dkim",
+	    intake->dkim, NULL);
+	if (intake_event(intake, id, intake->screened != NULL ? "ignored" :
+	    "received", detail, 0, error) < 0)
+		goto fail;
+	return id;
+fail:
+	g_free(id);
+	return NULL;
+}
+
+/* Store the proposed changes of a rectification request. */
+static int
+intake_store_changes(struct intake *intake, const char *request, GError **error)
+{
+	guint i;
+
+	for (i = 0; i < intake->classified.changes->len; i++) {
+		const struct classify_change *change = intake->classified.changes->pdata[i];
+		/* The column comes from the map only (N22: never from mail text). */
+		struct map_column *column = map_find_rectifiable(intake->context->map,
+		    change->field);
+
+		if (column == NULL && change->alias != NULL)
+			column = map_find_rectifiable(intake->context->map, change->alias);
+		if (store_request_add_change(intake->context->store, request,
+		    change->field, column != NULL ? column->name : NULL, change->value,
+		    error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A screened mail: tie a bounce to our outbox mail, note it on a request
+ * it continues, or open an `ignored` request the admins can see. */
+static int
+intake_store_screened(struct intake *intake, struct intake_result *result,
+    GError **error)
+{
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason",
+	    intake->screened, NULL);
+	char *id;
+
+	if (intake->bounced_outbox != 0) {
+		if (store_outbox_mark_bounced(intake->context->store,
+		    intake->bounced_outbox, "bounced: a delivery report came back",
+		    error) < 0 || intake_event(intake, intake->bounced_request,
+		    "bounced", detail, intake->bounced_outbox, error) < 0)
+			return -1;
+		if (intake->bounced_request != NULL)
+			g_ptr_array_add(result->requests, g_strdup(intake->bounced_request));
+		return 0;
+	}
+	if (intake->continued != NULL) {
+		if (intake_event(intake, intake->continued, "ignored_mail", detail, 0,
+		    error) < 0)
+			return -1;
+		g_ptr_array_add(result->requests, g_strdup(intake->continued));
+		return 0;
+	}
+	if ((id = intake_open_request(intake, "unknown", "ignored", error)) == NULL)
+		return -1;
+	g_ptr_array_add(result->requests, id);
+	return 0;
+}
+
+/* Open a request per kind the mail asks for, or continue a known one. */
+static int
+intake_store_requests(struct intake *intake, struct intake_result *result,
+    GError **error)
+{
+	guint i;
+
+	if (intake->continued != NULL) {
+		g_autofree char *detail = store_event_detail(NULL, 0, "language",
+		    intake_language(intake), NULL);
+		if (intake_event(intake, intake->continued, "followup", detail, 0,
+		    error) < 0)
+			return -1;
+		g_ptr_array_add(result->requests, g_strdup(intake->continued));
+		result->continued = TRUE;
+		return 0;
+	}
+	for (i = 0; i < intake->classified.kinds->len; i++) {
+		const char *kind = intake->classified.kinds->pdata[i];
+		char *id = intake_open_request(intake, kind, "received", error);
+
+		if (id == NULL)
+			return -1;
+		g_ptr_array_add(result->requests, id);
+		if (g_str_equal(kind, "rectification") &&
+		    intake_store_changes(intake, id, error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Everything inside the transaction: dedupe, screen, identify, store. */
+static int
+intake_transaction(struct intake *intake, struct intake_result *result,
+    GError **error)
+{
+	struct store *store = intake->context->store;
+	gint64 earlier = store_message_find(store, intake->mail.message_id,
+	    intake->sha256, intake->source->kind == INTAKE_IMAP ?
+	    intake->source->uidvalidity : 0, intake->source->uid, error);
+
+	if (earlier < 0)
+		return -1;
+	if (earlier > 0) {
+		GPtrArray *ids = store_message_requests(store, earlier, error);
+		if (ids == NULL)
+			return -1;
+		g_ptr_array_extend_and_steal(result->requests, ids);
+		result->duplicate = TRUE;
+		result->message = earlier;
+		return 0;
+	}
+	if (intake_screen(intake, error) < 0 || intake_continued(intake, error) < 0 ||
+	    intake_identify(intake, error) < 0 || intake_store_message(intake, error) < 0)
+		return -1;
+	result->message = intake->message;
+	if (intake->screened != NULL)
+		result->screened = g_strdup(intake->screened);
+	if (intake->screened != NULL)
+		return intake_store_screened(intake, result, error);
+	return intake_store_requests(intake, result, error);
+}
+
+/* Free an intake's working state. */
+static void
+intake_clear(struct intake *intake)
+{
+	if (intake->kept != NULL)
+		g_bytes_unref(intake->kept);
+	g_free(intake->sha256);
+	mime_mail_clear(&intake->mail);
+	g_free(intake->sender);
+	g_free(intake->dmarc);
+	g_free(intake->dkim);
+	g_free(intake->bounced_request);
+	g_free(intake->continued);
+	classify_result_clear(&intake->classified);
+	if (intake->subjects != NULL)
+		g_array_unref(intake->subjects);
+	if (intake->now != NULL)
+		g_date_time_unref(intake->now);
+}
+
+/* Hand the parsed mail over to the result, for the lifecycle. */
+static void
+intake_keep_mail(struct intake *intake, struct intake_result *result)
+{
+	result->mail = g_new0(struct intake_mail, 1);
+	result->mail->from = g_steal_pointer(&intake->sender);
+	result->mail->dmarc = g_steal_pointer(&intake->dmarc);
+	result->mail->mime = intake->mail;
+	memset(&intake->mail, 0, sizeof intake->mail);
+}
+
+/* Process one raw mail (see intake.h). */
+int
+intake_message(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error)
+{
+	struct intake intake = { .context = context, .source = source };
+	const struct classify_rules *rules = intake_classify_rules(context->config, error);
+	int status = -1;
+
+	memset(result, 0, sizeof *result);
+	result->requests = g_ptr_array_new_with_free_func(g_free);
+	if (rules == NULL)
+		goto out;
+	intake.now = clock_now();
+	intake_parse(&intake, raw);
+	intake_authentication(&intake);
+	classify_text(rules, intake.mail.subject, intake.mail.own, &intake.classified);
+	log_debug("intake: text %zu bytes, own text %zu bytes, %u kind(s)",
+	    strlen(intake.mail.text), strlen(intake.mail.own),
+	    intake.classified.kinds->len);
+	if (store_begin(context->store, error) < 0)
+		goto out;
+	if (intake_transaction(&intake, result, error) < 0 ||
+	    (!result->duplicate && store_commit(context->store, error) < 0)) {
+		store_rollback(context->store);
+		goto out;
+	}
+	if (result->duplicate)
+		store_rollback(context->store);   /* read only: nothing to keep */
+	else
+		intake_keep_mail(&intake, result);
+	log_info("intake: message %" G_GINT64_FORMAT ": %s, %u request(s)%s%s",
+	    result->message, result->duplicate ? "duplicate" : "stored",
+	    result->requests->len, result->screened ? ", ignored: " : "",
+	    result->screened ? result->screened : "");
+	status = 0;
+out:
+	intake_clear(&intake);
+	if (status < 0)
+		intake_result_clear(result);
+	return status;
+}
+
+/* Free a result's contents. */
+void
+intake_result_clear(struct intake_result *result)
+{
+	if (result->requests != NULL)
+		g_ptr_array_unref(result->requests);
+	g_free(result->screened);
+	result->requests = NULL;
+	result->screened = NULL;
+	if (result->mail != NULL) {
+		intake_mail_clear(result->mail);
+		g_clear_pointer(&result->mail, g_free);
+	}
+}
+
+/* Free a mail's contents. */
+void
+intake_mail_clear(struct intake_mail *mail)
+{
+	g_clear_pointer(&mail->from, g_free);
+	g_clear_pointer(&mail->dmarc, g_free);
+	mime_mail_clear(&mail->mime);
+}
+
+/* Store a mail and advance its requests inside the caller's group (see
+ * intake.h). */
+int
+intake_advance(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error)
+{
+	g_autoptr(GError) later = NULL;
+
+	if (intake_message(context, raw, source, result, error) < 0)
+		return -1;
+	/* The mail is stored: a lifecycle failure must not lose it. */
+	if (lifecycle_advance(context, result, &later) < 0)
+		log_error("intake: message %" G_GINT64_FORMAT ": %s; dsrmail sweep "
+		    "will carry on", result->message, later->message);
+	return 0;
+}
+
+/* intake_advance in a group of its own (see intake.h). */
+int
+intake_process(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error)
+{
+	if (store_group_begin(context->store, error) < 0) {
+		memset(result, 0, sizeof *result);
+		return -1;
+	}
+	if (intake_advance(context, raw, source, result, error) < 0) {
+		store_group_rollback(context->store);
+		return -1;
+	}
+	if (store_group_commit(context->store, error) < 0) {
+		intake_result_clear(result);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read all of stdin, keeping at most limit bytes; *total counts them all.
+ * A read error is temporary: the mail system still has the mail. */
+static GBytes *
+deliver_read(gint64 limit, gint64 *total, GError **error)
+{
+	GByteArray *bytes = g_byte_array_new();
+	char buffer[65536];
+	ssize_t got;
+
+	*total = 0;
+	for (;;) {
+		got = read(STDIN_FILENO, buffer, sizeof buffer);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		if ((gint64)bytes->len < limit)
+			g_byte_array_append(bytes, (guint8 *)buffer,
+			    (guint)MIN((gint64)got, limit - (gint64)bytes->len));
+		*total += got;
+	}
+	if (got < 0) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_TEMPORARY, "reading the mail "
+		    "from standard input: %s", g_strerror(errno));
+		g_byte_array_unref(bytes);
+		return NULL;
+	}
+	return g_byte_array_free_to_bytes(bytes);
+}
+
+/* Turn any failure into "try again later" (75): deliver never answers a
+ * hard failure for a mail it could not store, so nothing is lost. */
+static int
+deliver_fail_temporary(GError **error)
+{
+	if (error != NULL && *error != NULL) {
+		(*error)->code = DSR_ERROR_TEMPORARY;
+		g_prefix_error(error, "deliver: the mail was not stored and stays "
+		    "with the mail system, which will try again (exit 75): ");
+	}
+	return -1;
+}
+
+/* dsrmail deliver: one mail on stdin; prints the request ids. */
+int
+deliver_command(struct context *context, int argc, char **argv, GError **error)
+{
+	const struct intake_source source = { INTAKE_DELIVER, 0, 0, 0 };
+	struct intake_source read_source = source;
+	struct intake_result result;
+	g_autoptr(GBytes) raw = NULL;
+	gint64 total;
+	guint i;
+
+	(void)argv;
+	if (argc != 1) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "deliver takes no "
+		    "arguments, the mail comes on standard input; usage: dsrmail deliver");
+		return -1;
+	}
+	if (context_open(context, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
+	    error) < 0)
+		return deliver_fail_temporary(error);
+	raw = deliver_read(context->config->max_message_size + DELIVER_MARGIN,
+	    &total, error);
+	if (raw == NULL)
+		return -1;
+	if (total == 0) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_DATA, "deliver: standard input "
+		    "is empty, there is no mail to store; pipe one mail into "
+		    "\"dsrmail deliver\"");
+		return -1;
+	}
+	read_source.size = total;
+	if (intake_process(context, raw, &read_source, &result, error) < 0)
+		return deliver_fail_temporary(error);
+	for (i = 0; i < result.requests->len; i++)
+		printf("%s\n", (const char *)result.requests->pdata[i]);
+	intake_result_clear(&result);
+	if (fflush(stdout) != 0)
+		log_warn("deliver: could not print the request ids: %s", g_strerror(errno));
+	return 0;
+}

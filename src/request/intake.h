@@ -1,0 +1,78 @@
+/* intake.h: one mail in: parsed (GMime), screened, its sender identified,
+ * classified, and stored with its requests in one transaction. The same code
+ * serves `dsrmail deliver` (stdin) and `dsrmail poll` (IMAP). */
+#ifndef DSR_INTAKE_H
+#define DSR_INTAKE_H
+
+#include <glib.h>
+
+#include "mail/mime.h"
+
+struct context;
+
+enum intake_source_kind { INTAKE_DELIVER, INTAKE_IMAP };
+
+/* Where a mail came from; uidvalidity and uid only for INTAKE_IMAP. */
+struct intake_source {
+	enum intake_source_kind kind;
+	guint32 uidvalidity;
+	guint32 uid;
+	gint64 size;              /* the whole mail's size when raw was cut short
+	                             (deliver stops keeping bytes past
+	                             max_message_size); 0: raw is the whole mail */
+};
+
+/* A stored mail as the lifecycle reads it. */
+struct intake_mail {
+	char *from;               /* normalised From (dsr_messages.from_address), or NULL */
+	char *dmarc;              /* the trusted DMARC verdict (dsr_messages.dmarc), or NULL */
+	struct mime_mail mime;    /* the stored bytes, parsed */
+};
+
+/* What intake did with one mail. */
+struct intake_result {
+	gboolean duplicate;       /* seen before (Message-ID, hash, or UID): nothing new stored */
+	char *screened;           /* why it was recorded as ignored, or NULL */
+	GPtrArray *requests;      /* char *: ids of the requests opened or continued */
+	gint64 message;           /* dsr_messages.id of the stored mail (or the earlier copy) */
+	gboolean continued;       /* its Subject named a known request: no new one */
+	struct intake_mail *mail; /* the mail message holds, as intake parsed it, so
+	                             the lifecycle need not read and parse it
+	                             again; NULL for a duplicate */
+};
+
+/* Process one raw mail. Returns 0 once the mail and everything it caused are
+ * committed (a duplicate or an ignored mail is a success too); -1 with error
+ * otherwise, DSR_ERROR_TEMPORARY when retrying later may work (database busy,
+ * disk full): then nothing was written. result is filled on success and must
+ * be cleared with intake_result_clear. */
+int intake_message(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error);
+
+/* Free what a result holds (not the struct itself). */
+void intake_result_clear(struct intake_result *result);
+
+/* Free what a mail holds (not the struct itself). */
+void intake_mail_clear(struct intake_mail *mail);
+
+/* intake_message, then lifecycle_advance for what it stored, inside a
+ * store group the caller has begun (store_group_begin) and commits: each
+ * step all or nothing in its savepoint, nothing durable before the group
+ * commits. Returns 0 when intake stored the mail (or found it a duplicate),
+ * -1 with error as intake_message (its savepoint rolled back; the group
+ * itself is the caller's). A lifecycle failure is logged and leaves the
+ * mail stored: `dsrmail sweep` resumes its requests. IMAP `poll` stores
+ * several mails in one group this way. */
+int intake_advance(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error);
+
+/* intake_advance in a group of its own: the mail and its first lifecycle
+ * step committed in one transaction. Returns 0 once committed. `deliver`
+ * uses it. */
+int intake_process(struct context *context, GBytes *raw,
+    const struct intake_source *source, struct intake_result *result,
+    GError **error);
+
+#endif

@@ -1,0 +1,150 @@
+/* lifecycle-work.c: loading a request with its subject, and the mails and
+ * events every lifecycle step writes. */
+#include <string.h>
+
+#include "base/address.h"
+#include "base/clock.h"
+#include "base/error.h"
+#include "request/lifecycle-work.h"
+#include "store/store-event.h"
+#include "store/store-register.h"
+
+/* The subject's name: the subject table's identity columns, in map order. */
+static char *
+subject_name(struct context *context, gint64 key, GError **error)
+{
+	const struct map_table *table = context->map->subject;
+	GString *name = g_string_new(NULL);
+	guint i;
+
+	for (i = 0; i < table->columns->len; i++) {
+		const struct map_column *column = table->columns->pdata[i];
+		g_autofree char *value = NULL;
+
+		if (g_strcmp0(column->category, "identity") != 0)
+			continue;
+		if (store_register_get(context->store, column, key, &value, error) < 0) {
+			g_string_free(name, TRUE);
+			return NULL;
+		}
+		if (value != NULL && *value != '\0')
+			g_string_append_printf(name, "%s%s", name->len ? " " : "", value);
+	}
+	return g_string_free(name, FALSE);
+}
+
+/* Fill in the address on file and the name from the first subject. */
+static int
+work_subject(struct work *w, GError **error)
+{
+	g_autofree char *address = NULL;
+	gint64 key;
+
+	if (w->subjects->len == 0)
+		return 0;
+	key = g_array_index(w->subjects, gint64, 0);
+	if (store_register_get(w->context->store, w->context->map->match, key,
+	    &address, error) < 0)
+		return -1;
+	if (address != NULL)
+		w->address = address_normalise(address);
+	if (w->address != NULL && !address_is_plausible(w->address))
+		g_clear_pointer(&w->address, g_free);
+	w->name = subject_name(w->context, key, error);
+	if (w->name != NULL && *w->name == '\0')
+		g_clear_pointer(&w->name, g_free);
+	return 0;
+}
+
+/* Load a request. */
+int
+work_open(struct context *context, const char *id, struct work *w,
+    GError **error)
+{
+	int found;
+
+	memset(w, 0, sizeof *w);
+	w->context = context;
+	w->now = clock_now();
+	w->now_text = clock_format_iso(w->now);
+	found = store_lifecycle_request(context->store, id, &w->row, error);
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_DATA, "no request %s; "
+		    "\"dsrmail requests list\" shows them all", id);
+		return -1;
+	}
+	w->language = w->row.language != NULL ?
+	    language_from_code(w->row.language) : -1;
+	w->subjects = store_lifecycle_subjects(context->store, id, error);
+	if (w->subjects == NULL)
+		return -1;
+	return work_subject(w, error);
+}
+
+/* Free a work's contents. */
+void
+work_clear(struct work *w)
+{
+	request_row_clear(&w->row);
+	g_clear_pointer(&w->subjects, g_array_unref);
+	g_clear_pointer(&w->now, g_date_time_unref);
+	g_clear_pointer(&w->now_text, g_free);
+	g_clear_pointer(&w->address, g_free);
+	g_clear_pointer(&w->name, g_free);
+}
+
+/* Replace the work's now. */
+void
+work_set_now(struct work *w, GDateTime *now)
+{
+	g_clear_pointer(&w->now, g_date_time_unref);
+	g_free(w->now_text);
+	w->now = g_date_time_ref(now);
+	w->now_text = clock_format_iso(now);
+}
+
+/* Build and queue one mail about the request. */
+gint64
+work_mail(struct work *w, enum reply_kind kind, const char *to,
+    struct template_data *data, GPtrArray *bundle, GError **error)
+{
+	const struct config *config = w->context->config;
+	gboolean staff = kind >= REPLY_FIRST_STAFF;
+	struct reply reply = {
+		.kind = kind,
+		.request = w->row.id,
+		.language = staff ? language_from_code(config->default_language) :
+		    w->language,
+		.to_address = to,
+		.to_name = staff || g_strcmp0(to, w->address) != 0 ? NULL : w->name,
+		.parent_message_id = staff ? NULL : w->row.message_id,
+		.bundle = bundle,
+		.data = data,
+	};
+
+	if (!staff && !template_data_has(data, "name"))
+		template_data_set(data, "name", reply.to_name);
+	return reply_queue(w->context->store, w->context->templates, config,
+	    w->context->notice, &reply, error);
+}
+
+/* Append an event. */
+int
+work_event(struct work *w, const char *type, const char *actor,
+    const char *detail, gint64 message, gint64 outbox, GError **error)
+{
+	struct event event = { w->row.id, type, actor, detail, message, outbox };
+
+	return store_event_add(w->context->store, &event, error) < 0 ? -1 : 0;
+}
+
+/* The date part of an ISO time. */
+void
+work_set_date(struct template_data *data, const char *field, const char *iso)
+{
+	g_autofree char *date = g_strndup(iso != NULL ? iso : "", 10);
+
+	template_data_set(data, field, date);
+}
