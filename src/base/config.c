@@ -190,14 +190,51 @@ first_bad_item(char **items, gboolean (*good)(const char *))
 	return NULL;
 }
 
+/* "no", "yes", "required" -> enum tls_mode; -1 for anything else. */
+static int
+tls_parse(const char *value, enum tls_mode *out)
+{
+	static const char *const names[] = { [TLS_NO] = "no", [TLS_YES] = "yes",
+	    [TLS_REQUIRED] = "required" };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strcmp(value, names[i]) == 0) {
+			*out = (enum tls_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Store a list of addresses or request kinds, each one checked. */
+static int
+key_apply_list(struct config *config, const struct key *key,
+    const char *value, char ***field, GError **error)
+{
+	char **list = split_list(value);
+	const char *bad = first_bad_item(list, key->type == KEY_KINDS ?
+	    config_is_request_kind : address_is_plausible);
+
+	if (bad != NULL) {
+		g_autofree char *what = g_strdup_printf("\"%s\" is not %s", bad,
+		    key->type == KEY_KINDS ? "a request kind (access, "
+		    "portability, rectification, erasure, restriction, "
+		    "objection, publication, disclosure, anonymisation)" :
+		    "an e-mail address");
+		g_strfreev(list);
+		key_error(error, config, key, value, what);
+		return -1;
+	}
+	*field = list;
+	return 0;
+}
+
 /* Store one key's value into the config, converting it by its type. */
 static int
 key_apply(struct config *config, const struct key *key, const char *value,
     GError **error)
 {
 	void *field = (char *)config + key->offset;
-	const char *bad;
-	char **list;
 
 	switch (key->type) {
 	case KEY_STRING:
@@ -212,21 +249,7 @@ key_apply(struct config *config, const struct key *key, const char *value,
 		return 0;
 	case KEY_ADDRESSES:
 	case KEY_KINDS:
-		list = split_list(value);
-		bad = first_bad_item(list, key->type == KEY_KINDS ?
-		    config_is_request_kind : address_is_plausible);
-		if (bad != NULL) {
-			g_autofree char *what = g_strdup_printf("\"%s\" is not %s", bad,
-			    key->type == KEY_KINDS ? "a request kind (access, "
-			    "portability, rectification, erasure, restriction, "
-			    "objection, publication, disclosure, anonymisation)" :
-			    "an e-mail address");
-			g_strfreev(list);
-			key_error(error, config, key, value, what);
-			return -1;
-		}
-		*(char ***)field = list;
-		return 0;
+		return key_apply_list(config, key, value, field, error);
 	case KEY_PATH:
 		*(char **)field = resolve_path(config, value);
 		return 0;
@@ -239,13 +262,7 @@ key_apply(struct config *config, const struct key *key, const char *value,
 		*(char **)field = g_strdup(value);
 		return 0;
 	case KEY_TLS:
-		if (strcmp(value, "no") == 0)
-			*(enum tls_mode *)field = TLS_NO;
-		else if (strcmp(value, "yes") == 0)
-			*(enum tls_mode *)field = TLS_YES;
-		else if (strcmp(value, "required") == 0)
-			*(enum tls_mode *)field = TLS_REQUIRED;
-		else {
+		if (tls_parse(value, field) < 0) {
 			key_error(error, config, key, value, "unknown STARTTLS mode");
 			return -1;
 		}
@@ -432,4 +449,12 @@ config_free(struct config *config)
 	g_free(config->file);
 	g_free(config->dir);
 	g_free(config);
+}
+
+/* TRUE if address is one of [organisation] admins. */
+gboolean
+config_is_admin(const struct config *config, const char *address)
+{
+	return address != NULL && config->admins != NULL &&
+	    g_strv_contains((const char *const *)config->admins, address);
 }

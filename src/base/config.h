@@ -77,4 +77,7 @@ extern const char *const config_request_kinds[];
 /* TRUE if kind is one of config_request_kinds. */
 gboolean config_is_request_kind(const char *kind);
 
+/* TRUE if address (normalised) is one of [organisation] admins. */
+gboolean config_is_admin(const struct config *config, const char *address);
+
 #endif

@@ -1,14 +1,14 @@
-/* context.h: what a command runs with, opened as far as the command needs. */
+/* context.h: what a command runs with: the config and whatever else the
+ * command opened (src/cmd/command.c opens them). Lower layers take a
+ * struct context and use the parts they are documented to need. */
 #ifndef DSR_CONTEXT_H
 #define DSR_CONTEXT_H
 
-#include <glib.h>
-
-#include "base/config.h"
-#include "rules/map.h"
-#include "rules/notice.h"
-#include "reply/reply.h"
-#include "store/store.h"
+struct config;
+struct store;
+struct map;
+struct notice;
+struct reply_templates;
 
 struct context {
 	char *config_path;        /* -c, or NULL: the usual search */
@@ -19,53 +19,5 @@ struct context {
 	struct notice *notice;
 	struct reply_templates *templates;
 };
-
-/* What a command needs opened before it runs. */
-enum context_needs {
-	NEEDS_NOTHING = 0,
-	NEEDS_CONFIG = 1 << 0,
-	NEEDS_STORE = 1 << 1 | NEEDS_CONFIG,   /* an existing, current database */
-	NEEDS_MAP = 1 << 2 | NEEDS_STORE,      /* the data map, checked */
-	NEEDS_NOTICE = 1 << 3 | NEEDS_CONFIG,  /* rules/notice.conf */
-	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked */
-};
-
-/* Open what needs says, in order; 0 or -1 with error (exit code inside). */
-int context_open(struct context *context, unsigned needs, GError **error);
-
-/* Close everything opened. */
-void context_close(struct context *context);
-
-/* A command: argv[0] is the command's last word; returns an exit status, or
- * -1 with error set (its code is the exit status). */
-typedef int (*command_func)(struct context *context, int argc, char **argv,
-    GError **error);
-
-/* Parse a command's own options with GOption; on a usage error sets
- * DSR_ERROR_USAGE naming the command. argc/argv are updated to what is left
- * (argv[0] kept). */
-int context_parse_options(const char *command, const char *parameters,
-    GOptionEntry *entries, int *argc, char ***argv, GError **error);
-
-/* Commands living in their subsystem files. */
-int export_command(struct context *context, int argc, char **argv, GError **error);
-int requests_command(struct context *context, int argc, char **argv, GError **error);
-int audit_command(struct context *context, int argc, char **argv, GError **error);
-int send_command(struct context *context, int argc, char **argv, GError **error);
-int deliver_command(struct context *context, int argc, char **argv, GError **error);
-int poll_command(struct context *context, int argc, char **argv, GError **error);
-int sweep_command(struct context *context, int argc, char **argv, GError **error);
-int queue_list_command(struct context *context, int argc, char **argv, GError **error);
-int queue_show_command(struct context *context, int argc, char **argv, GError **error);
-int queue_approve_command(struct context *context, int argc, char **argv, GError **error);
-int queue_reject_command(struct context *context, int argc, char **argv, GError **error);
-int queue_extend_command(struct context *context, int argc, char **argv, GError **error);
-int queue_lift_command(struct context *context, int argc, char **argv, GError **error);
-int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
-
-/* request.c: `requests show ID` (also `queue show`), and one list line
- * (a timeline_row_func over store_timeline_requests' columns). */
-int request_show(struct context *context, const char *id, GError **error);
-void request_print_line(const char *const *columns, int count, void *data);
 
 #endif

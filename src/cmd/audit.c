@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/context.h"
+#include "cmd/command.h"
 #include "base/error.h"
 #include "store/store-event.h"
 

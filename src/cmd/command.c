@@ -1,10 +1,27 @@
-/* context.c: open what a command needs, and parse a command's options. */
-#include "base/context.h"
+/* command.c: open what a command needs, and parse a command's options. */
+#include "base/config.h"
 #include "base/error.h"
+#include "cmd/command.h"
+#include "reply/reply.h"
+#include "rules/map.h"
+#include "rules/notice.h"
+#include "store/store.h"
+#include "store/store-register.h"
+
+/* Load the data map, checked against the open store. */
+int
+command_open_map(struct context *context, GError **error)
+{
+	struct map_schema schema;
+
+	store_register_schema(context->store, &schema);
+	context->map = map_load(context->config->map_path, &schema, error);
+	return context->map != NULL ? 0 : -1;
+}
 
 /* Open the config, store, map and notice as far as needs says. */
 int
-context_open(struct context *context, unsigned needs, GError **error)
+command_open(struct context *context, unsigned needs, GError **error)
 {
 	g_autofree char *path = NULL;
 	g_autofree char *notice_path = NULL;
@@ -17,8 +34,7 @@ context_open(struct context *context, unsigned needs, GError **error)
 	if ((needs & (1 << 1)) && (context->store =
 	    store_open(context->config->database_path, FALSE, error)) == NULL)
 		return -1;
-	if ((needs & (1 << 2)) && (context->map = map_load(
-	    context->config->map_path, context->store, error)) == NULL)
+	if ((needs & (1 << 2)) && command_open_map(context, error) < 0)
 		return -1;
 	if (needs & (1 << 3)) {
 		notice_path = g_build_filename(context->config->rules_dir,
@@ -34,7 +50,7 @@ context_open(struct context *context, unsigned needs, GError **error)
 
 /* Close whatever context_open opened. */
 void
-context_close(struct context *context)
+command_close(struct context *context)
 {
 	reply_templates_free(context->templates);
 	context->templates = NULL;
@@ -50,7 +66,7 @@ context_close(struct context *context)
 
 /* Parse one command's options. */
 int
-context_parse_options(const char *command, const char *parameters,
+command_parse_options(const char *command, const char *parameters,
     GOptionEntry *entries, int *argc, char ***argv, GError **error)
 {
 	g_autoptr(GOptionContext) options = g_option_context_new(parameters);
@@ -65,4 +81,16 @@ context_parse_options(const char *command, const char *parameters,
 		return -1;
 	}
 	return 0;
+}
+
+/* Refuse arguments to a command that takes none. */
+int
+command_no_arguments(const char *command, const char *why, int argc,
+    GError **error)
+{
+	if (argc == 1)
+		return 0;
+	g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "%s takes no arguments%s; "
+	    "usage: dsrmail %s", command, why, command);
+	return -1;
 }

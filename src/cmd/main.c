@@ -5,19 +5,17 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "base/context.h"
-#include "paths.h"
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/log.h"
-#include "store/store-register.h"
-
-static int init_command(struct context *, int, char **, GError **);
+#include "cmd/command.h"
+#include "paths.h"
 
 struct command {
 	const char *name;         /* one or two words: "init", "queue list" */
 	const char *usage;        /* what follows the name */
 	const char *summary;      /* one line for --help */
-	unsigned needs;           /* enum context_needs */
+	unsigned needs;           /* enum command_needs */
 	command_func run;
 };
 
@@ -104,37 +102,6 @@ command_find(int argc, char **argv, int *words)
 	return NULL;
 }
 
-/* dsrmail init: create the file 0600, the schema, the map's indexes. */
-static int
-init_command(struct context *context, int argc, char **argv, GError **error)
-{
-	int from;
-
-	(void)argv;
-	if (argc != 1) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "init takes no "
-		    "arguments; usage: dsrmail init");
-		return -1;
-	}
-	context->store = store_open(context->config->database_path, TRUE, error);
-	if (context->store == NULL || store_init(context->store, &from, error) < 0)
-		return -1;
-	context->map = map_load(context->config->map_path, context->store, error);
-	if (context->map == NULL ||
-	    store_register_index(context->store, context->map, error) < 0)
-		return -1;
-	if (from == STORE_SCHEMA_VERSION)
-		printf("%s: already at schema version %d; nothing to do\n",
-		    context->config->database_path, from);
-	else if (from == 0)
-		printf("%s: created (schema version %d)\n",
-		    context->config->database_path, STORE_SCHEMA_VERSION);
-	else
-		printf("%s: upgraded from schema version %d to %d\n",
-		    context->config->database_path, from, STORE_SCHEMA_VERSION);
-	return 0;
-}
-
 /* Global options, the table lookup, then the command. */
 int
 main(int argc, char **argv)
@@ -191,7 +158,7 @@ main(int argc, char **argv)
 		g_clear_error(&error);
 	}
 	if (clock_init(&error) < 0 ||
-	    context_open(&context, command->needs, &error) < 0)
+	    command_open(&context, command->needs, &error) < 0)
 		status = -1;
 	else
 		status = command->run(&context, argc - i - words + 1,
@@ -202,6 +169,6 @@ main(int argc, char **argv)
 		    "failed (no reason given)");
 		status = dsr_error_exit_code(error);
 	}
-	context_close(&context);
+	command_close(&context);
 	return status;
 }

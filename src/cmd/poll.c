@@ -24,10 +24,10 @@
 #include <unistd.h>
 
 #include "base/clock.h"
-#include "base/context.h"
+#include "cmd/command.h"
 #include "base/error.h"
 #include "mail/imap.h"
-#include "request/intake.h"
+#include "cmd/arrival.h"
 #include "request/lifecycle.h"
 #include "base/log.h"
 #include "reply/outbox.h"
@@ -227,7 +227,7 @@ poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
 		}
 		run->group_started = g_get_monotonic_time();
 	}
-	if (intake_advance(run->context, mail->raw, &source, &result, &local) < 0) {
+	if (arrival_advance(run->context, mail->raw, &source, &result, &local) < 0) {
 		poll_group_commit(run, uidvalidity, done);
 		poll_mail_failed(run, uidvalidity, mail->uid, local);
 		return;
@@ -358,7 +358,7 @@ poll_flush_outbox(struct poll_run *run)
 	g_autoptr(GError) local = NULL;
 	struct outbox_counts counts;
 
-	if (outbox_flush(run->context, &counts, &local) < 0)
+	if (lifecycle_flush(run->context, &counts, &local) < 0)
 		log_warn("poll: outbox not flushed: %s", local->message);
 	else if (counts.sent + counts.deferred + counts.failed > 0)
 		log_info("poll: outbox: %d sent, %d deferred, %d failed", counts.sent,
@@ -467,7 +467,7 @@ poll_command(struct context *context, int argc, char **argv, GError **error)
 	struct poll_run run;
 	int status;
 
-	if (context_parse_options("poll", "[--once|--watch]", entries, &argc, &argv,
+	if (command_parse_options("poll", "[--once|--watch]", entries, &argc, &argv,
 	    error) < 0)
 		return -1;
 	if (argc != 1 || (once && watch)) {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/context.h"
+#include "cmd/command.h"
 #include "base/error.h"
 #include "request/lifecycle.h"
 #include "store/store-timeline.h"
@@ -33,7 +33,7 @@ static int
 queue_options(const char *command, const char *usage, GOptionEntry *entries,
     int *argc, char ***argv, int words, GError **error)
 {
-	if (context_parse_options(command, usage, entries, argc, argv, error) < 0)
+	if (command_parse_options(command, usage, entries, argc, argv, error) < 0)
 		return -1;
 	if (*argc != words + 1) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "usage: dsrmail %s %s",

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/context.h"
+#include "cmd/command.h"
 #include "base/error.h"
 #include "store/store-timeline.h"
 
@@ -129,7 +129,7 @@ requests_command(struct context *context, int argc, char **argv, GError **error)
 	const char *usage = "[list [--open] [--overdue] | show ID]";
 	g_autofree char *now = clock_now_iso();
 
-	if (context_parse_options("requests", usage, entries, &argc, &argv, error) < 0)
+	if (command_parse_options("requests", usage, entries, &argc, &argv, error) < 0)
 		return -1;
 	if (argc == 3 && strcmp(argv[1], "show") == 0)
 		return request_show(context, argv[2], error);

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "base/clock.h"
-#include "base/context.h"
+#include "cmd/command.h"
 #include "base/error.h"
 #include "request/lifecycle.h"
 #include "base/log.h"
@@ -82,7 +82,7 @@ sweep_outbox(struct context *context, GDateTime *now, gboolean dry_run,
 {
 	(void)now;
 	(void)dry_run;
-	return outbox_flush(context, &counts->outbox, error);
+	return lifecycle_flush(context, &counts->outbox, error);
 }
 
 /* In order: the lifecycle first (what it queues goes out with the outbox
@@ -140,7 +140,7 @@ sweep_command(struct context *context, int argc, char **argv, GError **error)
 	};
 	g_autoptr(GDateTime) now = clock_now();
 
-	if (context_parse_options("sweep", "[--dry-run]", entries, &argc, &argv,
+	if (command_parse_options("sweep", "[--dry-run]", entries, &argc, &argv,
 	    error) < 0)
 		return -1;
 	if (argc != 1) {

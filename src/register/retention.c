@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/error.h"
 #include "register/execute.h"
 #include "base/log.h"

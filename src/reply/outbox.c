@@ -4,7 +4,6 @@
 #include "base/clock.h"
 #include "base/context.h"
 #include "base/error.h"
-#include "request/lifecycle.h"
 #include "base/log.h"
 #include "reply/outbox.h"
 #include "reply/reply.h"
@@ -198,8 +197,6 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 		return -1;
 	rc = flush_round(context, smtp, counts, &unreachable, &stop, error);
 	smtp_close(smtp);
-	if (rc == 0 && lifecycle_lift_settle(context, &counts->lifted, error) < 0)
-		rc = -1;
 	/* The bytes of the mails that left are gone from their rows; take them
 	 * out of the -wal too. Not a failure of the flush if the file is busy:
 	 * the next flush or erasure checkpoints again. */
@@ -208,30 +205,5 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 		log_warn("outbox: %s", local->message);
 	if (rc == 0 && stop != SMTP_SENT)
 		rc = flush_stopped(context->config, stop, unreachable, error);
-	return rc;
-}
-
-/* dsrmail send: flush the outbox and print what happened. */
-int
-send_command(struct context *context, int argc, char **argv, GError **error)
-{
-	struct outbox_counts counts;
-	gint64 queued;
-	int rc;
-
-	(void)argv;
-	if (argc != 1) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "send takes no "
-		    "arguments; usage: dsrmail send");
-		return -1;
-	}
-	rc = outbox_flush(context, &counts, error);
-	queued = store_outbox_count(context->store, "queued", NULL);
-	printf("sent %d, deferred %d, failed %d, admin notices %d; %" G_GINT64_FORMAT
-	    " queued", counts.sent, counts.deferred, counts.failed, counts.notices,
-	    queued);
-	if (counts.lifted > 0)
-		printf("; restrictions lifted %d", counts.lifted);
-	printf("\n");
 	return rc;
 }

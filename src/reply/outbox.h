@@ -21,9 +21,8 @@ struct outbox_counts {
  * once and queues a notice to the admins. Needs context's config, store and
  * templates. Returns 0; or -1 with DSR_ERROR_UNAVAILABLE when the server
  * cannot be reached (the mails not yet sent stay queued, untouched), or
- * another error. counts is filled either way. Then settles the restriction
- * lifts whose notice went out or failed (lifecycle_lift_settle), which needs
- * the context's map. */
+ * another error. counts is filled either way (but for lifted, which
+ * lifecycle_flush counts: it flushes, then settles the restriction lifts). */
 int outbox_flush(struct context *context, struct outbox_counts *counts,
     GError **error);
 

@@ -1,7 +1,7 @@
 /* intake.c: one mail in. Parse (mime.c), screen (RFC 3834 and DESIGN.md
  * "Mail hygiene"), identify the sender, classify (classify.c), and store the
- * raw mail with its requests in one transaction (store-request.c). Also the
- * `deliver` command: one mail on stdin from procmail or an MTA pipe. */
+ * raw mail with its requests in one transaction (store-request.c). The
+ * commands (deliver, poll) then hand the result to the lifecycle. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,19 +11,15 @@
 #include "request/classify.h"
 #include "base/clock.h"
 #include "base/context.h"
+#include "base/config.h"
 #include "base/error.h"
 #include "request/intake.h"
-#include "request/lifecycle.h"
 #include "base/log.h"
 #include "mail/mime.h"
 #include "base/regex.h"
 #include "store/store-event.h"
 #include "store/store-register.h"
 #include "store/store-request.h"
-
-/* What deliver reads beyond max_message_size before it stops keeping bytes:
- * enough to see that a mail is too big, and its headers. */
-#define DELIVER_MARGIN (64 * 1024)
 
 /* An oversized mail keeps at most this much of its header section. */
 #define OVERSIZED_KEEP (64 * 1024)
@@ -545,7 +541,7 @@ intake_clear(struct intake *intake)
 static void
 intake_keep_mail(struct intake *intake, struct intake_result *result)
 {
-	result->mail = g_new0(struct intake_mail, 1);
+	result->mail = g_new0(struct received_mail, 1);
 	result->mail->from = g_steal_pointer(&intake->sender);
 	result->mail->dmarc = g_steal_pointer(&intake->dmarc);
 	result->mail->mime = intake->mail;
@@ -606,139 +602,7 @@ intake_result_clear(struct intake_result *result)
 	result->requests = NULL;
 	result->screened = NULL;
 	if (result->mail != NULL) {
-		intake_mail_clear(result->mail);
+		received_mail_clear(result->mail);
 		g_clear_pointer(&result->mail, g_free);
 	}
-}
-
-/* Free a mail's contents. */
-void
-intake_mail_clear(struct intake_mail *mail)
-{
-	g_clear_pointer(&mail->from, g_free);
-	g_clear_pointer(&mail->dmarc, g_free);
-	mime_mail_clear(&mail->mime);
-}
-
-/* Store a mail and advance its requests inside the caller's group (see
- * intake.h). */
-int
-intake_advance(struct context *context, GBytes *raw,
-    const struct intake_source *source, struct intake_result *result,
-    GError **error)
-{
-	g_autoptr(GError) later = NULL;
-
-	if (intake_message(context, raw, source, result, error) < 0)
-		return -1;
-	/* The mail is stored: a lifecycle failure must not lose it. */
-	if (lifecycle_advance(context, result, &later) < 0)
-		log_error("intake: message %" G_GINT64_FORMAT ": %s; dsrmail sweep "
-		    "will carry on", result->message, later->message);
-	return 0;
-}
-
-/* intake_advance in a group of its own (see intake.h). */
-int
-intake_process(struct context *context, GBytes *raw,
-    const struct intake_source *source, struct intake_result *result,
-    GError **error)
-{
-	if (store_group_begin(context->store, error) < 0) {
-		memset(result, 0, sizeof *result);
-		return -1;
-	}
-	if (intake_advance(context, raw, source, result, error) < 0) {
-		store_group_rollback(context->store);
-		return -1;
-	}
-	if (store_group_commit(context->store, error) < 0) {
-		intake_result_clear(result);
-		return -1;
-	}
-	return 0;
-}
-
-/* Read all of stdin, keeping at most limit bytes; *total counts them all.
- * A read error is temporary: the mail system still has the mail. */
-static GBytes *
-deliver_read(gint64 limit, gint64 *total, GError **error)
-{
-	GByteArray *bytes = g_byte_array_new();
-	char buffer[65536];
-	ssize_t got;
-
-	*total = 0;
-	for (;;) {
-		got = read(STDIN_FILENO, buffer, sizeof buffer);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		if ((gint64)bytes->len < limit)
-			g_byte_array_append(bytes, (guint8 *)buffer,
-			    (guint)MIN((gint64)got, limit - (gint64)bytes->len));
-		*total += got;
-	}
-	if (got < 0) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_TEMPORARY, "reading the mail "
-		    "from standard input: %s", g_strerror(errno));
-		g_byte_array_unref(bytes);
-		return NULL;
-	}
-	return g_byte_array_free_to_bytes(bytes);
-}
-
-/* Turn any failure into "try again later" (75): deliver never answers a
- * hard failure for a mail it could not store, so nothing is lost. */
-static int
-deliver_fail_temporary(GError **error)
-{
-	if (error != NULL && *error != NULL) {
-		(*error)->code = DSR_ERROR_TEMPORARY;
-		g_prefix_error(error, "deliver: the mail was not stored and stays "
-		    "with the mail system, which will try again (exit 75): ");
-	}
-	return -1;
-}
-
-/* dsrmail deliver: one mail on stdin; prints the request ids. */
-int
-deliver_command(struct context *context, int argc, char **argv, GError **error)
-{
-	const struct intake_source source = { INTAKE_DELIVER, 0, 0, 0 };
-	struct intake_source read_source = source;
-	struct intake_result result;
-	g_autoptr(GBytes) raw = NULL;
-	gint64 total;
-	guint i;
-
-	(void)argv;
-	if (argc != 1) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "deliver takes no "
-		    "arguments, the mail comes on standard input; usage: dsrmail deliver");
-		return -1;
-	}
-	if (context_open(context, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
-	    error) < 0)
-		return deliver_fail_temporary(error);
-	raw = deliver_read(context->config->max_message_size + DELIVER_MARGIN,
-	    &total, error);
-	if (raw == NULL)
-		return -1;
-	if (total == 0) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_DATA, "deliver: standard input "
-		    "is empty, there is no mail to store; pipe one mail into "
-		    "\"dsrmail deliver\"");
-		return -1;
-	}
-	read_source.size = total;
-	if (intake_process(context, raw, &read_source, &result, error) < 0)
-		return deliver_fail_temporary(error);
-	for (i = 0; i < result.requests->len; i++)
-		printf("%s\n", (const char *)result.requests->pdata[i]);
-	intake_result_clear(&result);
-	if (fflush(stdout) != 0)
-		log_warn("deliver: could not print the request ids: %s", g_strerror(errno));
-	return 0;
 }

@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "mail/mime.h"
+#include "request/received.h"
 
 struct context;
 
@@ -22,13 +22,6 @@ struct intake_source {
 	                             max_message_size); 0: raw is the whole mail */
 };
 
-/* A stored mail as the lifecycle reads it. */
-struct intake_mail {
-	char *from;               /* normalised From (dsr_messages.from_address), or NULL */
-	char *dmarc;              /* the trusted DMARC verdict (dsr_messages.dmarc), or NULL */
-	struct mime_mail mime;    /* the stored bytes, parsed */
-};
-
 /* What intake did with one mail. */
 struct intake_result {
 	gboolean duplicate;       /* seen before (Message-ID, hash, or UID): nothing new stored */
@@ -36,7 +29,7 @@ struct intake_result {
 	GPtrArray *requests;      /* char *: ids of the requests opened or continued */
 	gint64 message;           /* dsr_messages.id of the stored mail (or the earlier copy) */
 	gboolean continued;       /* its Subject named a known request: no new one */
-	struct intake_mail *mail; /* the mail message holds, as intake parsed it, so
+	struct received_mail *mail; /* the mail message holds, as intake parsed it, so
 	                             the lifecycle need not read and parse it
 	                             again; NULL for a duplicate */
 };
@@ -52,27 +45,5 @@ int intake_message(struct context *context, GBytes *raw,
 
 /* Free what a result holds (not the struct itself). */
 void intake_result_clear(struct intake_result *result);
-
-/* Free what a mail holds (not the struct itself). */
-void intake_mail_clear(struct intake_mail *mail);
-
-/* intake_message, then lifecycle_advance for what it stored, inside a
- * store group the caller has begun (store_group_begin) and commits: each
- * step all or nothing in its savepoint, nothing durable before the group
- * commits. Returns 0 when intake stored the mail (or found it a duplicate),
- * -1 with error as intake_message (its savepoint rolled back; the group
- * itself is the caller's). A lifecycle failure is logged and leaves the
- * mail stored: `dsrmail sweep` resumes its requests. IMAP `poll` stores
- * several mails in one group this way. */
-int intake_advance(struct context *context, GBytes *raw,
-    const struct intake_source *source, struct intake_result *result,
-    GError **error);
-
-/* intake_advance in a group of its own: the mail and its first lifecycle
- * step committed in one transaction. Returns 0 once committed. `deliver`
- * uses it. */
-int intake_process(struct context *context, GBytes *raw,
-    const struct intake_source *source, struct intake_result *result,
-    GError **error);
 
 #endif

@@ -1,14 +1,15 @@
 /* lifecycle-lift.c: lifting a restriction (N14). GDPR Art. 18(3): a person
  * who obtained a restriction is told before it is lifted. `queue lift`
  * queues that notice and records the lift as pending; the flag is cleared
- * only once the outbox has sent the notice (lifecycle_lift_settle, run by
- * every outbox flush). A notice that cannot be delivered leaves the
+ * only once the outbox has sent the notice (lifecycle_lift_settle, run after
+ * every outbox flush by lifecycle_flush). A notice that cannot be delivered leaves the
  * restriction in place, and the admins get the bounce notice. */
 #include "base/error.h"
+#include "base/log.h"
+#include "reply/outbox.h"
 #include "register/execute.h"
 #include "request/lifecycle.h"
 #include "request/lifecycle-work.h"
-#include "base/log.h"
 #include "store/store-event.h"
 #include "store/store-lift.h"
 
@@ -167,4 +168,25 @@ lifecycle_lift_settle(struct context *context, int *lifted, GError **error)
 		*lifted += lift->sent;
 	}
 	return 0;
+}
+
+/* Flush the outbox, then settle the lifts (see lifecycle.h). */
+int
+lifecycle_flush(struct context *context, struct outbox_counts *counts,
+    GError **error)
+{
+	g_autoptr(GError) settle = NULL;
+	int status = outbox_flush(context, counts, error);
+
+	/* Also after a flush that stopped early: the notices that did leave
+	 * count, and their restrictions are lifted now. */
+	if (lifecycle_lift_settle(context, &counts->lifted, &settle) < 0) {
+		if (status < 0) {
+			log_warn("lifecycle: %s", settle->message);
+			return -1;
+		}
+		g_propagate_error(error, g_steal_pointer(&settle));
+		return -1;
+	}
+	return status;
 }

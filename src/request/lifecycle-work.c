@@ -5,6 +5,8 @@
 #include "base/address.h"
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/log.h"
+#include "base/token.h"
 #include "request/lifecycle-work.h"
 #include "store/store-event.h"
 #include "store/store-register.h"
@@ -147,4 +149,81 @@ work_set_date(struct template_data *data, const char *field, const char *iso)
 	g_autofree char *date = g_strndup(iso != NULL ? iso : "", 10);
 
 	template_data_set(data, field, date);
+}
+
+/* Record a refused token or admin reply: no effect but the event. */
+int
+work_refuse(struct work *w, const char *type, const char *reason, gint64 message,
+    GError **error)
+{
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason, NULL);
+	int status;
+
+	if (store_begin(w->context->store, error) < 0)
+		return -1;
+	status = work_event(w, type, "system", detail, message, 0, error);
+	if (status == 0)
+		status = store_commit(w->context->store, error);
+	if (status < 0)
+		store_rollback(w->context->store);
+	log_info("lifecycle: %s: %s: %s", w->row.id, type, reason);
+	return status;
+}
+
+/* The stored token whose hash equals one of the candidates' (compared in
+ * constant time), or NULL. */
+const struct token_row *
+work_token_find(GPtrArray *tokens, GPtrArray *candidates)
+{
+	const struct token_row *found = NULL;
+	guint i, j;
+
+	for (i = 0; i < candidates->len; i++) {
+		g_autofree char *hash = token_hash(candidates->pdata[i]);
+		for (j = 0; j < tokens->len; j++) {
+			const struct token_row *token = tokens->pdata[j];
+			if (token_hash_equal(hash, token->hash) && found == NULL)
+				found = token;
+		}
+	}
+	return found;
+}
+
+/* Why a matching token does not count, or NULL: it is valid only from its
+ * own address, once, until it expires. */
+const char *
+work_token_problem(const struct token_row *token, const char *from, const char *now)
+{
+	if (token == NULL)
+		return "no valid code in the mail";
+	if (g_strcmp0(token->address, from) != 0)
+		return "the code came from another address than it was sent to";
+	if (token->used_at != NULL)
+		return "the code was used before";
+	if (strcmp(token->expires_at, now) <= 0)
+		return "the code has expired";
+	return NULL;
+}
+
+/* Update each request and record its event (see lifecycle-work.h). */
+int
+work_update_each(struct work *w, GPtrArray *ids,
+    const struct request_update *update, const char *type, const char *actor,
+    gint64 message, gint64 outbox, GError **error)
+{
+	guint i;
+
+	for (i = 0; i < ids->len; i++) {
+		struct work each;
+		int status = work_open(w->context, ids->pdata[i], &each, error);
+
+		if (status == 0 && (store_lifecycle_update(w->context->store,
+		    each.row.id, update, w->now_text, error) < 0 ||
+		    work_event(&each, type, actor, NULL, message, outbox, error) < 0))
+			status = -1;
+		work_clear(&each);
+		if (status < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -1,5 +1,6 @@
-/* lifecycle-work.h: one request being worked on, shared by lifecycle.c (the
- * state machine) and lifecycle-execute.c (carrying out a decided request). */
+/* lifecycle-work.h: one request being worked on, and the steps the
+ * lifecycle-*.c files take on it for each other. Not for use outside
+ * src/request/lifecycle*.c: the rest of dsrmail goes through lifecycle.h. */
 #ifndef DSR_LIFECYCLE_WORK_H
 #define DSR_LIFECYCLE_WORK_H
 
@@ -7,6 +8,7 @@
 
 #include "base/context.h"
 #include "reply/reply.h"
+#include "request/received.h"
 #include "store/store-lifecycle.h"
 #include "reply/template.h"
 
@@ -52,5 +54,60 @@ void work_set_date(struct template_data *data, const char *field,
  * the subject, in one transaction; state `done`. Erasures then scrub the
  * database file (store_scrub). actor is who decided. */
 int lifecycle_execute(struct work *w, const char *actor, GError **error);
+
+/* For each request id in ids: apply update (at w's time) and append an
+ * event of type by actor with message and outbox (0: none). Inside the
+ * caller's transaction; stops at the first failure. */
+int work_update_each(struct work *w, GPtrArray *ids,
+    const struct request_update *update, const char *type, const char *actor,
+    gint64 message, gint64 outbox, GError **error);
+
+/* Record a refused token or admin reply in a transaction of its own: no
+ * effect but the event (type, with reason) about w's request. */
+int work_refuse(struct work *w, const char *type, const char *reason,
+    gint64 message, GError **error);
+
+/* The stored token (struct token_row) whose hash equals one of the
+ * candidates' (strings), compared in constant time; NULL if none. */
+const struct token_row *work_token_find(GPtrArray *tokens, GPtrArray *candidates);
+
+/* Why a matching token does not count, or NULL: it is valid only from its
+ * own address (from), once, until it expires (now is ISO 8601). */
+const char *work_token_problem(const struct token_row *token, const char *from,
+    const char *now);
+
+/* lifecycle.c: sort request ids into the safe order of execution (access
+ * before erasure). */
+int lifecycle_sort_safe(struct context *context, GPtrArray *ids, GError **error);
+
+/* lifecycle-challenge.c: the identity challenge for the requests ids (w is
+ * the first): one code and one mail to the address on file, all of them
+ * `verifying`. Inside the caller's transaction. */
+int lifecycle_challenge_send(struct work *w, GPtrArray *ids, GError **error);
+
+/* lifecycle-challenge.c: a reply to w's challenge: its code confirms every
+ * request of that mail, from the address on file only; each is then
+ * decided (lifecycle_decide). Its own transactions. */
+int lifecycle_challenge_answer(struct work *w, const struct received_mail *mail,
+    gint64 message, GError **error);
+
+/* lifecycle-hold.c: put w's request in the queue for reasons (a comma list
+ * of codes): state, event, a notice with its own code to each admin, and
+ * the subject told that a person reviews it. Inside the caller's
+ * transaction. */
+int lifecycle_hold(struct work *w, const char *reasons, GError **error);
+
+/* lifecycle-hold.c: add code to a comma list of hold reasons. */
+void lifecycle_reasons_add(GString *reasons, const char *code);
+
+/* lifecycle-hold.c: a verified request: held for an admin with the reasons
+ * found, or carried out. */
+int lifecycle_decide(struct context *context, const char *id, GError **error);
+
+/* lifecycle-decide.c: an admin's reply to a notice (line: its first line,
+ * "APPROVE <code>" or "REJECT <code> <reasons>"), from the address the
+ * notice went to; refused (work_refuse) otherwise. */
+int lifecycle_admin_reply(struct work *w, const struct received_mail *mail,
+    const char *line, gint64 message, GError **error);
 
 #endif

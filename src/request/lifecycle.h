@@ -14,14 +14,17 @@
 #include <glib.h>
 
 struct context;
-struct intake_result;
+struct outbox_counts;
+struct received_mail;
 
-/* Carry on after intake_message committed: challenge the new requests of the
- * mail (or answer "no data"), or treat a mail that continues a request (a
- * challenge reply, an admin's APPROVE/REJECT). A duplicate mail only resumes
- * its requests still `received`. Both `deliver` and IMAP `poll` call it. */
-int lifecycle_advance(struct context *context,
-    const struct intake_result *result, GError **error);
+/* Carry on after intake stored mail number message: with continued NULL,
+ * challenge the mail's requests still `received` (or answer "no data");
+ * else treat the mail as continuing request continued (a challenge reply,
+ * an admin's APPROVE/REJECT). mail: the mail as intake parsed it, or NULL
+ * to read it from the store. Both `deliver` and IMAP `poll` call it, through
+ * src/cmd/arrival.c. */
+int lifecycle_advance(struct context *context, gint64 message,
+    const char *continued, const struct received_mail *mail, GError **error);
 
 /* Carry on with requests a crash left behind: `received` ones are
  * challenged, `approved` ones executed. *count gets how many. */
@@ -55,8 +58,14 @@ int lifecycle_lift(struct context *context, const char *id,
 /* Settle every pending lift whose notice has left the outbox, each in one
  * transaction with its event: sent, the restriction flag is cleared
  * (restriction_lifted); failed for good, it stays (lift_failed). *lifted
- * gets how many were lifted. Run by each outbox flush. */
+ * gets how many were lifted. */
 int lifecycle_lift_settle(struct context *context, int *lifted,
+    GError **error);
+/* Send the outbox (outbox_flush), then settle the lifts whose notice left
+ * it, even when the flush stopped early. Returns what outbox_flush does;
+ * counts as it fills them, and counts->lifted. Every command that sends
+ * (send, poll, sweep) sends through this. Needs the map. */
+int lifecycle_flush(struct context *context, struct outbox_counts *counts,
     GError **error);
 /* Give an `unknown` request its kind; a verified one is decided again. */
 int lifecycle_classify(struct context *context, const char *id,

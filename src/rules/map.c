@@ -4,67 +4,8 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/language.h"
 #include "rules/map.h"
-#include "store/store-register.h"
-
-static const char *const language_codes[LANG_COUNT] = { "fi", "en", "sv" };
-
-/* "fi" -> LANG_FI. */
-int
-language_from_code(const char *code)
-{
-	int i;
-
-	for (i = 0; code != NULL && i < LANG_COUNT; i++)
-		if (g_ascii_strcasecmp(code, language_codes[i]) == 0)
-			return i;
-	return -1;
-}
-
-/* LANG_FI -> "fi". */
-const char *
-language_code(enum language language)
-{
-	return language_codes[language];
-}
-
-/* The text in language, else English, else Finnish, else Swedish. */
-const char *
-labels_get(const struct labels *labels, enum language language)
-{
-	if (labels->text[language] != NULL)
-		return labels->text[language];
-	if (labels->text[LANG_EN] != NULL)
-		return labels->text[LANG_EN];
-	if (labels->text[LANG_FI] != NULL)
-		return labels->text[LANG_FI];
-	return labels->text[LANG_SV];
-}
-
-/* Read key[fi], key[en], key[sv] (GKeyFile locale keys) of a group. */
-static void
-labels_read(struct labels *labels, GKeyFile *file, const char *group,
-    const char *key)
-{
-	int i;
-
-	for (i = 0; i < LANG_COUNT; i++) {
-		/* key[fi], falling back to a plain key shared by every language. */
-		char *text = g_key_file_get_locale_string(file, group, key,
-		    language_codes[i], NULL);
-
-		labels->text[i] = text == NULL ? NULL : g_strstrip(text);
-	}
-}
-
-static void
-labels_clear(struct labels *labels)
-{
-	int i;
-
-	for (i = 0; i < LANG_COUNT; i++)
-		g_clear_pointer(&labels->text[i], g_free);
-}
 
 /* Set a DSR_ERROR_CONFIG that names the map file and group. */
 G_GNUC_PRINTF(4, 5) static int
@@ -254,7 +195,7 @@ map_resolve_column(const struct map *map, const char *group, const char *key,
 /* Read one [table NAME] group into a new table with its database columns. */
 static struct map_table *
 map_read_table(struct map *map, GKeyFile *file, const char *group,
-    struct store *store, GError **error)
+    const struct map_schema *schema, GError **error)
 {
 	static const char *const allowed[] = { "label", "key", "link", "via",
 		"erase", NULL };
@@ -269,7 +210,7 @@ map_read_table(struct map *map, GKeyFile *file, const char *group,
 	labels_read(&table->label, file, group, "label");
 	if (map_check_keys(file, map, group, allowed, error) < 0)
 		return NULL;
-	names = store_register_columns(store, table->name, error);
+	names = schema->columns(schema->database, table->name, error);
 	if (names == NULL) {
 		g_autofree char *message = g_strdup((*error)->message);
 		g_clear_error(error);
@@ -360,7 +301,7 @@ map_read_column(struct map *map, GKeyFile *file, const char *group, GError **err
 /* Read one [hold NAME] group; its condition must compile against the table. */
 static int
 map_read_hold(struct map *map, GKeyFile *file, const char *group,
-    struct store *store, GError **error)
+    const struct map_schema *schema, GError **error)
 {
 	static const char *const allowed[] = { "table", "when", "until",
 		"until_text", "reason", "keeps", NULL };
@@ -388,7 +329,7 @@ map_read_hold(struct map *map, GKeyFile *file, const char *group,
 	if (hold->reason.text[LANG_FI] == NULL || hold->reason.text[LANG_EN] == NULL)
 		return map_error(error, map, group, "reason[fi] and reason[en] are "
 		    "needed: the reply tells the subject why data stays (N16)");
-	if (store_register_check_expression(store, hold->table->name,
+	if (schema->check_expression(schema->database, hold->table->name,
 	    hold->condition, hold->until, error) < 0) {
 		g_autofree char *message = g_strdup((*error)->message);
 		g_clear_error(error);
@@ -522,7 +463,7 @@ map_check_described(struct map *map, GKeyFile *file, GError **error)
 
 /* Read every group of the file, by kind, in the order tables need. */
 static int
-map_read_groups(struct map *map, GKeyFile *file, struct store *store,
+map_read_groups(struct map *map, GKeyFile *file, const struct map_schema *schema,
     GError **error)
 {
 	static const char *const map_keys[] = { "version", "subject", "match",
@@ -548,7 +489,7 @@ map_read_groups(struct map *map, GKeyFile *file, struct store *store,
 	if (!g_key_file_has_group(file, subject_group))
 		return map_error(error, map, "map", "subject = %s: there is no "
 		    "[table %s] group", subject, subject);
-	if (map_read_table(map, file, subject_group, store, error) == NULL)
+	if (map_read_table(map, file, subject_group, schema, error) == NULL)
 		return -1;
 	map->subject = map->tables->pdata[0];
 	for (pass = 0; pass < 2; pass++) {
@@ -560,11 +501,11 @@ map_read_groups(struct map *map, GKeyFile *file, struct store *store,
 				rc = map_read_category(map, file, g, error);
 			else if (pass == 0 && g_str_has_prefix(g, "table ") &&
 			    strcmp(g, subject_group) != 0)
-				rc = map_read_table(map, file, g, store, error) ? 0 : -1;
+				rc = map_read_table(map, file, g, schema, error) ? 0 : -1;
 			else if (pass == 1 && g_str_has_prefix(g, "column "))
 				rc = map_read_column(map, file, g, error);
 			else if (pass == 1 && g_str_has_prefix(g, "hold "))
-				rc = map_read_hold(map, file, g, store, error);
+				rc = map_read_hold(map, file, g, schema, error);
 			else if (pass == 1 && g_str_has_prefix(g, "recipient "))
 				rc = map_read_recipient(map, file, g, error);
 			else if (pass == 0 && strcmp(g, "map") != 0 &&
@@ -583,7 +524,7 @@ map_read_groups(struct map *map, GKeyFile *file, struct store *store,
 
 /* Load and check the whole map. */
 struct map *
-map_load(const char *path, struct store *store, GError **error)
+map_load(const char *path, const struct map_schema *schema, GError **error)
 {
 	g_autoptr(GKeyFile) file = g_key_file_new();
 	g_autoptr(GError) local = NULL;
@@ -600,7 +541,7 @@ map_load(const char *path, struct store *store, GError **error)
 		    path, local->message);
 		goto fail;
 	}
-	if (map_read_groups(map, file, store, error) < 0 ||
+	if (map_read_groups(map, file, schema, error) < 0 ||
 	    map_check_links(map, error) < 0 ||
 	    map_check_described(map, file, error) < 0 ||
 	    map_subject_column(map, file, "match", TRUE, &map->match, error) < 0 ||

@@ -9,23 +9,7 @@
 #include <glib.h>
 
 #include "base/clock.h"
-
-struct store;
-
-/* Languages dsrmail speaks; labels exist per language. */
-enum language { LANG_FI, LANG_EN, LANG_SV, LANG_COUNT };
-
-/* "fi" -> LANG_FI; -1 for anything else. */
-int language_from_code(const char *code);
-const char *language_code(enum language language);
-
-/* A text in each language; missing ones fall back to en, then fi. */
-struct labels {
-	char *text[LANG_COUNT];
-};
-
-/* The label in language (never NULL if any language has one). */
-const char *labels_get(const struct labels *labels, enum language language);
+#include "base/language.h"
 
 /* What erasure does to a column's value when no hold keeps it. */
 enum erase_action {
@@ -103,12 +87,26 @@ struct map {
 	GPtrArray *categories;         /* struct category * */
 };
 
-/* Load the map file and check it against the database behind store: every
+/* What map_load asks of the register's database; the store answers
+ * (store_register_schema), so the map itself holds no SQL. */
+struct map_schema {
+	/* The column names of table in database order, as a new array of
+	 * strings; NULL with DSR_ERROR_CONFIG listing the tables there are. */
+	GPtrArray *(*columns)(void *database, const char *table, GError **error);
+	/* 0 if condition (and until, if not NULL) compile against table, else
+	 * -1 with the database's complaint. */
+	int (*check_expression)(void *database, const char *table,
+	    const char *condition, const char *until, GError **error);
+	void *database;
+};
+
+/* Load the map file and check it against the database schema gives: every
  * table and column must exist, every column of a mapped table must be
  * described, every hold condition must compile. Errors are DSR_ERROR_CONFIG
  * naming the file, the group and key, and what the database has.
  * Returns a new map (map_free), or NULL. */
-struct map *map_load(const char *path, struct store *store, GError **error);
+struct map *map_load(const char *path, const struct map_schema *schema,
+    GError **error);
 
 void map_free(struct map *map);
 

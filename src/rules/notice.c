@@ -47,13 +47,9 @@ notice_load(const char *path, GError **error)
 		goto fail;
 	}
 	for (f = 0; f < NOTICE_FACT_COUNT; f++) {
-		for (l = 0; l < LANG_COUNT; l++) {
-			char *text = g_key_file_get_locale_string(file, "notice",
-			    fact_keys[f], language_code(l), NULL);
-
-			notice->text[f].text[l] = text ? g_strstrip(text) : NULL;
+		labels_read(&notice->text[f], file, "notice", fact_keys[f]);
+		for (l = 0; l < LANG_COUNT; l++)
 			notice->heading[f].text[l] = g_strdup(fact_headings[f][l]);
-		}
 		if (notice->text[f].text[LANG_FI] == NULL ||
 		    notice->text[f].text[LANG_EN] == NULL) {
 			g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "%s: [notice] %s "
@@ -73,15 +69,13 @@ fail:
 void
 notice_free(struct notice *notice)
 {
-	int f, l;
+	int f;
 
 	if (notice == NULL)
 		return;
 	for (f = 0; f < NOTICE_FACT_COUNT; f++) {
-		for (l = 0; l < LANG_COUNT; l++) {
-			g_free(notice->text[f].text[l]);
-			g_free(notice->heading[f].text[l]);
-		}
+		labels_clear(&notice->text[f]);
+		labels_clear(&notice->heading[f]);
 	}
 	g_free(notice->file);
 	g_free(notice);

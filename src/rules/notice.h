@@ -5,7 +5,7 @@
 
 #include <glib.h>
 
-#include "rules/map.h"
+#include "base/language.h"
 
 /* The facts, in the order a reply lists them. */
 enum notice_fact {

@@ -41,9 +41,10 @@ register_table_names(struct store *store)
 }
 
 /* Column names of a table through pragma_table_info (a bound parameter). */
-GPtrArray *
-store_register_columns(struct store *store, const char *table, GError **error)
+static GPtrArray *
+register_columns(void *database, const char *table, GError **error)
 {
+	struct store *store = database;
 	sqlite3_stmt *statement = store_statement(store,
 	    "SELECT name FROM pragma_table_info(?1) ORDER BY cid", error);
 	GPtrArray *names;
@@ -73,10 +74,11 @@ store_register_columns(struct store *store, const char *table, GError **error)
 }
 
 /* Prepare (and throw away) the hold's query to see that it compiles. */
-int
-store_register_check_expression(struct store *store, const char *table,
+static int
+register_check_expression(void *database, const char *table,
     const char *condition, const char *until, GError **error)
 {
+	struct store *store = database;
 	g_autoptr(GString) sql = g_string_new("SELECT ");
 	sqlite3_stmt *statement = NULL;
 
@@ -91,6 +93,15 @@ store_register_check_expression(struct store *store, const char *table,
 	}
 	sqlite3_finalize(statement);
 	return 0;
+}
+
+/* What map_load asks of the database (see store-register.h). */
+void
+store_register_schema(struct store *store, struct map_schema *schema)
+{
+	schema->columns = register_columns;
+	schema->check_expression = register_check_expression;
+	schema->database = store;
 }
 
 /* Run one CREATE INDEX IF NOT EXISTS built from the map. */

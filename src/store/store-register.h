@@ -9,16 +9,10 @@
 #include "rules/map.h"
 #include "store/store.h"
 
-/* The column names of a register table in database order, as a new array of
- * strings the caller frees (g_ptr_array_unref). NULL with DSR_ERROR_CONFIG if
- * the table does not exist (the message lists the tables that do). */
-GPtrArray *store_register_columns(struct store *store, const char *table,
-    GError **error);
-
-/* Check that a hold's SQL (condition, and until if not NULL) compiles against
- * table. 0, or -1 with SQLite's complaint. */
-int store_register_check_expression(struct store *store, const char *table,
-    const char *condition, const char *until, GError **error);
+/* Fill schema with what map_load asks of the register's database behind
+ * store: its tables' column names in database order (pragma_table_info),
+ * and whether a hold's SQL compiles. */
+void store_register_schema(struct store *store, struct map_schema *schema);
 
 /* Create the indexes the map needs for speed: the match column on its
  * normalised form, and every link column. Idempotent. */

@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/config.h"
 #include "base/error.h"
+#include "cmd/command.h"
 #include "register/export.h"
 #include "rules/map.h"
 #include "rules/notice.h"
@@ -384,38 +385,9 @@ struct queue_options {
 	int count;
 };
 
-/* What the queue command opens. */
-struct opened {
-	struct config *config;
-	struct store *store;
-	struct map *map;
-	struct notice *notice;
-	struct reply_templates *templates;
-};
-
-/* Open config, store, map, notice and templates. */
-static int
-opened_open(struct opened *opened, GError **error)
-{
-	g_autofree char *path = config_find(NULL, error);
-	g_autofree char *notice_path = NULL;
-
-	if (path == NULL || (opened->config = config_load(path, error)) == NULL ||
-	    (opened->store = store_open(opened->config->database_path, FALSE,
-	    error)) == NULL || (opened->map = map_load(opened->config->map_path,
-	    opened->store, error)) == NULL)
-		return -1;
-	notice_path = g_build_filename(opened->config->rules_dir, "notice.conf", NULL);
-	if ((opened->notice = notice_load(notice_path, error)) == NULL ||
-	    (opened->templates = reply_templates_load(
-	    opened->config->templates_dir, error)) == NULL)
-		return -1;
-	return 0;
-}
-
 /* Queue one sample mail of kind in language. */
 static int
-queue_one(struct opened *opened, const struct queue_options *options,
+queue_one(struct context *opened, const struct queue_options *options,
     enum reply_kind kind, int language, GError **error)
 {
 	g_autofree char *missing = NULL;
@@ -450,7 +422,7 @@ queue_one(struct opened *opened, const struct queue_options *options,
 
 /* Queue every selected kind and language, count times, in one transaction. */
 static int
-queue_all(struct opened *opened, const struct queue_options *options,
+queue_all(struct context *opened, const struct queue_options *options,
     GError **error)
 {
 	int k, l, n, language = -2;
@@ -495,7 +467,7 @@ command_queue(int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	GOptionContext *context = g_option_context_new("queue");
-	struct opened opened = { 0 };
+	struct context opened = { 0 };
 	GError *error = NULL;
 	int rc = 1;
 
@@ -504,7 +476,8 @@ command_queue(int argc, char **argv)
 		goto out;
 	if (options.to == NULL)
 		options.to = g_strdup("matti@example.org");
-	if (opened_open(&opened, &error) == 0 && queue_all(&opened, &options,
+	if (command_open(&opened, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
+	    &error) == 0 && queue_all(&opened, &options,
 	    &error) == 0)
 		rc = 0;
 out:
@@ -517,11 +490,7 @@ out:
 	g_free(options.name);
 	g_free(options.to);
 	g_free(options.parent);
-	reply_templates_free(opened.templates);
-	notice_free(opened.notice);
-	map_free(opened.map);
-	store_close(opened.store);
-	config_free(opened.config);
+	command_close(&opened);
 	g_option_context_free(context);
 	return rc;
 }

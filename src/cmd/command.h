@@ -1,0 +1,70 @@
+/* command.h: the commands of the command line (one function each, listed
+ * in main.c's table), and what they share: opening what a command needs
+ * and parsing its options. */
+#ifndef DSR_COMMAND_H
+#define DSR_COMMAND_H
+
+#include <glib.h>
+
+#include "base/context.h"
+
+/* What a command needs opened before it runs. */
+enum command_needs {
+	NEEDS_NOTHING = 0,
+	NEEDS_CONFIG = 1 << 0,
+	NEEDS_STORE = 1 << 1 | NEEDS_CONFIG,   /* an existing, current database */
+	NEEDS_MAP = 1 << 2 | NEEDS_STORE,      /* the data map, checked */
+	NEEDS_NOTICE = 1 << 3 | NEEDS_CONFIG,  /* rules/notice.conf */
+	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked */
+};
+
+/* Open what needs says, in order; 0 or -1 with error (exit code inside). */
+int command_open(struct context *context, unsigned needs, GError **error);
+
+/* Load context->map from the config's map path, checked against
+ * context->store (which must be open). 0, or -1 with error. */
+int command_open_map(struct context *context, GError **error);
+
+/* Close everything opened. */
+void command_close(struct context *context);
+
+/* A command: argv[0] is the command's last word; returns an exit status, or
+ * -1 with error set (its code is the exit status). */
+typedef int (*command_func)(struct context *context, int argc, char **argv,
+    GError **error);
+
+/* Parse a command's own options with GOption; on a usage error sets
+ * DSR_ERROR_USAGE naming the command. argc/argv are updated to what is left
+ * (argv[0] kept). */
+int command_parse_options(const char *command, const char *parameters,
+    GOptionEntry *entries, int *argc, char ***argv, GError **error);
+
+/* 0 when argc is 1 (the command word alone); else -1 with DSR_ERROR_USAGE:
+ * "COMMAND takes no arguments" followed by why ("" or ", ...") and the
+ * usage. */
+int command_no_arguments(const char *command, const char *why, int argc,
+    GError **error);
+
+/* One file each in src/cmd/. */
+int init_command(struct context *context, int argc, char **argv, GError **error);
+int export_command(struct context *context, int argc, char **argv, GError **error);
+int requests_command(struct context *context, int argc, char **argv, GError **error);
+int audit_command(struct context *context, int argc, char **argv, GError **error);
+int send_command(struct context *context, int argc, char **argv, GError **error);
+int deliver_command(struct context *context, int argc, char **argv, GError **error);
+int poll_command(struct context *context, int argc, char **argv, GError **error);
+int sweep_command(struct context *context, int argc, char **argv, GError **error);
+int queue_list_command(struct context *context, int argc, char **argv, GError **error);
+int queue_show_command(struct context *context, int argc, char **argv, GError **error);
+int queue_approve_command(struct context *context, int argc, char **argv, GError **error);
+int queue_reject_command(struct context *context, int argc, char **argv, GError **error);
+int queue_extend_command(struct context *context, int argc, char **argv, GError **error);
+int queue_lift_command(struct context *context, int argc, char **argv, GError **error);
+int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
+
+/* requests.c: `requests show ID` (also `queue show`), and one list line
+ * (a timeline_row_func over store_timeline_requests' columns). */
+int request_show(struct context *context, const char *id, GError **error);
+void request_print_line(const char *const *columns, int count, void *data);
+
+#endif
