@@ -8,6 +8,7 @@
 #include "base/config.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/timing.h"
 #include "cmd/arrival.h"
 #include "cmd/command.h"
 
@@ -66,6 +67,7 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 	struct intake_source read_source = source;
 	struct intake_result result;
 	g_autoptr(GBytes) raw = NULL;
+	g_autofree char *stages = NULL;
 	gint64 total;
 	guint i;
 
@@ -89,6 +91,8 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 	read_source.size = total;
 	if (arrival_process(context, raw, &read_source, &result, error) < 0)
 		return deliver_fail_temporary(error);
+	stages = timing_summary();
+	log_debug("deliver: stages: %s", stages);
 	for (i = 0; i < result.requests->len; i++)
 		printf("%s\n", (const char *)result.requests->pdata[i]);
 	intake_result_clear(&result);

@@ -8,6 +8,7 @@
 #include "base/address.h"
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/timing.h"
 #include "register/export.h"
 #include "reply/reply.h"
 #include "store/store-outbox.h"
@@ -618,8 +619,12 @@ reply_queue(struct store *store, const struct reply_templates *templates,
 	struct reply_mail mail;
 	struct outbox_mail queued;
 	gint64 id;
+	int status;
 
-	if (reply_build(templates, config, notice, reply, &mail, error) < 0)
+	timing_push(TIMING_REPLY);
+	status = reply_build(templates, config, notice, reply, &mail, error);
+	timing_pop();
+	if (status < 0)
 		return -1;
 	queued = (struct outbox_mail){ reply->request, reply_kind_name(reply->kind),
 	    reply->language >= 0 && reply->language < LANG_COUNT ?
