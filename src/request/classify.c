@@ -18,17 +18,20 @@ static const char *const kind_order[] = {
 /* Other names for one register column. */
 struct field_alias {
 	char *column;
-	GPtrArray *patterns;      /* GRegex *, anchored */
+	GRegex *patterns;         /* anchored, any of them: see patterns_new */
 };
 
+/* A list of patterns is one regex, their alternation: a mail is matched
+ * once per list, not once per pattern. */
 struct classify_rules {
 	char *file;
-	GPtrArray *kinds[G_N_ELEMENTS(kind_order)];   /* GRegex * per kind */
-	GPtrArray *neutral;       /* GRegex * */
+	GRegexCompileFlags flags; /* with G_REGEX_OPTIMIZE: JIT-compiled */
+	GRegex *kinds[G_N_ELEMENTS(kind_order)];      /* any pattern of the kind */
+	GPtrArray *neutral;       /* GRegex *, applied one after the other */
 	GRegex *closing;          /* one line that ends the sender's text */
 	GHashTable *words[LANG_COUNT];   /* casefolded word -> itself */
 	GRegex *field_line;
-	GPtrArray *field_ignore;  /* GRegex * */
+	GRegex *field_ignore;
 	GPtrArray *fields;        /* struct field_alias * */
 };
 
@@ -51,15 +54,25 @@ static const struct wrap wrap_none = { "", "" };
 static const struct wrap wrap_whole = { "^(?:", ")$" };
 static const struct wrap wrap_line = { "^[ \\t]*(?:", ")[ \\t,.!]*$" };
 
-/* Compile one pattern, case-insensitive, Unicode-aware (GRegex is UTF-8). */
+/* Compile one pattern, case-insensitive, Unicode-aware (GRegex is UTF-8);
+ * NULL with local set when it is not a regex. */
+static GRegex *
+rules_regex(const struct classify_rules *rules, const char *pattern,
+    const struct wrap *wrap, GError **local)
+{
+	g_autofree char *full = g_strconcat(wrap->before, pattern, wrap->after, NULL);
+
+	return g_regex_new(full, G_REGEX_CASELESS | G_REGEX_MULTILINE |
+	    rules->flags, 0, local);
+}
+
+/* Compile one pattern; a config error naming it if it does not compile. */
 static GRegex *
 rules_compile(const struct classify_rules *rules, const char *group,
     const char *key, const char *pattern, const struct wrap *wrap, GError **error)
 {
-	g_autofree char *full = g_strconcat(wrap->before, pattern, wrap->after, NULL);
 	g_autoptr(GError) local = NULL;
-	GRegex *regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_OPTIMIZE |
-	    G_REGEX_MULTILINE, 0, &local);
+	GRegex *regex = rules_regex(rules, pattern, wrap, &local);
 
 	if (regex == NULL) {
 		g_autofree char *problem = g_strdup_printf("pattern \"%s\": %s",
@@ -69,12 +82,25 @@ rules_compile(const struct classify_rules *rules, const char *group,
 	return regex;
 }
 
-/* Compile a key's ";"-separated patterns (raw value: no GKeyFile escapes)
- * into out. */
-static int
-rules_add_patterns(struct classify_rules *rules, GKeyFile *file,
-    const char *group, const char *key, const struct wrap *wrap, GPtrArray *out,
-    GError **error)
+/* The patterns read so far for one list: "(?:a)|(?:b)|...", and where each
+ * came from, to name a bad one. */
+struct patterns {
+	GString *all;
+	GPtrArray *each;          /* char *: "group\tkey\tpattern" */
+};
+
+/* Start a list of patterns. */
+static void
+patterns_init(struct patterns *patterns)
+{
+	patterns->all = g_string_new(NULL);
+	patterns->each = g_ptr_array_new_with_free_func(g_free);
+}
+
+/* Add a key's ";"-separated patterns (raw value: no GKeyFile escapes). */
+static void
+patterns_add(struct patterns *patterns, GKeyFile *file, const char *group,
+    const char *key)
 {
 	g_autofree char *value = g_key_file_get_value(file, group, key, NULL);
 	g_auto(GStrv) parts = g_strsplit(value != NULL ? value : "", ";", -1);
@@ -82,23 +108,51 @@ rules_add_patterns(struct classify_rules *rules, GKeyFile *file,
 
 	for (i = 0; parts[i] != NULL; i++) {
 		char *pattern = g_strstrip(parts[i]);
-		GRegex *regex;
 
 		if (*pattern == '\0')
 			continue;
-		if ((regex = rules_compile(rules, group, key, pattern, wrap, error)) == NULL)
-			return -1;
-		g_ptr_array_add(out, regex);
+		g_string_append_printf(patterns->all, "%s(?:%s)",
+		    patterns->all->len ? "|" : "", pattern);
+		g_ptr_array_add(patterns->each, g_strdup_printf("%s\t%s\t%s", group,
+		    key, pattern));
 	}
-	return 0;
 }
 
-/* Every key of a group (language keys "fi", "fi.more"...) into out. */
-static int
-rules_add_group(struct classify_rules *rules, GKeyFile *file,
-    const char *group, const struct wrap *wrap, GPtrArray *out, GError **error)
+/* Compile the list as one regex (wrapped as a whole; an empty list never
+ * matches) and free it. When it does not compile, each pattern is compiled
+ * alone to name the bad one. */
+static GRegex *
+patterns_compile(struct classify_rules *rules, struct patterns *patterns,
+    const struct wrap *wrap, GError **error)
 {
-	g_auto(GStrv) keys = g_key_file_get_keys(file, group, NULL, NULL);
+	g_autoptr(GError) local = NULL;
+	GRegex *regex = rules_regex(rules, patterns->all->len ? patterns->all->str :
+	    "(?!)", wrap, &local);
+	guint i;
+
+	for (i = 0; regex == NULL && i < patterns->each->len; i++) {
+		g_auto(GStrv) where = g_strsplit(patterns->each->pdata[i], "\t", 3);
+		GRegex *alone = rules_compile(rules, where[0], where[1], where[2],
+		    wrap, error);
+
+		if (alone == NULL)
+			break;
+		g_regex_unref(alone);
+	}
+	if (regex == NULL && i == patterns->each->len)
+		rules_error(error, rules, "patterns", "all", local->message);
+	g_string_free(patterns->all, TRUE);
+	g_ptr_array_unref(patterns->each);
+	return regex;
+}
+
+/* The keys of a group, each a language code ("fi", "fi.more"...); NULL
+ * with error naming a key that is not. */
+static char **
+rules_group_keys(struct classify_rules *rules, GKeyFile *file,
+    const char *group, GError **error)
+{
+	char **keys = g_key_file_get_keys(file, group, NULL, NULL);
 	size_t i;
 
 	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
@@ -107,12 +161,51 @@ rules_add_group(struct classify_rules *rules, GKeyFile *file,
 		if (language_from_code(language) < 0) {
 			rules_error(error, rules, group, keys[i], "keys are a language "
 			    "code (fi, en, sv), optionally followed by .name");
-			return -1;
+			g_strfreev(keys);
+			return NULL;
 		}
-		if (rules_add_patterns(rules, file, group, keys[i], wrap, out, error) < 0)
-			return -1;
 	}
-	return 0;
+	return keys != NULL ? keys : g_new0(char *, 1);
+}
+
+/* Add every key of a group. */
+static int
+rules_add_group(struct classify_rules *rules, GKeyFile *file,
+    const char *group, struct patterns *patterns, GError **error)
+{
+	g_auto(GStrv) keys = rules_group_keys(rules, file, group, error);
+	size_t i;
+
+	for (i = 0; keys != NULL && keys[i] != NULL; i++)
+		patterns_add(patterns, file, group, keys[i]);
+	return keys != NULL ? 0 : -1;
+}
+
+/* [neutral]: each pattern its own regex, as they apply one after another. */
+static int
+rules_read_neutral(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	g_auto(GStrv) keys = rules_group_keys(rules, file, "neutral", error);
+	size_t i, j;
+
+	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
+		g_autofree char *value = g_key_file_get_value(file, "neutral", keys[i], NULL);
+		g_auto(GStrv) parts = g_strsplit(value, ";", -1);
+
+		for (j = 0; parts[j] != NULL; j++) {
+			char *pattern = g_strstrip(parts[j]);
+			GRegex *regex;
+
+			if (*pattern == '\0')
+				continue;
+			regex = rules_compile(rules, "neutral", keys[i], pattern,
+			    &wrap_none, error);
+			if (regex == NULL)
+				return -1;
+			g_ptr_array_add(rules->neutral, regex);
+		}
+	}
+	return keys != NULL ? 0 : -1;
 }
 
 /* One alternation of every closing phrase, matching a whole line. */
@@ -120,20 +213,13 @@ static int
 rules_read_closing(struct classify_rules *rules, GKeyFile *file, GError **error)
 {
 	g_auto(GStrv) keys = g_key_file_get_keys(file, "closing", NULL, NULL);
-	g_autoptr(GString) all = g_string_new(NULL);
-	size_t i, j;
+	struct patterns patterns;
+	size_t i;
 
-	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
-		g_autofree char *value = g_key_file_get_value(file, "closing", keys[i], NULL);
-		g_auto(GStrv) parts = g_strsplit(value, ";", -1);
-
-		for (j = 0; parts[j] != NULL; j++)
-			if (*g_strstrip(parts[j]) != '\0')
-				g_string_append_printf(all, "%s(?:%s)", all->len ? "|" : "",
-				    parts[j]);
-	}
-	rules->closing = rules_compile(rules, "closing", "fi/en/sv", all->len ?
-	    all->str : "(?!)", &wrap_line, error);
+	patterns_init(&patterns);
+	for (i = 0; keys != NULL && keys[i] != NULL; i++)
+		patterns_add(&patterns, file, "closing", keys[i]);
+	rules->closing = patterns_compile(rules, &patterns, &wrap_line, error);
 	return rules->closing == NULL ? -1 : 0;
 }
 
@@ -165,7 +251,8 @@ field_alias_free(gpointer data)
 	struct field_alias *alias = data;
 
 	g_free(alias->column);
-	g_ptr_array_unref(alias->patterns);
+	if (alias->patterns != NULL)
+		g_regex_unref(alias->patterns);
 	g_free(alias);
 }
 
@@ -175,6 +262,7 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 {
 	g_autofree char *line = g_key_file_get_value(file, "rectification", "line", NULL);
 	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
+	struct patterns patterns;
 	size_t i;
 
 	if (line == NULL) {
@@ -183,8 +271,12 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 	}
 	rules->field_line = rules_compile(rules, "rectification", "line",
 	    g_strstrip(line), &wrap_none, error);
-	if (rules->field_line == NULL || rules_add_patterns(rules, file,
-	    "rectification", "ignore", &wrap_none, rules->field_ignore, error) < 0)
+	if (rules->field_line == NULL)
+		return -1;
+	patterns_init(&patterns);
+	patterns_add(&patterns, file, "rectification", "ignore");
+	if ((rules->field_ignore = patterns_compile(rules, &patterns, &wrap_none,
+	    error)) == NULL)
 		return -1;
 	for (i = 0; groups[i] != NULL; i++) {
 		struct field_alias *alias;
@@ -193,10 +285,11 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 			continue;
 		alias = g_new0(struct field_alias, 1);
 		alias->column = g_strdup(groups[i] + strlen("field "));
-		alias->patterns = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
 		g_ptr_array_add(rules->fields, alias);
-		if (rules_add_patterns(rules, file, groups[i], "aliases", &wrap_whole,
-		    alias->patterns, error) < 0)
+		patterns_init(&patterns);
+		patterns_add(&patterns, file, groups[i], "aliases");
+		if ((alias->patterns = patterns_compile(rules, &patterns, &wrap_whole,
+		    error)) == NULL)
 			return -1;
 	}
 	return 0;
@@ -210,13 +303,21 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 
 	for (k = 0; k < G_N_ELEMENTS(kind_order); k++) {
 		g_autofree char *group = g_strdup_printf("kind %s", kind_order[k]);
+		struct patterns patterns;
 
 		if (!g_key_file_has_group(file, group)) {
 			rules_error(error, rules, group, "fi", "the group is missing; "
 			    "every request kind needs its patterns");
 			return -1;
 		}
-		if (rules_add_group(rules, file, group, &wrap_none, rules->kinds[k], error) < 0)
+		patterns_init(&patterns);
+		if (rules_add_group(rules, file, group, &patterns, error) < 0) {
+			g_string_free(patterns.all, TRUE);
+			g_ptr_array_unref(patterns.each);
+			return -1;
+		}
+		if ((rules->kinds[k] = patterns_compile(rules, &patterns, &wrap_none,
+		    error)) == NULL)
 			return -1;
 	}
 	return 0;
@@ -224,18 +325,15 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 
 /* Read the rules file. */
 struct classify_rules *
-classify_load(const char *path, GError **error)
+classify_load(const char *path, gboolean many, GError **error)
 {
 	struct classify_rules *rules = g_new0(struct classify_rules, 1);
 	g_autoptr(GKeyFile) file = g_key_file_new();
 	g_autoptr(GError) local = NULL;
-	size_t k;
 
 	rules->file = g_strdup(path);
-	for (k = 0; k < G_N_ELEMENTS(kind_order); k++)
-		rules->kinds[k] = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
+	rules->flags = many ? G_REGEX_OPTIMIZE : 0;
 	rules->neutral = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
-	rules->field_ignore = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
 	rules->fields = g_ptr_array_new_with_free_func(field_alias_free);
 	if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local)) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot read the "
@@ -245,7 +343,7 @@ classify_load(const char *path, GError **error)
 	}
 	rules_read_words(rules, file);
 	if (rules_read_kinds(rules, file, error) < 0 ||
-	    rules_add_group(rules, file, "neutral", &wrap_none, rules->neutral, error) < 0 ||
+	    rules_read_neutral(rules, file, error) < 0 ||
 	    rules_read_closing(rules, file, error) < 0 ||
 	    rules_read_fields(rules, file, error) < 0)
 		goto fail;
@@ -265,12 +363,14 @@ classify_free(struct classify_rules *rules)
 	if (rules == NULL)
 		return;
 	for (k = 0; k < G_N_ELEMENTS(kind_order); k++)
-		g_ptr_array_unref(rules->kinds[k]);
+		if (rules->kinds[k] != NULL)
+			g_regex_unref(rules->kinds[k]);
 	for (l = 0; l < LANG_COUNT; l++)
 		if (rules->words[l] != NULL)
 			g_hash_table_unref(rules->words[l]);
 	g_ptr_array_unref(rules->neutral);
-	g_ptr_array_unref(rules->field_ignore);
+	if (rules->field_ignore != NULL)
+		g_regex_unref(rules->field_ignore);
 	g_ptr_array_unref(rules->fields);
 	if (rules->closing != NULL)
 		g_regex_unref(rules->closing);
@@ -299,18 +399,6 @@ text_until_closing(const struct classify_rules *rules, const char *own)
 		g_string_append_c(text, '\n');
 	}
 	return g_string_free(text, FALSE);
-}
-
-/* TRUE if any pattern of the list matches text. */
-static gboolean
-patterns_match(GPtrArray *patterns, const char *text)
-{
-	guint i;
-
-	for (i = 0; i < patterns->len; i++)
-		if (g_regex_match(patterns->pdata[i], text, 0, NULL))
-			return TRUE;
-	return FALSE;
 }
 
 /* The text with every neutral phrase replaced by a space. */
@@ -377,7 +465,7 @@ field_alias_find(const struct classify_rules *rules, const char *field)
 
 	for (i = 0; i < rules->fields->len; i++) {
 		const struct field_alias *alias = rules->fields->pdata[i];
-		if (patterns_match(alias->patterns, field))
+		if (g_regex_match(alias->patterns, field, 0, NULL))
 			return alias->column;
 	}
 	return NULL;
@@ -396,7 +484,7 @@ text_changes(const struct classify_rules *rules, const char *text,
 		g_autofree char *value = g_match_info_fetch(match, 2);
 
 		g_strstrip(field);
-		if (!patterns_match(rules->field_ignore, field)) {
+		if (!g_regex_match(rules->field_ignore, field, 0, NULL)) {
 			struct classify_change *change = g_new0(struct classify_change, 1);
 			change->field = g_steal_pointer(&field);
 			change->value = g_strstrip(g_steal_pointer(&value));
@@ -436,7 +524,7 @@ classify_text(const struct classify_rules *rules, const char *subject,
 	result->kinds = g_ptr_array_new();
 	result->changes = g_ptr_array_new_with_free_func(change_free);
 	for (k = 0; k < G_N_ELEMENTS(kind_order); k++)
-		if (patterns_match(rules->kinds[k], neutral))
+		if (g_regex_match(rules->kinds[k], neutral, 0, NULL))
 			g_ptr_array_add(result->kinds, (gpointer)kind_order[k]);
 	if (result->kinds->len == 0)
 		g_ptr_array_add(result->kinds, (gpointer)"unknown");

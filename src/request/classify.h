@@ -26,9 +26,12 @@ struct classify_result {
 	                          closing line), for logs at debug level */
 };
 
-/* Read and compile the rules file. Errors are DSR_ERROR_CONFIG naming the
- * file, group and pattern. Returns new rules (classify_free) or NULL. */
-struct classify_rules *classify_load(const char *path, GError **error);
+/* Read and compile the rules file; with many (a run that reads many mails)
+ * the patterns are JIT-compiled, which costs more at start than it saves on
+ * one mail. Errors are DSR_ERROR_CONFIG naming the file, group and
+ * pattern. Returns new rules (classify_free) or NULL. */
+struct classify_rules *classify_load(const char *path, gboolean many,
+    GError **error);
 
 void classify_free(struct classify_rules *rules);
 

@@ -49,9 +49,11 @@ struct intake {
 static struct classify_rules *intake_rules;
 static char *intake_rules_path;
 
-/* rules/classify.rules of the config, loaded once per path. */
+/* rules/classify.rules of the config, loaded once per path; JIT-compiled
+ * when many mails will follow (IMAP). */
 static const struct classify_rules *
-intake_classify_rules(const struct config *config, GError **error)
+intake_classify_rules(const struct config *config, gboolean many,
+    GError **error)
 {
 	g_autofree char *path = g_build_filename(config->rules_dir,
 	    "classify.rules", NULL);
@@ -61,7 +63,7 @@ intake_classify_rules(const struct config *config, GError **error)
 	classify_free(intake_rules);
 	g_free(intake_rules_path);
 	intake_rules_path = g_steal_pointer(&path);
-	intake_rules = classify_load(intake_rules_path, error);
+	intake_rules = classify_load(intake_rules_path, many, error);
 	return intake_rules;
 }
 
@@ -579,7 +581,8 @@ intake_message(struct context *context, GBytes *raw,
     GError **error)
 {
 	struct intake intake = { .context = context, .source = source };
-	const struct classify_rules *rules = intake_classify_rules(context->config, error);
+	const struct classify_rules *rules = intake_classify_rules(context->config,
+	    source->kind == INTAKE_IMAP, error);
 	int status = -1, stored;
 
 	memset(result, 0, sizeof *result);

@@ -223,24 +223,32 @@ store_request_add_change(struct store *store, const char *request,
 	return store_step_done(store, statement, error);
 }
 
-/* Find our outbox mail by Message-ID. */
+/* Find our outbox mail by Message-ID, written without <> or with them:
+ * one index lookup for each (a two-value IN list would build a temporary
+ * table for every mail). */
 int
 store_outbox_find(struct store *store, const char *message_id, gint64 *outbox,
     char **request, GError **error)
 {
-	sqlite3_stmt *statement = store_statement(store, "SELECT id, request FROM "
-	    "dsr_outbox WHERE message_id IN (?1, '<' || ?1 || '>') LIMIT 1", error);
-	int rc;
+	g_autofree char *bracketed = g_strdup_printf("<%s>", message_id);
+	const char *const forms[] = { message_id, bracketed };
+	sqlite3_stmt *statement;
+	int rc = SQLITE_DONE;
+	size_t i;
 
-	if (statement == NULL)
-		return -1;
-	store_bind_text(statement, 1, message_id);
-	rc = sqlite3_step(statement);
-	if (rc == SQLITE_ROW) {
-		*outbox = sqlite3_column_int64(statement, 0);
-		*request = store_column_text(statement, 1);
+	for (i = 0; i < G_N_ELEMENTS(forms) && rc == SQLITE_DONE; i++) {
+		statement = store_statement(store, "SELECT id, request FROM "
+		    "dsr_outbox WHERE message_id = ?1", error);
+		if (statement == NULL)
+			return -1;
+		store_bind_text(statement, 1, forms[i]);
+		rc = sqlite3_step(statement);
+		if (rc == SQLITE_ROW) {
+			*outbox = sqlite3_column_int64(statement, 0);
+			*request = store_column_text(statement, 1);
+		}
+		sqlite3_reset(statement);
 	}
-	sqlite3_reset(statement);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(store, error, "looking up the outbox");
 	return rc == SQLITE_ROW;

@@ -59,6 +59,23 @@ store_fail(struct store *store, GError **error, const char *what)
 	return -1;
 }
 
+/* Run one cached statement without results (the transaction statements:
+ * prepared once, not parsed again for every mail of a batch). */
+static int
+store_run(struct store *store, const char *sql, const char *what, GError **error)
+{
+	sqlite3_stmt *statement = store_statement(store, sql, error);
+	int rc;
+
+	if (statement == NULL)
+		return -1;
+	rc = sqlite3_step(statement);
+	sqlite3_reset(statement);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(store, error, what);
+	return 0;
+}
+
 /* Run SQL text without results (pragmas, schema). */
 static int
 store_exec(struct store *store, const char *sql, const char *what, GError **error)
@@ -275,10 +292,10 @@ int
 store_begin(struct store *store, GError **error)
 {
 	if (!store->group)
-		return store_exec(store, "BEGIN IMMEDIATE", "starting a transaction",
+		return store_run(store, "BEGIN IMMEDIATE", "starting a transaction",
 		    error);
 	if (store_group_lost(store, error) < 0 ||
-	    store_exec(store, "SAVEPOINT inner", "starting a savepoint", error) < 0)
+	    store_run(store, "SAVEPOINT inner", "starting a savepoint", error) < 0)
 		return -1;
 	store->inner++;
 	return 0;
@@ -293,7 +310,7 @@ store_commit(struct store *store, GError **error)
 		    "without a transaction inside a group", store->path);
 		return -1;
 	}
-	if (store_exec(store, store->group ? "RELEASE inner" : "COMMIT",
+	if (store_run(store, store->group ? "RELEASE inner" : "COMMIT",
 	    "committing", error) < 0) {
 		store_rollback(store);
 		return -1;
@@ -311,12 +328,13 @@ store_rollback(struct store *store)
 {
 	if (!store->group) {
 		if (!sqlite3_get_autocommit(store->db))
-			sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+			store_run(store, "ROLLBACK", "rolling back", NULL);
 		return;
 	}
 	if (store->inner == 0)
 		return;
-	sqlite3_exec(store->db, "ROLLBACK TO inner; RELEASE inner", NULL, NULL, NULL);
+	store_run(store, "ROLLBACK TO inner", "rolling back", NULL);
+	store_run(store, "RELEASE inner", "rolling back", NULL);
 	store->inner--;
 }
 
@@ -325,7 +343,7 @@ store_rollback(struct store *store)
 int
 store_group_begin(struct store *store, GError **error)
 {
-	if (store_exec(store, "BEGIN IMMEDIATE", "starting a transaction", error) < 0)
+	if (store_run(store, "BEGIN IMMEDIATE", "starting a transaction", error) < 0)
 		return -1;
 	store->group = TRUE;
 	store->inner = 0;
@@ -342,7 +360,7 @@ store_group_end(struct store *store, gboolean commit, GError **error)
 		store_rollback(store);   /* a savepoint left open: not committed */
 	store->group = FALSE;
 	if (commit && (store_group_lost(store, error) < 0 ||
-	    store_exec(store, "COMMIT", "committing", error) < 0))
+	    store_run(store, "COMMIT", "committing", error) < 0))
 		status = -1;
 	store_rollback(store);
 	if (store->scrub_pending) {
