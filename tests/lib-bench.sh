@@ -49,5 +49,35 @@ bench_rounds() {
 	done
 }
 
+# bench_mbsyncrc FILE MAILDIR: an mbsync configuration pulling this test's
+# Dovecot INBOX (lib-dovecot.sh) into MAILDIR, with mbsync's defaults
+# otherwise (it fsyncs every mail it writes)
+bench_mbsyncrc() {
+	cat >"$1" <<RC
+IMAPAccount bench
+Host 127.0.0.1
+Port $IMAP_PORT
+User $IMAP_USER
+Pass $IMAP_PASSWORD
+SSLType None
+AuthMechs LOGIN
+
+IMAPStore remote
+Account bench
+
+MaildirStore local
+Path $2/
+Inbox $2/INBOX
+
+Channel bench
+Far :remote:
+Near :local:
+Patterns INBOX
+Sync Pull New
+Create Near
+SyncState *
+RC
+}
+
 # bench_fail TEXT: stop the benchmark (make bench stops too)
 bench_fail() { echo "$BENCH_NAME: $*" >&2; exit 1; }

@@ -480,7 +480,8 @@ mail_read_headers(GMimeMessage *message, struct mime_mail *mail)
 	headers_collect(object, mail->headers);
 }
 
-/* Parse with GMime from a memory stream over the bytes. */
+/* Parse with GMime from a memory stream over the bytes, not a copy of
+ * them (a mail may be tens of megabytes). */
 void
 mime_mail_parse(GBytes *raw, struct mime_mail *mail)
 {
@@ -488,6 +489,11 @@ mime_mail_parse(GBytes *raw, struct mime_mail *mail)
 	const char *data = g_bytes_get_data(raw, &length);
 	gsize skip = data != NULL ? mbox_from_length(data, length) : 0;
 	struct text_choice choice = { NULL, NULL };
+	/* A read-only view of the bytes: a GMimeStreamMem that does not own its
+	 * array only reads the array's data and len (GMime 3.2), and every
+	 * stream over it is gone before this function returns. */
+	GByteArray view = { (guint8 *)(data != NULL ? data + skip : ""),
+	    (guint)(length - skip) };
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
@@ -496,8 +502,8 @@ mime_mail_parse(GBytes *raw, struct mime_mail *mail)
 	memset(mail, 0, sizeof *mail);
 	mail->headers = g_ptr_array_new_with_free_func(g_free);
 	mail->reported_ids = g_ptr_array_new_with_free_func(g_free);
-	stream = g_mime_stream_mem_new_with_buffer(data != NULL ? data + skip : "",
-	    length - skip);
+	stream = g_mime_stream_mem_new();
+	g_mime_stream_mem_set_byte_array(GMIME_STREAM_MEM(stream), &view);
 	parser = g_mime_parser_new_with_stream(stream);
 	message = g_mime_parser_construct_message(parser, NULL);
 	if (message != NULL) {

@@ -563,9 +563,11 @@ message_bytes(GMimeMessage *message)
 
 	g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);
 	g_mime_object_write_to_stream(GMIME_OBJECT(message), format, stream);
+	/* Take the stream's array over rather than copy it. */
 	array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
-	bytes = g_bytes_new(array->data, array->len);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
 	g_object_unref(stream);
+	bytes = g_byte_array_free_to_bytes(array);
 	g_mime_format_options_free(format);
 	return bytes;
 }

@@ -63,8 +63,8 @@ store_message_add(struct store *store, const struct message_record *record,
 	const char *const texts[] = { record->from_address, record->from_name,
 	    record->reply_to, record->return_path, record->subject,
 	    record->language, record->dmarc, record->dkim, record->screened };
-	gsize length;
-	const void *raw = g_bytes_get_data(record->raw, &length);
+	gboolean later;
+	gint64 id;
 	size_t i;
 
 	if (statement == NULL)
@@ -78,10 +78,16 @@ store_message_add(struct store *store, const struct message_record *record,
 	sqlite3_bind_int64(statement, 7, record->size);
 	for (i = 0; i < G_N_ELEMENTS(texts); i++)
 		store_bind_text(statement, 8 + (int)i, texts[i]);
-	sqlite3_bind_blob64(statement, 17, length ? raw : "", length, SQLITE_STATIC);
+	/* (raw is the last column written: SQLite keeps a large one's zeros
+	 * out of the record, and store_blob_fill writes the mail in pieces.) */
+	store_bind_blob(statement, 17, record->raw, &later);
 	if (store_step_done(store, statement, error) < 0)
 		return -1;
-	return sqlite3_last_insert_rowid(store_handle(store));
+	id = sqlite3_last_insert_rowid(store_handle(store));
+	if (later && store_blob_fill(store, "dsr_messages", "raw", id, record->raw,
+	    error) < 0)
+		return -1;
+	return id;
 }
 
 /* Count a sender's recent mails (sender_rate). */

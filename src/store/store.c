@@ -126,13 +126,18 @@ store_configure(struct store *store, GError **error)
 {
 	sqlite3_busy_timeout(store->db, 10000);
 	/* secure_delete: erased values are overwritten, not left in free pages.
+	 * synchronous FULL: a commit is on disk when it returns (the WAL is
+	 * synced), so what follows a commit may rely on it surviving a power
+	 * loss: poll's MOVE on the server, deliver's exit 0 to the MTA (NORMAL
+	 * could lose the last commits, and with them mails the server or the
+	 * MTA no longer keeps). One sync per commit; poll commits per batch.
 	 * temp_store: savepoint journals (store_group_begin) hold copies of
 	 * pages, personal data included; in memory they never reach a
 	 * temporary file (and spilling them cost poll a quarter of its time). */
 	return store_exec(store, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA secure_delete = ON;"
-	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA temp_store = MEMORY;", "setting up the connection", error);
 }
 
@@ -458,6 +463,48 @@ sqlite3 *
 store_handle(struct store *store)
 {
 	return store->db;
+}
+
+/* Blobs up to this size are bound as they are; larger ones are written in
+ * pieces of this size (store_bind_blob). */
+#define STORE_BLOB_PIECE (1024 * 1024)
+
+/* Bind a blob, or zeros of its length for a large one. */
+void
+store_bind_blob(sqlite3_stmt *statement, int index, GBytes *bytes,
+    gboolean *later)
+{
+	gsize length;
+	const void *data = g_bytes_get_data(bytes, &length);
+
+	*later = length > STORE_BLOB_PIECE;
+	if (*later)
+		sqlite3_bind_zeroblob64(statement, index, length);
+	else
+		sqlite3_bind_blob64(statement, index, length ? data : "", length,
+		    SQLITE_STATIC);
+}
+
+/* Fill a zero blob piece by piece (incremental blob I/O). */
+int
+store_blob_fill(struct store *store, const char *table, const char *column,
+    gint64 rowid, GBytes *bytes, GError **error)
+{
+	gsize length, done;
+	const char *data = g_bytes_get_data(bytes, &length);
+	sqlite3_blob *blob = NULL;
+	int rc = sqlite3_blob_open(store->db, "main", table, column, rowid, 1, &blob);
+
+	for (done = 0; rc == SQLITE_OK && done < length; done += STORE_BLOB_PIECE)
+		rc = sqlite3_blob_write(blob, data + done, (int)MIN(length - done,
+		    (gsize)STORE_BLOB_PIECE), (int)done);
+	if (rc != SQLITE_OK) {
+		sqlite3_blob_close(blob);
+		return store_fail(store, error, "writing a large mail");
+	}
+	if (sqlite3_blob_close(blob) != SQLITE_OK)
+		return store_fail(store, error, "writing a large mail");
+	return 0;
 }
 
 /* Bind text, or NULL when text is NULL. */

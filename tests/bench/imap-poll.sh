@@ -34,30 +34,7 @@ imap_tool write "$T/mails" "$N" bench
 imap_tool append INBOX "$T"/mails/*.eml
 
 # The peer's configuration: pull INBOX into the maildir $T/maildir.
-cat >"$T/mbsyncrc" <<RC
-IMAPAccount bench
-Host 127.0.0.1
-Port $IMAP_PORT
-User $IMAP_USER
-Pass $IMAP_PASSWORD
-SSLType None
-AuthMechs LOGIN
-
-IMAPStore remote
-Account bench
-
-MaildirStore local
-Path $T/maildir/
-Inbox $T/maildir/INBOX
-
-Channel bench
-Far :remote:
-Near :local:
-Patterns INBOX
-Sync Pull New
-Create Near
-SyncState *
-RC
+bench_mbsyncrc "$T/mbsyncrc" "$T/maildir"
 
 # mbsync_round FILE: one mbsync pull into an empty maildir, measured
 mbsync_round() {
