@@ -15,10 +15,14 @@ BUILD ?= build
 SHAREDIR = $(PREFIX)/share/dsrmail
 MANDIR = $(PREFIX)/share/man
 UNITDIR = $(PREFIX)/lib/systemd/system
+MODULEDIR = $(PREFIX)/lib/dsrmail
 
-PACKAGES = gmime-3.0 libetpan libcurl sqlite3 json-glib-1.0 libxml-2.0 gnutls
-PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
+PACKAGES = gmime-3.0 sqlite3 json-glib-1.0 libxml-2.0 gmodule-2.0
+# The IMAP and SMTP client's libraries: only its module links them (below).
+TRANSPORT_PACKAGES = libetpan libcurl gnutls glib-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) $(TRANSPORT_PACKAGES) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PACKAGES) 2>/dev/null)
+TRANSPORT_LIBS := $(shell pkg-config --libs $(TRANSPORT_PACKAGES) 2>/dev/null)
 
 WARNINGS = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Werror=implicit-function-declaration
@@ -32,9 +36,17 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
 	-I$(BUILD) -Isrc
 
 # src/ is in folders by layer (src/README.md); objects mirror them in $(BUILD).
-SOURCES = $(wildcard src/*/*.c)
+# The IMAP and SMTP client is a module of its own, loaded by the commands
+# that talk to mail servers (src/mail/transport.h): `deliver` starts
+# without libetpan, libcurl, GnuTLS and what they load. Its objects are in
+# $(BUILD)/module, position-independent, everything hidden but its table;
+# the program exports its symbols (-rdynamic) for the module's calls.
+TRANSPORT_SOURCES = $(wildcard src/mail/imap*.c) src/mail/smtp.c src/mail/transport-module.c
+SOURCES = $(filter-out $(TRANSPORT_SOURCES),$(wildcard src/*/*.c))
 HEADERS = $(wildcard src/*/*.h)
 OBJECTS = $(patsubst src/%.c,$(BUILD)/%.o,$(SOURCES)) $(BUILD)/schema.o
+TRANSPORT_OBJECTS = $(patsubst src/%.c,$(BUILD)/module/%.o,$(TRANSPORT_SOURCES))
+TRANSPORT = $(BUILD)/dsrmail-transport.so
 MAIN_OBJECT = $(BUILD)/cmd/main.o
 BINARY = $(BUILD)/dsrmail
 # C test programs (tests/unit/*.c), linked with every object but main.o.
@@ -44,12 +56,22 @@ TEST_PROGRAMS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit
 
 all: dsrmail
 
-dsrmail: $(BINARY)
+dsrmail: $(BINARY) $(TRANSPORT)
 	@cp -f $(BINARY) dsrmail
+	@cp -f $(TRANSPORT) dsrmail-transport.so
 
 $(BINARY): $(OBJECTS)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -o $@ $(OBJECTS) $(PKG_LIBS)
+	@$(CC) $(LDFLAGS) -rdynamic -o $@ $(OBJECTS) $(PKG_LIBS)
+
+$(TRANSPORT): $(TRANSPORT_OBJECTS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -shared -o $@ $(TRANSPORT_OBJECTS) $(TRANSPORT_LIBS)
+
+$(BUILD)/module/%.o: src/%.c $(HEADERS) $(BUILD)/paths.h | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	@echo "  CC      $< (module)"
+	@$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 test-programs: $(TEST_PROGRAMS)
 
@@ -66,8 +88,8 @@ $(BUILD)/%.o: src/%.c $(HEADERS) $(BUILD)/paths.h | $(BUILD)/.dir
 # Version and install paths, rewritten only when they change (a new PREFIX
 # rebuilds what uses them).
 $(BUILD)/paths.h: FORCE | $(BUILD)/.dir
-	@printf '#define DSR_VERSION "%s"\n#define DSR_SHARE_DIR "%s"\n#define DSR_SYSCONF_DIR "%s"\n' \
-		'$(VERSION)' '$(SHAREDIR)' '$(SYSCONFDIR)' >$@.new
+	@printf '#define DSR_VERSION "%s"\n#define DSR_SHARE_DIR "%s"\n#define DSR_SYSCONF_DIR "%s"\n#define DSR_MODULE_DIR "%s"\n' \
+		'$(VERSION)' '$(SHAREDIR)' '$(SYSCONFDIR)' '$(MODULEDIR)' >$@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
 # schema.sql compiled in as a C string.
@@ -104,10 +126,11 @@ bench: deps
 	@$(MAKE) --no-print-directory dsrmail
 	@for b in tests/bench/*.sh; do echo "== $$b"; DSRMAIL_BIN=$(abspath $(BINARY)) $$b || exit 1; done
 
-install: $(BINARY)
+install: $(BINARY) $(TRANSPORT)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/rules \
-		$(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SYSCONFDIR)
+		$(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MODULEDIR)
 	install -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/dsrmail
+	install -m 644 $(TRANSPORT) $(DESTDIR)$(MODULEDIR)/dsrmail-transport.so
 	install -m 644 rules/* $(DESTDIR)$(SHAREDIR)/rules/
 	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
 	install -m 644 contrib/dsrmail.conf.example $(DESTDIR)$(SHAREDIR)/dsrmail.conf.example
@@ -125,4 +148,4 @@ install: $(BINARY)
 	install -m 644 contrib/systemd/dsrmail.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/dsrmail.conf
 
 clean:
-	rm -rf build build-sanitize dsrmail
+	rm -rf build build-sanitize dsrmail dsrmail-transport.so

@@ -45,6 +45,9 @@ command_open(struct context *context, unsigned needs, GError **error)
 	if ((needs & (1 << 4)) && (context->templates = reply_templates_load(
 	    context->config->templates_dir, error)) == NULL)
 		return -1;
+	if ((needs & (1 << 5)) && !(needs & (1 << 4)) && (context->templates =
+	    reply_templates_open(context->config->templates_dir, error)) == NULL)
+		return -1;
 	return 0;
 }
 

@@ -16,6 +16,8 @@ enum command_needs {
 	NEEDS_MAP = 1 << 2 | NEEDS_STORE,      /* the data map, checked */
 	NEEDS_NOTICE = 1 << 3 | NEEDS_CONFIG,  /* rules/notice.conf */
 	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked */
+	/* templates/, each loaded and checked when first used (deliver) */
+	NEEDS_TEMPLATES_LAZY = 1 << 5 | NEEDS_CONFIG,
 };
 
 /* Open what needs says, in order; 0 or -1 with error (exit code inside). */

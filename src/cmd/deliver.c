@@ -75,7 +75,9 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 	if (command_no_arguments("deliver", ", the mail comes on standard input",
 	    argc, error) < 0)
 		return -1;
-	if (command_open(context, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
+	/* One mail needs one or two templates: those are checked when used,
+	 * and a broken one leaves the mail stored for sweep to carry on. */
+	if (command_open(context, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES_LAZY,
 	    error) < 0)
 		return deliver_fail_temporary(error);
 	raw = deliver_read(context->config->max_message_size + DELIVER_MARGIN,

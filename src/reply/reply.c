@@ -112,8 +112,9 @@ static const struct {
 	"In English\n========================================\n\n"
 
 struct reply_templates {
+	char *dir;
 	struct template *subject[REPLY_KIND_COUNT][LANG_COUNT];
-	struct template *body[REPLY_KIND_COUNT][LANG_COUNT];
+	struct template *body[REPLY_KIND_COUNT][LANG_COUNT];   /* NULL: not loaded yet */
 	struct template *footer[LANG_COUNT];
 };
 
@@ -196,28 +197,62 @@ templates_load_one(const char *dir, enum language language, const char *name,
 	return 0;
 }
 
+/* The templates of kind in language, and the footer of that language,
+ * loaded and checked unless they already are. */
+static int
+templates_need(struct reply_templates *templates, enum reply_kind kind,
+    enum language language, GError **error)
+{
+	const char *dir = templates->dir;
+
+	if (templates->footer[language] == NULL && templates_load_one(dir,
+	    language, "footer", fields_footer, NULL, &templates->footer[language],
+	    error) < 0)
+		return -1;
+	if (templates->body[kind][language] != NULL)
+		return 0;
+	if (templates_load_one(dir, language, kinds[kind].name, kinds[kind].fields,
+	    &templates->subject[kind][language], &templates->body[kind][language],
+	    error) < 0) {
+		g_clear_pointer(&templates->subject[kind][language], template_free);
+		g_clear_pointer(&templates->body[kind][language], template_free);
+		return -1;
+	}
+	return 0;
+}
+
+/* Templates from dir, none loaded yet. */
+struct reply_templates *
+reply_templates_open(const char *dir, GError **error)
+{
+	struct reply_templates *templates;
+
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the templates "
+		    "directory %s does not exist; set [paths] templates in the "
+		    "config", dir);
+		return NULL;
+	}
+	g_mime_init();
+	templates = g_new0(struct reply_templates, 1);
+	templates->dir = g_strdup(dir);
+	return templates;
+}
+
 /* Load every template and check it. */
 struct reply_templates *
 reply_templates_load(const char *dir, GError **error)
 {
-	struct reply_templates *templates = g_new0(struct reply_templates, 1);
+	struct reply_templates *templates = reply_templates_open(dir, error);
 	int k, l;
 
-	g_mime_init();
-	for (l = 0; l < LANG_COUNT; l++) {
-		if (templates_load_one(dir, l, "footer", fields_footer, NULL,
-		    &templates->footer[l], error) < 0)
-			goto fail;
+	for (l = 0; templates != NULL && l < LANG_COUNT; l++)
 		for (k = 0; k < REPLY_KIND_COUNT; k++)
-			if (templates_load_one(dir, l, kinds[k].name, kinds[k].fields,
-			    &templates->subject[k][l], &templates->body[k][l],
-			    error) < 0)
-				goto fail;
-	}
+			if (templates_need(templates, k, l, error) < 0) {
+				g_clear_pointer(&templates, reply_templates_free);
+				break;
+			}
 	return templates;
-fail:
-	reply_templates_free(templates);
-	return NULL;
 }
 
 /* Free the templates. */
@@ -235,6 +270,7 @@ reply_templates_free(struct reply_templates *templates)
 			template_free(templates->body[k][l]);
 		}
 	}
+	g_free(templates->dir);
 	g_free(templates);
 }
 
@@ -305,12 +341,14 @@ header_clean(const char *text)
 /* Render the subject and the body (with the footer for the data subject) in
  * one language, appending to subject and body. */
 static int
-render_language(const struct reply_templates *templates,
+render_language(struct reply_templates *templates,
     const struct reply *reply, enum language language, GString *subject,
     GString *body, GError **error)
 {
 	g_autofree char *s = NULL, *b = NULL, *f = NULL;
 
+	if (templates_need(templates, reply->kind, language, error) < 0)
+		return -1;
 	s = template_render(templates->subject[reply->kind][language], reply->data,
 	    language, error);
 	b = s == NULL ? NULL : template_render(templates->body[reply->kind][language],
@@ -330,7 +368,7 @@ render_language(const struct reply_templates *templates,
 
 /* Render subject and body: one language, or Finnish then English. */
 static int
-render_all(const struct reply_templates *templates, const struct reply *reply,
+render_all(struct reply_templates *templates, const struct reply *reply,
     char **subject_out, char **body_out, GError **error)
 {
 	g_autoptr(GString) subject = g_string_new(NULL);
@@ -574,7 +612,7 @@ message_bytes(GMimeMessage *message)
 
 /* Render and build a mail. */
 int
-reply_build(const struct reply_templates *templates,
+reply_build(struct reply_templates *templates,
     const struct config *config, const struct notice *notice,
     const struct reply *reply, struct reply_mail *mail, GError **error)
 {
@@ -614,7 +652,7 @@ reply_mail_clear(struct reply_mail *mail)
 
 /* Build and queue, inside the caller's transaction. */
 gint64
-reply_queue(struct store *store, const struct reply_templates *templates,
+reply_queue(struct store *store, struct reply_templates *templates,
     const struct config *config, const struct notice *notice,
     const struct reply *reply, GError **error)
 {
