@@ -17,12 +17,14 @@ MANDIR = $(PREFIX)/share/man
 UNITDIR = $(PREFIX)/lib/systemd/system
 MODULEDIR = $(PREFIX)/lib/dsrmail
 
-PACKAGES = gmime-3.0 sqlite3 json-glib-1.0 libxml-2.0 gmodule-2.0
-# The IMAP and SMTP client's libraries: only its module links them (below).
+PACKAGES = gmime-3.0 sqlite3 json-glib-1.0 gmodule-2.0
+# The libraries of the modules (below): only the modules link them.
 TRANSPORT_PACKAGES = libetpan libcurl gnutls glib-2.0
-PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) $(TRANSPORT_PACKAGES) 2>/dev/null)
+HTML_PACKAGES = libxml-2.0 glib-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) $(TRANSPORT_PACKAGES) $(HTML_PACKAGES) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PACKAGES) 2>/dev/null)
 TRANSPORT_LIBS := $(shell pkg-config --libs $(TRANSPORT_PACKAGES) 2>/dev/null)
+HTML_LIBS := $(shell pkg-config --libs $(HTML_PACKAGES) 2>/dev/null)
 
 WARNINGS = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Werror=implicit-function-declaration
@@ -36,17 +38,23 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
 	-I$(BUILD) -Isrc
 
 # src/ is in folders by layer (src/README.md); objects mirror them in $(BUILD).
-# The IMAP and SMTP client is a module of its own, loaded by the commands
-# that talk to mail servers (src/mail/transport.h): `deliver` starts
-# without libetpan, libcurl, GnuTLS and what they load. Its objects are in
-# $(BUILD)/module, position-independent, everything hidden but its table;
-# the program exports its symbols (-rdynamic) for the module's calls.
+# Two parts are modules of their own, loaded when first used
+# (src/base/module.h): the IMAP and SMTP client (src/mail/transport.h) and
+# the HTML reader (src/mail/html.h); `deliver` of a plain-text mail starts
+# without libetpan, libcurl, GnuTLS, libxml2 and what they load. Their
+# objects are in $(BUILD)/module, position-independent, everything hidden
+# but each module's table; the program exports its symbols (-rdynamic)
+# for the modules' calls into it.
 TRANSPORT_SOURCES = $(wildcard src/mail/imap*.c) src/mail/smtp.c src/mail/transport-module.c
-SOURCES = $(filter-out $(TRANSPORT_SOURCES),$(wildcard src/*/*.c))
+HTML_SOURCES = src/mail/html-module.c
+SOURCES = $(filter-out $(TRANSPORT_SOURCES) $(HTML_SOURCES),$(wildcard src/*/*.c))
 HEADERS = $(wildcard src/*/*.h)
 OBJECTS = $(patsubst src/%.c,$(BUILD)/%.o,$(SOURCES)) $(BUILD)/schema.o
 TRANSPORT_OBJECTS = $(patsubst src/%.c,$(BUILD)/module/%.o,$(TRANSPORT_SOURCES))
+HTML_OBJECTS = $(patsubst src/%.c,$(BUILD)/module/%.o,$(HTML_SOURCES))
 TRANSPORT = $(BUILD)/dsrmail-transport.so
+HTML = $(BUILD)/dsrmail-html.so
+MODULES = $(TRANSPORT) $(HTML)
 MAIN_OBJECT = $(BUILD)/cmd/main.o
 BINARY = $(BUILD)/dsrmail
 # C test programs (tests/unit/*.c), linked with every object but main.o.
@@ -56,9 +64,8 @@ TEST_PROGRAMS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit
 
 all: dsrmail
 
-dsrmail: $(BINARY) $(TRANSPORT)
-	@cp -f $(BINARY) dsrmail
-	@cp -f $(TRANSPORT) dsrmail-transport.so
+dsrmail: $(BINARY) $(MODULES)
+	@cp -f $(BINARY) $(MODULES) .
 
 $(BINARY): $(OBJECTS)
 	@echo "  LINK    $@"
@@ -67,6 +74,10 @@ $(BINARY): $(OBJECTS)
 $(TRANSPORT): $(TRANSPORT_OBJECTS)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -shared -o $@ $(TRANSPORT_OBJECTS) $(TRANSPORT_LIBS)
+
+$(HTML): $(HTML_OBJECTS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -shared -o $@ $(HTML_OBJECTS) $(HTML_LIBS)
 
 $(BUILD)/module/%.o: src/%.c $(HEADERS) $(BUILD)/paths.h | $(BUILD)/.dir
 	@mkdir -p $(@D)
@@ -126,11 +137,11 @@ bench: deps
 	@$(MAKE) --no-print-directory dsrmail
 	@for b in tests/bench/*.sh; do echo "== $$b"; DSRMAIL_BIN=$(abspath $(BINARY)) $$b || exit 1; done
 
-install: $(BINARY) $(TRANSPORT)
+install: $(BINARY) $(MODULES)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/rules \
 		$(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MODULEDIR)
 	install -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/dsrmail
-	install -m 644 $(TRANSPORT) $(DESTDIR)$(MODULEDIR)/dsrmail-transport.so
+	install -m 644 $(MODULES) $(DESTDIR)$(MODULEDIR)/
 	install -m 644 rules/* $(DESTDIR)$(SHAREDIR)/rules/
 	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
 	install -m 644 contrib/dsrmail.conf.example $(DESTDIR)$(SHAREDIR)/dsrmail.conf.example
@@ -148,4 +159,4 @@ install: $(BINARY) $(TRANSPORT)
 	install -m 644 contrib/systemd/dsrmail.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/dsrmail.conf
 
 clean:
-	rm -rf build build-sanitize dsrmail dsrmail-transport.so
+	rm -rf build build-sanitize dsrmail dsrmail-*.so

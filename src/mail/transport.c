@@ -1,64 +1,21 @@
 /* transport.c: the functions of imap.h and smtp.h as the program has them:
  * each calls the one of the same name in dsrmail-transport.so (see
- * transport.h), which is loaded the first time one is called. The module is
- * looked for next to the program (a build tree), then in the directory
- * `make install` puts it in. The functions that take no GError are only
- * called on what a loaded module returned. */
-#include <unistd.h>
-
-#include <gmodule.h>
-
+ * transport.h), which is loaded the first time one is called
+ * (base/module.h). The functions that take no GError are only called on
+ * what a loaded module returned. */
 #include "base/error.h"
-#include "base/log.h"
+#include "base/module.h"
 #include "mail/transport.h"
-#include "paths.h"
-
-/* The module's file name. */
-#define TRANSPORT_FILE "dsrmail-transport.so"
 
 static const struct transport *transport;
 
-/* Open the module at path; its table, or NULL with the reason in *why. */
-static const struct transport *
-transport_open(const char *path, char **why)
-{
-	GModule *module = g_module_open(path, G_MODULE_BIND_LOCAL);
-	gpointer table = NULL;
-
-	if (module == NULL || !g_module_symbol(module, TRANSPORT_SYMBOL, &table)) {
-		*why = g_strdup(g_module_error());
-		if (module != NULL)
-			g_module_close(module);
-		return NULL;
-	}
-	g_module_make_resident(module);
-	return table;
-}
-
-/* The module, loaded once: next to the program, else where it is installed. */
+/* The module, loaded once. */
 static const struct transport *
 transport_get(GError **error)
 {
-	g_autofree char *program = NULL, *path = NULL, *why = NULL;
-
-	if (transport != NULL)
-		return transport;
-	program = g_file_read_link("/proc/self/exe", NULL);
-	if (program != NULL) {
-		g_autofree char *dir = g_path_get_dirname(program);
-
-		path = g_build_filename(dir, TRANSPORT_FILE, NULL);
-	}
-	if (path == NULL || !g_file_test(path, G_FILE_TEST_EXISTS)) {
-		g_free(path);
-		path = g_build_filename(DSR_MODULE_DIR, TRANSPORT_FILE, NULL);
-	}
-	if ((transport = transport_open(path, &why)) == NULL)
-		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot load %s, "
-		    "dsrmail's IMAP and SMTP client: %s; install dsrmail again "
-		    "(make install puts it in %s)", path, why, DSR_MODULE_DIR);
-	else
-		log_debug("transport: loaded %s", path);
+	if (transport == NULL)
+		transport = module_table("dsrmail-transport.so", TRANSPORT_SYMBOL,
+		    error);
 	return transport;
 }
 

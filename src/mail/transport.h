@@ -1,8 +1,9 @@
 /* transport.h: the mail servers' side of mail/ (IMAP over libetpan and
  * GnuTLS, SMTP over libcurl) is built as a module of its own,
- * dsrmail-transport.so, so that those libraries, and the thirty more they
- * load, are loaded only by a command that talks to a mail server: `deliver`
- * starts without them. The module exports this one table, filled with the
+ * dsrmail-transport.so (base/module.h), so that those libraries, and the
+ * thirty more they load, are loaded only by a command that talks to a mail
+ * server: `deliver` starts without them. The module exports this one
+ * table, filled with the
  * functions imap.h and smtp.h declare; in the program, transport.c defines
  * those same functions as calls through the table, loading the module the
  * first time. Only for src/mail/; the rest of dsrmail uses imap.h and
