@@ -113,6 +113,11 @@ static const struct {
 
 struct reply_templates {
 	char *dir;
+	/* The fields every mail shares, built once for the config and notice
+	 * (see data_common): [0] without the notice facts, [1] with them. */
+	struct template_data *common[2];
+	const struct config *common_config;
+	const struct notice *common_notice;
 	struct template *subject[REPLY_KIND_COUNT][LANG_COUNT];
 	struct template *body[REPLY_KIND_COUNT][LANG_COUNT];   /* NULL: not loaded yet */
 	struct template *footer[LANG_COUNT];
@@ -270,6 +275,8 @@ reply_templates_free(struct reply_templates *templates)
 			template_free(templates->body[k][l]);
 		}
 	}
+	template_data_free(templates->common[0]);
+	template_data_free(templates->common[1]);
 	g_free(templates->dir);
 	g_free(templates);
 }
@@ -289,18 +296,30 @@ reply_set_kind_label(struct template_data *data, const char *kind)
 	}
 }
 
-/* Add the fields every mail gets: organisation, notice facts, kind label,
- * attachment names. */
-static void
-data_add_common(struct template_data *data, const struct config *config,
-    const struct notice *notice, const struct reply *reply)
+/* The fields every mail of this config and notice shares (organisation,
+ * notice facts), built the first time and kept with the templates: a poll
+ * of thousands of mails builds them once. */
+static const struct template_data *
+data_common(struct reply_templates *templates, const struct config *config,
+    const struct notice *notice)
 {
-	guint i;
+	struct template_data **slot = &templates->common[notice != NULL];
+	struct template_data *data;
 	int f;
 
+	if (templates->common_config != config ||
+	    (notice != NULL && templates->common_notice != notice)) {
+		/* Another config or notice than last time: start over. */
+		g_clear_pointer(&templates->common[0], template_data_free);
+		g_clear_pointer(&templates->common[1], template_data_free);
+		templates->common_config = config;
+		templates->common_notice = notice;
+	}
+	if (*slot != NULL)
+		return *slot;
+	*slot = data = template_data_new();
 	template_data_set(data, "organisation", config->organisation_name);
 	template_data_set(data, "registry_address", config->registry_address);
-	template_data_set(data, "request_id", reply->request);
 	template_data_set_list(data, "notice");
 	for (f = 0; notice != NULL && f < NOTICE_FACT_COUNT; f++) {
 		struct template_data *item = template_data_add_item(data, "notice");
@@ -312,6 +331,20 @@ data_add_common(struct template_data *data, const struct config *config,
 		template_data_set_labels(data, "contact", &notice->text[NOTICE_CONTACT]);
 		template_data_set_labels(data, "authority", &notice->text[NOTICE_AUTHORITY]);
 	}
+	return data;
+}
+
+/* Add the fields every mail gets: the shared ones (data_common), request
+ * id, kind label, attachment names. */
+static void
+data_add_common(struct reply_templates *templates, struct template_data *data,
+    const struct config *config, const struct notice *notice,
+    const struct reply *reply)
+{
+	guint i;
+
+	template_data_set_base(data, data_common(templates, config, notice));
+	template_data_set(data, "request_id", reply->request);
 	reply_set_kind_label(data, template_data_get(data, "kind"));
 	template_data_set_list(data, "files");
 	for (i = 0; reply->bundle != NULL && i < reply->bundle->len; i++)
@@ -628,7 +661,7 @@ reply_build(struct reply_templates *templates,
 		    reply->request ? reply->request : "");
 		return -1;
 	}
-	data_add_common(reply->data, config, notice, reply);
+	data_add_common(templates, reply->data, config, notice, reply);
 	if (render_all(templates, reply, &subject, &body, error) < 0)
 		return -1;
 	mail->message_id = message_id_new(config->registry_address);
