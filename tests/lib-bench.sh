@@ -49,11 +49,13 @@ bench_rounds() {
 	done
 }
 
-# bench_mbsyncrc FILE MAILDIR: an mbsync configuration pulling this test's
-# Dovecot INBOX (lib-dovecot.sh) into MAILDIR, with mbsync's defaults
-# otherwise (it fsyncs every mail it writes)
+# bench_mbsyncrc FILE MAILDIR [GLOBAL-LINE]: an mbsync configuration pulling
+# this test's Dovecot INBOX (lib-dovecot.sh) into MAILDIR, with mbsync's
+# defaults otherwise (it fsyncs every mail it writes) or GLOBAL-LINE
+# ("FSync no")
 bench_mbsyncrc() {
 	cat >"$1" <<RC
+${3:-}
 IMAPAccount bench
 Host 127.0.0.1
 Port $IMAP_PORT
