@@ -1,12 +1,17 @@
 # tests/lib-bench.sh: what the benchmarks share, sourced after
-# tests/lib.sh. Every figure is measured by tests/bench/measure.py the same
-# way for dsrmail and its peer, in rounds that alternate which of the two
-# goes first, and reported as medians and as ratios peer/dsrmail (above 1.0:
-# dsrmail was faster), for wall time and for CPU time (user + sys). The
-# machine may be shared: the load averages are printed before and after.
+# tests/lib.sh. Every figure is measured the same way for dsrmail and its
+# peer (tests/bench/spawn.c, compiled here: wall, CPU and peak RSS of one
+# process; tests/bench/measure.py: RSS over time, medians, load), in rounds
+# that alternate which of the two goes first, and reported as medians and as
+# ratios peer/dsrmail (above 1.0: dsrmail was faster or smaller), for wall
+# time and for CPU time (user + sys). The machine may be shared: the load
+# averages are printed before and after.
 
 MEASURE="/usr/bin/python3 $TESTS_DIR/bench/measure.py"
 ROUNDS=${BENCH_ROUNDS:-5}
+SPAWN="$T/spawn"
+cc -O2 -o "$SPAWN" "$TESTS_DIR/bench/spawn.c" ||
+	{ echo "bench: cannot compile tests/bench/spawn.c" >&2; exit 1; }
 
 # bench_load WHEN: print the load averages ("before", "after")
 bench_load() { echo "$BENCH_NAME: machine $1: $($MEASURE load)"; }
@@ -14,9 +19,17 @@ bench_load() { echo "$BENCH_NAME: machine $1: $($MEASURE load)"; }
 # bench_measure FILE [--stdin F] [--out F] [--err F] -- CMD...: run CMD once
 # and append "wall_ms user_ms sys_ms maxrss_kb status" to FILE.
 bench_measure() {
-	local file=$1
+	local file=$1 options=()
 	shift
-	$MEASURE run "$@" >>"$file"
+	while [ "$1" != -- ]; do
+		case $1 in
+		--stdin) options+=(-i "$2") ;;
+		--out) options+=(-o "$2") ;;
+		--err) options+=(-e "$2") ;;
+		esac
+		shift 2
+	done
+	"$SPAWN" "${options[@]}" "$@" >>"$file"
 }
 
 # bench_median FILE COLUMN

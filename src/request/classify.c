@@ -82,45 +82,93 @@ rules_compile(const struct classify_rules *rules, const char *group,
 	return regex;
 }
 
-/* The patterns read so far for one list: "(?:a)|(?:b)|...", and where each
- * came from, to name a bad one. */
+/* The patterns read so far for one list: "(?:a)|(?:b)|...", and the
+ * file's keys they came from, to name a bad one. */
 struct patterns {
+	GKeyFile *file;
 	GString *all;
-	GPtrArray *each;          /* char *: "group\tkey\tpattern" */
+	GPtrArray *keys;          /* char *: "group\tkey" */
 };
 
-/* Start a list of patterns. */
+/* Start a list of patterns from file. */
 static void
-patterns_init(struct patterns *patterns)
+patterns_init(struct patterns *patterns, GKeyFile *file)
 {
+	patterns->file = file;
 	patterns->all = g_string_new(NULL);
-	patterns->each = g_ptr_array_new_with_free_func(g_free);
+	patterns->keys = g_ptr_array_new_with_free_func(g_free);
 }
 
-/* Add a key's ";"-separated patterns (raw value: no GKeyFile escapes). */
+/* Free what a list holds. */
 static void
-patterns_add(struct patterns *patterns, GKeyFile *file, const char *group,
-    const char *key)
+patterns_clear(struct patterns *patterns)
+{
+	g_string_free(patterns->all, TRUE);
+	g_ptr_array_unref(patterns->keys);
+}
+
+/* A key's ";"-separated patterns (raw value: no GKeyFile escapes), each
+ * stripped; empty ones are skipped by the callers. */
+static char **
+patterns_of(GKeyFile *file, const char *group, const char *key)
 {
 	g_autofree char *value = g_key_file_get_value(file, group, key, NULL);
-	g_auto(GStrv) parts = g_strsplit(value != NULL ? value : "", ";", -1);
+	char **parts = g_strsplit(value != NULL ? value : "", ";", -1);
+	size_t i;
+
+	for (i = 0; parts[i] != NULL; i++)
+		g_strstrip(parts[i]);
+	return parts;
+}
+
+/* Add a key's patterns. */
+static void
+patterns_add(struct patterns *patterns, const char *group, const char *key)
+{
+	g_auto(GStrv) parts = patterns_of(patterns->file, group, key);
 	size_t i;
 
 	for (i = 0; parts[i] != NULL; i++) {
-		char *pattern = g_strstrip(parts[i]);
-
-		if (*pattern == '\0')
+		if (*parts[i] == '\0')
 			continue;
-		g_string_append_printf(patterns->all, "%s(?:%s)",
-		    patterns->all->len ? "|" : "", pattern);
-		g_ptr_array_add(patterns->each, g_strdup_printf("%s\t%s\t%s", group,
-		    key, pattern));
+		if (patterns->all->len > 0)
+			g_string_append_c(patterns->all, '|');
+		g_string_append(patterns->all, "(?:");
+		g_string_append(patterns->all, parts[i]);
+		g_string_append_c(patterns->all, ')');
 	}
+	g_ptr_array_add(patterns->keys, g_strconcat(group, "\t", key, NULL));
+}
+
+/* The first pattern of the list that does not compile alone: error names
+ * its group, key and pattern. */
+static void
+patterns_blame(struct classify_rules *rules, struct patterns *patterns,
+    const struct wrap *wrap, const GError *all, GError **error)
+{
+	guint k;
+	size_t i;
+
+	for (k = 0; k < patterns->keys->len; k++) {
+		g_auto(GStrv) where = g_strsplit(patterns->keys->pdata[k], "\t", 2);
+		g_auto(GStrv) parts = patterns_of(patterns->file, where[0], where[1]);
+
+		for (i = 0; parts[i] != NULL; i++) {
+			GRegex *alone;
+
+			if (*parts[i] == '\0')
+				continue;
+			if ((alone = rules_compile(rules, where[0], where[1], parts[i],
+			    wrap, error)) == NULL)
+				return;
+			g_regex_unref(alone);
+		}
+	}
+	rules_error(error, rules, "patterns", "all", all->message);
 }
 
 /* Compile the list as one regex (wrapped as a whole; an empty list never
- * matches) and free it. When it does not compile, each pattern is compiled
- * alone to name the bad one. */
+ * matches) and free it; one that does not compile is named. */
 static GRegex *
 patterns_compile(struct classify_rules *rules, struct patterns *patterns,
     const struct wrap *wrap, GError **error)
@@ -128,21 +176,10 @@ patterns_compile(struct classify_rules *rules, struct patterns *patterns,
 	g_autoptr(GError) local = NULL;
 	GRegex *regex = rules_regex(rules, patterns->all->len ? patterns->all->str :
 	    "(?!)", wrap, &local);
-	guint i;
 
-	for (i = 0; regex == NULL && i < patterns->each->len; i++) {
-		g_auto(GStrv) where = g_strsplit(patterns->each->pdata[i], "\t", 3);
-		GRegex *alone = rules_compile(rules, where[0], where[1], where[2],
-		    wrap, error);
-
-		if (alone == NULL)
-			break;
-		g_regex_unref(alone);
-	}
-	if (regex == NULL && i == patterns->each->len)
-		rules_error(error, rules, "patterns", "all", local->message);
-	g_string_free(patterns->all, TRUE);
-	g_ptr_array_unref(patterns->each);
+	if (regex == NULL)
+		patterns_blame(rules, patterns, wrap, local, error);
+	patterns_clear(patterns);
 	return regex;
 }
 
@@ -170,14 +207,14 @@ rules_group_keys(struct classify_rules *rules, GKeyFile *file,
 
 /* Add every key of a group. */
 static int
-rules_add_group(struct classify_rules *rules, GKeyFile *file,
-    const char *group, struct patterns *patterns, GError **error)
+rules_add_group(struct classify_rules *rules, const char *group,
+    struct patterns *patterns, GError **error)
 {
-	g_auto(GStrv) keys = rules_group_keys(rules, file, group, error);
+	g_auto(GStrv) keys = rules_group_keys(rules, patterns->file, group, error);
 	size_t i;
 
 	for (i = 0; keys != NULL && keys[i] != NULL; i++)
-		patterns_add(patterns, file, group, keys[i]);
+		patterns_add(patterns, group, keys[i]);
 	return keys != NULL ? 0 : -1;
 }
 
@@ -189,16 +226,14 @@ rules_read_neutral(struct classify_rules *rules, GKeyFile *file, GError **error)
 	size_t i, j;
 
 	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
-		g_autofree char *value = g_key_file_get_value(file, "neutral", keys[i], NULL);
-		g_auto(GStrv) parts = g_strsplit(value, ";", -1);
+		g_auto(GStrv) parts = patterns_of(file, "neutral", keys[i]);
 
 		for (j = 0; parts[j] != NULL; j++) {
-			char *pattern = g_strstrip(parts[j]);
 			GRegex *regex;
 
-			if (*pattern == '\0')
+			if (*parts[j] == '\0')
 				continue;
-			regex = rules_compile(rules, "neutral", keys[i], pattern,
+			regex = rules_compile(rules, "neutral", keys[i], parts[j],
 			    &wrap_none, error);
 			if (regex == NULL)
 				return -1;
@@ -216,9 +251,9 @@ rules_read_closing(struct classify_rules *rules, GKeyFile *file, GError **error)
 	struct patterns patterns;
 	size_t i;
 
-	patterns_init(&patterns);
+	patterns_init(&patterns, file);
 	for (i = 0; keys != NULL && keys[i] != NULL; i++)
-		patterns_add(&patterns, file, "closing", keys[i]);
+		patterns_add(&patterns, "closing", keys[i]);
 	rules->closing = patterns_compile(rules, &patterns, &wrap_line, error);
 	return rules->closing == NULL ? -1 : 0;
 }
@@ -273,8 +308,8 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 	    g_strstrip(line), &wrap_none, error);
 	if (rules->field_line == NULL)
 		return -1;
-	patterns_init(&patterns);
-	patterns_add(&patterns, file, "rectification", "ignore");
+	patterns_init(&patterns, file);
+	patterns_add(&patterns, "rectification", "ignore");
 	if ((rules->field_ignore = patterns_compile(rules, &patterns, &wrap_none,
 	    error)) == NULL)
 		return -1;
@@ -286,8 +321,8 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 		alias = g_new0(struct field_alias, 1);
 		alias->column = g_strdup(groups[i] + strlen("field "));
 		g_ptr_array_add(rules->fields, alias);
-		patterns_init(&patterns);
-		patterns_add(&patterns, file, groups[i], "aliases");
+		patterns_init(&patterns, file);
+		patterns_add(&patterns, groups[i], "aliases");
 		if ((alias->patterns = patterns_compile(rules, &patterns, &wrap_whole,
 		    error)) == NULL)
 			return -1;
@@ -310,10 +345,9 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 			    "every request kind needs its patterns");
 			return -1;
 		}
-		patterns_init(&patterns);
-		if (rules_add_group(rules, file, group, &patterns, error) < 0) {
-			g_string_free(patterns.all, TRUE);
-			g_ptr_array_unref(patterns.each);
+		patterns_init(&patterns, file);
+		if (rules_add_group(rules, group, &patterns, error) < 0) {
+			patterns_clear(&patterns);
 			return -1;
 		}
 		if ((rules->kinds[k] = patterns_compile(rules, &patterns, &wrap_none,

@@ -3,10 +3,10 @@
 at a time, so that every figure is taken the same way for dsrmail and for
 its peer.
 
+(One run's wall, CPU and peak RSS come from tests/bench/spawn.c: a child
+forked from Python would carry Python's peak RSS in its ru_maxrss.)
+
 usage:
-  measure.py run [--stdin FILE] [--out FILE] [--err FILE] -- CMD [ARGS...]
-      Run CMD once; print "wall_ms user_ms sys_ms maxrss_kb status" (CPU
-      time and peak RSS from wait4(2), so of CMD and what it waited for).
   measure.py rss [--stdin FILE] [--every N] [--count REGEX] -- CMD [ARGS...]
       Run CMD, sampling its resident set (/proc/PID/status VmRSS) every
       2 ms, and count the lines of its standard error that match REGEX.
@@ -40,22 +40,6 @@ def spawn(command, options, stderr=None):
     if stderr is None:
         stderr = open(options["err"], "wb") if "err" in options else subprocess.DEVNULL
     return subprocess.Popen(command, stdin=stdin, stdout=stdout, stderr=stderr)
-
-
-def wait(process):
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return usage
-
-
-def run(argv):
-    options, command = split_options(argv)
-    start = time.perf_counter_ns()
-    process = spawn(command, options)
-    usage = wait(process)
-    wall = (time.perf_counter_ns() - start) / 1e6
-    print("%.2f %.2f %.2f %d %d" % (wall, usage.ru_utime * 1000,
-          usage.ru_stime * 1000, usage.ru_maxrss, process.returncode))
 
 
 def status_kb(pid, field):
@@ -116,4 +100,4 @@ def load(argv):
 
 
 if __name__ == "__main__":
-    {"run": run, "rss": rss, "median": median, "load": load}[sys.argv[1]](sys.argv[2:])
+    {"rss": rss, "median": median, "load": load}[sys.argv[1]](sys.argv[2:])
