@@ -366,6 +366,6 @@ is "$(stat -c %a "$DB")" 600 "N20: the database is mode 0600 after a run under u
 chmod 644 "$DB"
 run requests list
 is "$rc $(stat -c %a "$DB")" "0 600" "N20: a database left readable by others is made private again"
-like "$err" "readable by others; made it 0600" "N20: and the admin is told"
+like "$err" "was mode 0644, open to others; set it to 0600" "N20: and the admin is told"
 chmod 600 "$DB"
 done_testing
