@@ -43,9 +43,6 @@
 #define POLL_RETRY_SECONDS 60
 /* Reconnect after 1, 2, 4 ... seconds, at most this many. */
 #define POLL_BACKOFF_MAX 300
-/* Of a mail over [policy] max_message_size only this much is fetched:
- * enough for intake to record it (headers) as oversized. */
-#define POLL_OVERSIZED_PREFIX (128 * 1024)
 /* A backlog this large shows "n of N" on a terminal. */
 #define POLL_PROGRESS_MIN 50
 /* A group of mails is committed after this many, or once it has held the
@@ -239,7 +236,8 @@ poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
 
 /* How many mails from first one UID FETCH should take: up to
  * POLL_BATCH_MAILS and POLL_BATCH_BYTES; a mail over max_message_size goes
- * alone (only its start is fetched). */
+ * alone, and only its start is fetched (BODY.PEEK[]<0.N>, N what intake
+ * keeps of it: intake_oversized_keep). */
 static guint
 poll_batch_size(GArray *mails, guint first, gint64 max_size)
 {
@@ -285,7 +283,7 @@ poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
 
 	if (imap_fetch(run->imap, mails, first, count,
 	    g_array_index(mails, struct imap_mail, first).size > max_size ?
-	    POLL_OVERSIZED_PREFIX : 0, error) < 0)
+	    (guint32)intake_oversized_keep(run->context->config) : 0, error) < 0)
 		return -1;
 	for (i = first; i < first + count && !poll_stop_requested(run); i++) {
 		struct imap_mail *mail = &g_array_index(mails, struct imap_mail, i);

@@ -44,9 +44,12 @@ static const char *const fields_rejected[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "reason", NULL };
 static const char *const fields_extended[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "reason", NULL };
+static const char *const fields_oversized[] = { COMMON_FIELDS, "name",
+	"requests[id,kind_label]", "several", "received_date", "due_date", "size",
+	"limit", "verification", "no_match", "followup", NULL };
 static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 	"kind_label", "sender", "received_date", "due_date", "hold_reasons[]",
-	"changes[field,value]", "token", NULL };
+	"changes[field,value]", "awaiting_confirmation", "token", NULL };
 static const char *const fields_deadline_reminder[] = { COMMON_FIELDS, "kind",
 	"kind_label", "state", "due_date", "days_left", "overdue", NULL };
 static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
@@ -75,6 +78,7 @@ static const struct {
 	[REPLY_NO_DATA] = { "no_data", fields_no_data },
 	[REPLY_REJECTED] = { "rejected", fields_rejected },
 	[REPLY_EXTENDED] = { "extended", fields_extended },
+	[REPLY_OVERSIZED] = { "oversized", fields_oversized },
 	[REPLY_ADMIN_NOTICE] = { "admin_notice", fields_admin_notice },
 	[REPLY_DEADLINE_REMINDER] = { "deadline_reminder", fields_deadline_reminder },
 	[REPLY_RECIPIENT_NOTICE] = { "recipient_notice", fields_recipient_notice },

@@ -151,6 +151,38 @@ work_set_date(struct template_data *data, const char *field, const char *iso)
 	template_data_set(data, field, date);
 }
 
+/* The requests ids as a list field (see lifecycle-work.h). */
+int
+work_list_requests(struct context *context, GPtrArray *ids,
+    struct template_data *data, GError **error)
+{
+	guint i;
+
+	template_data_set_list(data, "requests");
+	template_data_set(data, "several", ids->len > 1 ? "yes" : NULL);
+	for (i = 0; i < ids->len; i++) {
+		struct template_data *item = template_data_add_item(data, "requests");
+		struct request_row row;
+
+		if (store_lifecycle_request(context->store, ids->pdata[i], &row,
+		    error) < 0)
+			return -1;
+		template_data_set(item, "id", row.id);
+		reply_set_kind_label(item, row.kind);
+		request_row_clear(&row);
+	}
+	return 0;
+}
+
+/* TRUE while w's request waits for its subject's confirmation. */
+gboolean
+work_awaits_confirmation(const struct work *w)
+{
+	return w->row.verified_at == NULL && w->address != NULL &&
+	    (g_strcmp0(w->row.state, "verifying") == 0 ||
+	    g_strcmp0(w->row.state, "awaiting_approval") == 0);
+}
+
 /* Record a refused token or admin reply: no effect but the event. */
 int
 work_refuse(struct work *w, const char *type, const char *reason, gint64 message,
