@@ -62,9 +62,14 @@ int queue_extend_command(struct context *context, int argc, char **argv, GError 
 int queue_lift_command(struct context *context, int argc, char **argv, GError **error);
 int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
 
-/* requests.c: `requests show ID` (also `queue show`), and one list line
- * (a timeline_row_func over store_timeline_requests' columns). */
-int request_show(struct context *context, const char *id, GError **error);
+/* requests.c: one list line (a timeline_row_func over
+ * store_timeline_requests' columns), for `requests list` and `queue list`. */
 void request_print_line(const char *const *columns, int count, void *data);
+
+/* show.c: `requests show ID` and `queue show ID`: the request in words
+ * (with json, as one JSON object). Opens the map for the subject's label
+ * and name. 0, or -1 with error (DSR_ERROR_DATA: no such request). */
+int request_show(struct context *context, const char *id, gboolean json,
+    GError **error);
 
 #endif

@@ -48,6 +48,10 @@ enum reply_kind {
 /* "received", "access", ...; the template's file name without .txt. */
 const char *reply_kind_name(enum reply_kind kind);
 
+/* What a kind's mail is, in a few English words for the command line
+ * ("confirmation code"). */
+const char *reply_kind_summary(enum reply_kind kind);
+
 /* The kind of a name, or -1. */
 int reply_kind_from_name(const char *name);
 

@@ -11,30 +11,6 @@
 #include "store/store-event.h"
 #include "store/store-register.h"
 
-/* The subject's name: the subject table's identity columns, in map order. */
-static char *
-subject_name(struct context *context, gint64 key, GError **error)
-{
-	const struct map_table *table = context->map->subject;
-	GString *name = g_string_new(NULL);
-	guint i;
-
-	for (i = 0; i < table->columns->len; i++) {
-		const struct map_column *column = table->columns->pdata[i];
-		g_autofree char *value = NULL;
-
-		if (g_strcmp0(column->category, "identity") != 0)
-			continue;
-		if (store_register_get(context->store, column, key, &value, error) < 0) {
-			g_string_free(name, TRUE);
-			return NULL;
-		}
-		if (value != NULL && *value != '\0')
-			g_string_append_printf(name, "%s%s", name->len ? " " : "", value);
-	}
-	return g_string_free(name, FALSE);
-}
-
 /* Fill in the address on file and the name from the first subject. */
 static int
 work_subject(struct work *w, GError **error)
@@ -52,10 +28,8 @@ work_subject(struct work *w, GError **error)
 		w->address = address_normalise(address);
 	if (w->address != NULL && !address_is_plausible(w->address))
 		g_clear_pointer(&w->address, g_free);
-	w->name = subject_name(w->context, key, error);
-	if (w->name != NULL && *w->name == '\0')
-		g_clear_pointer(&w->name, g_free);
-	return 0;
+	return store_register_name(w->context->store, w->context->map, key,
+	    &w->name, error);
 }
 
 /* Load a request. */
