@@ -96,7 +96,7 @@ is "$(message_of "$id" "size, oversized, screened IS NULL, length(raw) < 4096")"
 is "$(kept_is_start "$id" "$T/mail/matti.eml")" yes \
 	"what is kept is the mail's start, up to the end of its text part"
 rm -f "$T/mail/matti.eml"
-like "$(dsrmail requests list --open)" "^$id access awaiting_approval .* held: oversized" \
+like "$(dsrmail requests list --open)" "^$id access awaiting_approval .* held: oversized \\(too large: attachments not stored\\)$" \
 	"requests list --open shows it"
 like "$(dsrmail queue list)" "^$id access awaiting_approval " "queue list shows it"
 like "$(dsrmail requests show "$id")" "held for: +oversized \\(too large: attachments not stored\\)" \

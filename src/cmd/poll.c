@@ -298,6 +298,25 @@ poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
 	return poll_batch_finish(run, uidvalidity, done, error);
 }
 
+/* What a pass did, in words: "poll: INBOX: 5 mails read: 5 new, 1 seen
+ * before, 1 could not be stored (tried again next time)". */
+static void
+poll_log_pass(const struct poll_run *run, guint count)
+{
+	g_autofree char *mails = command_count(count, "mail", "mails");
+	GString *line = g_string_new(NULL);
+
+	g_string_append_printf(line, "%u new", run->stored);
+	if (run->duplicates > 0)
+		g_string_append_printf(line, ", %u seen before", run->duplicates);
+	if (run->failed > 0)
+		g_string_append_printf(line, ", %u could not be stored (tried again "
+		    "next time)", run->failed);
+	log_info("poll: %s: %s read: %s", run->context->config->imap_folder, mails,
+	    line->str);
+	g_string_free(line, TRUE);
+}
+
 /* One pass over the folder: SELECT, list, then batches until done. */
 static int
 poll_pass(struct poll_run *run, GError **error)
@@ -324,9 +343,7 @@ out:
 	if (progress)
 		fputc('\n', stderr);
 	if (mails->len > 0)
-		log_info("poll: %s: %u mails: %u stored, %u seen before, %u failed",
-		    config->imap_folder, mails->len, run->stored, run->duplicates,
-		    run->failed);
+		poll_log_pass(run, mails->len);
 	imap_mails_free(mails);
 	return result;
 }
@@ -358,9 +375,10 @@ poll_flush_outbox(struct poll_run *run)
 
 	if (lifecycle_flush(run->context, &counts, &local) < 0)
 		log_warn("poll: outbox not flushed: %s", local->message);
-	else if (counts.sent + counts.deferred + counts.failed > 0)
-		log_info("poll: outbox: %d sent, %d deferred, %d failed", counts.sent,
-		    counts.deferred, counts.failed);
+	else if (counts.sent + counts.deferred + counts.failed > 0) {
+		g_autofree char *words = command_outbox_words(&counts);
+		log_info("poll: %s", words);
+	}
 }
 
 /* --watch runs the periodic duties (retention, reminders, expiries, retries)

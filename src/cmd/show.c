@@ -137,9 +137,9 @@ subject_words(const struct context *context, const char *key, const char *name)
 	    key, name) : g_strdup_printf("%s %s", subject_word(context), key);
 }
 
-/* The hold reasons in words: "policy (erasure needs approval), ...". */
-static char *
-held_words(const char *reasons, const char *kind)
+/* The hold reasons in words (see command.h). */
+char *
+request_held_words(const char *reasons, const char *kind)
 {
 	g_auto(GStrv) codes = g_strsplit(reasons != NULL ? reasons : "", ",", -1);
 	GString *out = g_string_new(NULL);
@@ -246,6 +246,30 @@ words_received(GString *out, JsonObject *d)
 		    ignored_words(detail_text(d, "reason")));
 }
 
+/* "records_cleared" in words: what of the person dsrmail's own tables no
+ * longer hold, the counts that are not zero. */
+static void
+words_cleared(GString *out, JsonObject *d)
+{
+	static const char *const parts[][3] = {
+		{ "mails", "mail received from the person", "mails received from the person" },
+		{ "changes", "correction's values", "corrections' values" },
+		{ "outbox", "sent mail's bytes", "sent mails' bytes" },
+	};
+	const char *separator = ": ";
+	size_t i;
+
+	g_string_append(out, "dsrmail's own copies removed");
+	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
+		gint64 n = detail_number(d, parts[i][0], 0);
+		if (n > 0) {
+			g_string_append_printf(out, "%s%" G_GINT64_FORMAT " %s", separator,
+			    n, n == 1 ? parts[i][1] : parts[i][2]);
+			separator = ", ";
+		}
+	}
+}
+
 /* An outbox event in words: "mail sent: confirmation code". */
 static void
 words_mail(GString *out, const char *type, JsonObject *d)
@@ -309,7 +333,7 @@ event_words(const char *type, const char *actor, JsonObject *d, const char *kind
 	else if (g_str_has_prefix(type, "mail_"))
 		words_mail(out, type, d);
 	else if (g_str_equal(type, "held")) {
-		g_autofree char *held = held_words(detail_text(d, "reasons"), kind);
+		g_autofree char *held = request_held_words(detail_text(d, "reasons"), kind);
 		g_string_append_printf(out, "held for: %s", held);
 	} else if (g_str_equal(type, "followup"))
 		g_string_append_printf(out, "a mail about it arrived%s",
@@ -362,10 +386,7 @@ event_words(const char *type, const char *actor, JsonObject *d, const char *kind
 	else if (g_str_equal(type, "recipient_notified"))
 		g_string_append(out, "a recipient in the data map told of the change");
 	else if (g_str_equal(type, "records_cleared"))
-		g_string_append_printf(out, "dsrmail's own copies cleared: %" G_GINT64_FORMAT
-		    " received mails, %" G_GINT64_FORMAT " corrections, %" G_GINT64_FORMAT
-		    " sent mails", detail_number(d, "mails", 0),
-		    detail_number(d, "changes", 0), detail_number(d, "outbox", 0));
+		words_cleared(out, d);
 	else if (g_str_equal(type, "lift_requested"))
 		g_string_append_printf(out, "lifting the restriction asked by %s: %s; "
 		    "the person is told first", by, reason);
@@ -449,7 +470,7 @@ print_header(const struct context *context, const struct shown *shown)
 	print_field(shown->subjects->len > 1 ? "subjects:" : "subject:",
 	    subjects->len ? subjects->str :
 	    "none: no one in the register has the sender's address");
-	held = held_words(cell(r, REQUEST_HELD), cell(r, REQUEST_KIND));
+	held = request_held_words(cell(r, REQUEST_HELD), cell(r, REQUEST_KIND));
 	print_field("held for:", held);
 	if (cell(r, REQUEST_VERIFIED) != NULL)
 		verified = g_strdup_printf("%s by %s", cell(r, REQUEST_VERIFIED),
