@@ -22,8 +22,9 @@ EXPECTED="$TESTS_DIR/expected/oversized"
 MATTI=matti@example.org
 JORO=joro.astrom@example.fi
 STRANGER=stranger@unknown.example
+OUTSIDER=outsider@evil.example
 export DSRMAIL_NOW=2026-03-02T09:00:00Z
-plan 39
+plan 40
 
 dovecot_start
 smtp_start
@@ -165,6 +166,7 @@ $(smtp_config)
 max_message_size = 100k"
 big_mail stranger "$STRANGER" "Poistopyyntö" \
 	'Hei,\n\npoistakaa tietoni. Olen asiakkaanne Maija Virtanen.' 1
+sed -i "/^From: /a Reply-To: <$OUTSIDER>" "$T/mail/stranger.eml"
 deliver stranger
 stranger=$out
 is "$rc $(sqlite3 "$DB" "SELECT kind, state, hold_reasons FROM dsr_requests WHERE id = '$stranger'")" \
@@ -178,6 +180,7 @@ like "$(mail_body "$STRANGER" oversized)" "mitä rekisterissämme on tällä sä
 	"which points to the other mail"
 unlike "$(mail_body "$STRANGER" oversized)" "saat erillisen viestin, jossa kerrotaan, miten vahvistat" \
 	"and promises no code"
+is "$(grep -c "$OUTSIDER" "$T/arrived")" 0 "nothing goes to the mail's Reply-To"
 
 printf 'Hei,\n\npoistakaa tietoni.\n' | mail_write matti-erase "$MATTI" "Poisto"
 deliver matti-erase
