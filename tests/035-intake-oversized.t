@@ -11,7 +11,7 @@
 # approval before the confirmation is refused, the confirmation holds it
 # again for the admin, whose approval carries it out. An oversized mail from
 # an unknown sender and an oversized follow-up (small mails, under a 100k
-# limit) are answered too. The 43 MB attachments are random bytes made by
+# limit) are answered too; one never confirmed expires with its code. The 43 MB attachments are random bytes made by
 # the test (base64), removed once used.
 . "$(dirname "$0")/lib.sh"
 command -v dovecot >/dev/null 2>&1 || skip_all "dovecot (dovecot-imapd) is not installed"
@@ -24,7 +24,7 @@ JORO=joro.astrom@example.fi
 STRANGER=stranger@unknown.example
 OUTSIDER=outsider@evil.example
 export DSRMAIL_NOW=2026-03-02T09:00:00Z
-plan 40
+plan 42
 
 dovecot_start
 smtp_start
@@ -199,6 +199,13 @@ like "$(tail -n 3 "$T/arrived" | tr '\n' ' ')" "$MATTI received-fi .*$MATTI over
 like "$(mail_body "$MATTI" oversized)" "saimme viestisi tähän pyyntöön liittyen" \
 	"in the follow-up's words"
 unlike "$(mail_body "$MATTI" oversized)" "on silti pyyntö" "without calling it a new request"
+
+# --- unconfirmed: the code expires as any challenge does ----------------------
+DSRMAIL_NOW=2026-03-12T09:00:00Z run sweep
+is "$rc:$(sqlite3 "$DB" "SELECT state FROM dsr_requests WHERE id = '$joro'")" "0:expired" \
+	"a held request its person never confirmed expires with its code"
+is "$(sqlite3 "$DB" "SELECT state FROM dsr_requests WHERE id = '$stranger'")" awaiting_approval \
+	"one with no code to confirm (unknown sender) stays for the admin"
 
 # --- the code stays honest: nothing silently dropped ---------------------------
 is "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_requests WHERE state = 'ignored'")" 0 \
