@@ -11,8 +11,9 @@
 # approval before the confirmation is refused, the confirmation holds it
 # again for the admin, whose approval carries it out. An oversized mail from
 # an unknown sender and an oversized follow-up (small mails, under a 100k
-# limit) are answered too; one never confirmed expires with its code. The 43 MB attachments are random bytes made by
-# the test (base64), removed once used.
+# limit) are answered too, never to Reply-To; one never confirmed expires
+# with its code. The 43 MB attachments are random bytes made by the test
+# (base64), removed once used.
 . "$(dirname "$0")/lib.sh"
 command -v dovecot >/dev/null 2>&1 || skip_all "dovecot (dovecot-imapd) is not installed"
 . "$TESTS_DIR/lib-dovecot.sh"
