@@ -3,7 +3,7 @@
 # 0600, WAL and the connection settings, idempotent, and refusal to run other
 # commands on a missing or outdated database.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 21
 
 write_config
 run init
@@ -36,6 +36,19 @@ is "$rc" 0 "a second init exits 0"
 like "$out" "nothing to do" "and says there was nothing to do"
 sqlite3 "$DB" .schema >"$T/schema-2.sql"
 same_file "$T/schema-2.sql" "$T/schema-1.sql" "the second init leaves the schema unchanged"
+
+# A database left open to others (a restore, a copy) is made 0600 again,
+# read and write for the owner, whatever its owner bits were, and the
+# warning says which mode it was and which it set.
+for mode in 444 640; do
+	chmod $mode "$DB"
+	run requests list
+	is "$rc $(stat -c %a "$DB")" "0 600" "a database left mode $mode is set to 0600"
+	like "$err" "dsrmail.db was mode 0$mode, open to others; set it to 0600 \\(read and write for its owner only\\)" \
+		"the warning names mode 0$mode and the 0600 it set"
+done
+run requests list
+is "$err" "" "a private database: no warning"
 
 # An older database is refused until init upgrades it.
 sqlite3 "$DB" 'PRAGMA user_version = 0'

@@ -21,7 +21,7 @@ sent
 reply_with held-confirm matti@example.org "$id" "$(mail_token matti@example.org challenge)"
 is "$(sqlite3 "$DB" "SELECT due_at || ' ' || state FROM dsr_requests WHERE id = '$id'")" \
 	"2026-02-28T10:00:00Z awaiting_approval" "31 January: due 28 February"
-like "$(dsrmail queue list)" "^$id erasure awaiting_approval received 2026-01-31T10:00:00Z due 2026-02-28T10:00:00Z held: policy" "queue list shows it"
+like "$(dsrmail queue list)" "^$id erasure awaiting_approval received 2026-01-31T10:00:00Z due 2026-02-28T10:00:00Z held: policy \\(erasure needs approval\\)$" "queue list shows it, and why it waits"
 
 # sweep_at TIME: run sweep then, print the reminders that arrived since
 echo 0 >"$T/reminders"

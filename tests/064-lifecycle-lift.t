@@ -90,9 +90,9 @@ is "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_events e JOIN dsr_outbox o ON o.id
 	WHERE e.request = '$matti' AND e.type = 'restriction_lifted' AND o.template = 'restriction_lifted'
 	AND o.state = 'sent'")" 1 "restriction_lifted points at the sent notice"
 run requests show "$matti"
-like "$out" "lift_requested +Päivi Savolainen +\\{\"reason\":\"Selvitys on valmis" \
+like "$out" "lifting the restriction asked by Päivi Savolainen: Selvitys on valmis" \
 	"requests show: who lifted it and why"
-like "$out" "restriction_lifted +system" "and when it was lifted"
+like "$out" "  [0-9T:-]+Z  restriction lifted, the person told" "and when it was lifted"
 refused "$matti" "its restriction was lifted already" "lifted already: refused (65), saying so"
 
 # --- the notice cannot be delivered: the restriction stays, the admins are told

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make demo (contrib/demo) runs to the end, exits 0, and what it prints is
-# what happened: each request's kind and state against dsr_requests, each
+# what happened: each request's kind and state against dsr_requests, the
+# `requests show` it prints (the subject named, one line in words per
+# event) against the database, each
 # "NAME: FIELD BEFORE -> AFTER" against the register before and after, each
 # "-> ADDRESS: SUBJECT (attachments: ...)" line and mail count against the
 # mails the SMTP server kept, the saved attachments against the mails'
@@ -9,7 +11,7 @@
 # Ctrl-C and after a failing step.
 . "$(dirname "$0")/lib.sh"
 command -v dovecot >/dev/null 2>&1 || skip_all "dovecot (dovecot-imapd) is not installed"
-plan 30
+plan 33
 
 # demo DIR [BINARY]: run the demo in DIR; its output in DIR.out and
 # DIR.err, its status in $rc
@@ -69,6 +71,16 @@ is "$(grep -A1 -F "does not confirm" "$D.out" | sed -n 's/.*when its code does, 
 	"$(sqlite3 "$DB" "SELECT substr(expires_at, 1, 10) FROM dsr_tokens WHERE request = '$forged'
 	AND purpose = 'challenge'")" "and the day it expires is its code's"
 ok "audit verify: the event chain is intact" "$DSRMAIL_BIN" -c "$D/dsrmail.conf" audit verify
+# --- the requests show it prints: Mikko's erasure, as the database has it
+mikko=$(sqlite3 "$DB" "SELECT r.id FROM dsr_requests r JOIN dsr_messages m ON m.id = r.message
+	WHERE m.from_address = 'mikko.heikkinen@example.fi' AND r.kind = 'erasure'")
+shown=$(sed -n "/^   \$ dsrmail requests show $mikko\$/,/^   \$ dsrmail requests list/p" "$D.out")
+like "$shown" "^       subject:   customer 4 \(Mikko Heikkinen\)$" \
+	"requests show names the subject as the map does, with the register's name"
+is "$(sed -n '/^     timeline:/,/^     mails:/p' <<<"$shown" | grep -cE '^       [0-9T:-]+Z  [a-z]')" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM dsr_events WHERE request = '$mikko'")" \
+	"one timeline line in words per event of the request"
+unlike "$shown" '[{}]' "and no raw JSON in it"
 
 # --- the register: each "NAME: FIELD BEFORE -> AFTER" against a fresh copy
 # of the demo register (before) and the demo's database (after)

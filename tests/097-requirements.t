@@ -237,9 +237,10 @@ is "$(sqlite3 "$DB" "SELECT actor FROM dsr_events WHERE request = '$rectify' AND
 	"N20: the approval is attributed to the admin named with --as, in the event and the request"
 show=$(dsrmail requests show "$rectify")
 missing=
-for pattern in " received +system" " confirmed +subject" " approved +Päivi Savolainen" \
-	" executed +system" " recipient_notified " "rectification_done +to $MATTI" \
-	"recipient_notice +to $RECIPIENT" "decided: .* by Päivi Savolainen"; do
+for pattern in "Z  received: rectification request" "Z  confirmed by the person" \
+	"Z  approved by Päivi Savolainen" "Z  carried out, decided by Päivi Savolainen" \
+	"Z  a recipient in the data map told" "\(rectification_done\) to $MATTI: sent" \
+	"\(recipient_notice\) to $RECIPIENT: sent" "decided: .* by Päivi Savolainen"; do
 	grep -qE -- "$pattern" <<<"$show" || missing="$missing[$pattern] "
 done
 is "$missing" "" "N24: requests show gives what arrived, who confirmed and decided, when, and what was sent"
@@ -366,6 +367,6 @@ is "$(stat -c %a "$DB")" 600 "N20: the database is mode 0600 after a run under u
 chmod 644 "$DB"
 run requests list
 is "$rc $(stat -c %a "$DB")" "0 600" "N20: a database left readable by others is made private again"
-like "$err" "readable by others; made it 0600" "N20: and the admin is told"
+like "$err" "was mode 0644, open to others; set it to 0600" "N20: and the admin is told"
 chmod 600 "$DB"
 done_testing

@@ -43,9 +43,6 @@
 #define POLL_RETRY_SECONDS 60
 /* Reconnect after 1, 2, 4 ... seconds, at most this many. */
 #define POLL_BACKOFF_MAX 300
-/* Of a mail over [policy] max_message_size only this much is fetched:
- * enough for intake to record it (headers) as oversized. */
-#define POLL_OVERSIZED_PREFIX (128 * 1024)
 /* A backlog this large shows "n of N" on a terminal. */
 #define POLL_PROGRESS_MIN 50
 /* A group of mails is committed after this many, or once it has held the
@@ -239,7 +236,8 @@ poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
 
 /* How many mails from first one UID FETCH should take: up to
  * POLL_BATCH_MAILS and POLL_BATCH_BYTES; a mail over max_message_size goes
- * alone (only its start is fetched). */
+ * alone, and only its start is fetched (BODY.PEEK[]<0.N>, N what intake
+ * keeps of it: intake_oversized_keep). */
 static guint
 poll_batch_size(GArray *mails, guint first, gint64 max_size)
 {
@@ -285,7 +283,7 @@ poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
 
 	if (imap_fetch(run->imap, mails, first, count,
 	    g_array_index(mails, struct imap_mail, first).size > max_size ?
-	    POLL_OVERSIZED_PREFIX : 0, error) < 0)
+	    (guint32)intake_oversized_keep(run->context->config) : 0, error) < 0)
 		return -1;
 	for (i = first; i < first + count && !poll_stop_requested(run); i++) {
 		struct imap_mail *mail = &g_array_index(mails, struct imap_mail, i);
@@ -298,6 +296,25 @@ poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
 	}
 	poll_group_commit(run, uidvalidity, done);
 	return poll_batch_finish(run, uidvalidity, done, error);
+}
+
+/* What a pass did, in words: "poll: INBOX: 5 mails read: 5 new, 1 seen
+ * before, 1 could not be stored (tried again next time)". */
+static void
+poll_log_pass(const struct poll_run *run, guint count)
+{
+	g_autofree char *mails = command_count(count, "mail", "mails");
+	GString *line = g_string_new(NULL);
+
+	g_string_append_printf(line, "%u new", run->stored);
+	if (run->duplicates > 0)
+		g_string_append_printf(line, ", %u seen before", run->duplicates);
+	if (run->failed > 0)
+		g_string_append_printf(line, ", %u could not be stored (tried again "
+		    "next time)", run->failed);
+	log_info("poll: %s: %s read: %s", run->context->config->imap_folder, mails,
+	    line->str);
+	g_string_free(line, TRUE);
 }
 
 /* One pass over the folder: SELECT, list, then batches until done. */
@@ -326,9 +343,7 @@ out:
 	if (progress)
 		fputc('\n', stderr);
 	if (mails->len > 0)
-		log_info("poll: %s: %u mails: %u stored, %u seen before, %u failed",
-		    config->imap_folder, mails->len, run->stored, run->duplicates,
-		    run->failed);
+		poll_log_pass(run, mails->len);
 	imap_mails_free(mails);
 	return result;
 }
@@ -360,9 +375,10 @@ poll_flush_outbox(struct poll_run *run)
 
 	if (lifecycle_flush(run->context, &counts, &local) < 0)
 		log_warn("poll: outbox not flushed: %s", local->message);
-	else if (counts.sent + counts.deferred + counts.failed > 0)
-		log_info("poll: outbox: %d sent, %d deferred, %d failed", counts.sent,
-		    counts.deferred, counts.failed);
+	else if (counts.sent + counts.deferred + counts.failed > 0) {
+		g_autofree char *words = command_outbox_words(&counts);
+		log_info("poll: %s", words);
+	}
 }
 
 /* --watch runs the periodic duties (retention, reminders, expiries, retries)

@@ -53,14 +53,21 @@ queue_list_command(struct context *context, int argc, char **argv,
 	return store_timeline_queue(context->store, request_print_line, NULL, error);
 }
 
-/* queue show ID */
+/* queue show ID [--json]: what `requests show` prints. */
 int
 queue_show_command(struct context *context, int argc, char **argv,
     GError **error)
 {
-	if (queue_options("queue show", "ID", NULL, &argc, &argv, 1, error) < 0)
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "as one JSON object", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+
+	if (queue_options("queue show", "ID [--json]", entries, &argc, &argv, 1,
+	    error) < 0)
 		return -1;
-	return request_show(context, argv[1], error);
+	return request_show(context, argv[1], json, error);
 }
 
 /* queue approve ID [--as ADMIN] */

@@ -96,6 +96,22 @@ static const struct duty duties[] = {
 	{ "outbox", FALSE, sweep_outbox },
 };
 
+/* What the sweep did, in words: "sweep: 1 stalled request carried on, 2
+ * requests expired unconfirmed, 1 deadline reminder; sent 3 mails". */
+static void
+sweep_print(const struct sweep_counts *counts)
+{
+	g_autofree char *resumed = command_count(counts->resumed,
+	    "stalled request carried on", "stalled requests carried on");
+	g_autofree char *expired = command_count(counts->expired,
+	    "request expired unconfirmed", "requests expired unconfirmed");
+	g_autofree char *reminded = command_count(counts->reminded,
+	    "deadline reminder", "deadline reminders");
+	g_autofree char *sent = command_outbox_words(&counts->outbox);
+
+	printf("sweep: %s, %s, %s; %s\n", resumed, expired, reminded, sent);
+}
+
 /* Run every duty; one failing does not stop the others. */
 int
 sweep_run(struct context *context, GDateTime *now, gboolean dry_run,
@@ -121,10 +137,7 @@ sweep_run(struct context *context, GDateTime *now, gboolean dry_run,
 			log_error("sweep: %s: %s", duties[i].name, local->message);
 	}
 	if (!dry_run)
-		printf("sweep: resumed %d, expired %d, reminders %d; sent %d, "
-		    "deferred %d, failed %d\n", counts.resumed, counts.expired,
-		    counts.reminded, counts.outbox.sent, counts.outbox.deferred,
-		    counts.outbox.failed);
+		sweep_print(&counts);
 	return failed > 0 ? -1 : 0;
 }
 

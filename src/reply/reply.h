@@ -32,6 +32,8 @@ enum reply_kind {
 	REPLY_NO_DATA,              /* no data found for this address */
 	REPLY_REJECTED,             /* reason and the authority (N18, N23) */
 	REPLY_EXTENDED,             /* deadline extended, with reason (N21) */
+	REPLY_OVERSIZED,            /* a mail over max_message_size arrived, without
+	                               its attachments; how to send them */
 	/* to staff and partners: auto-generated */
 	REPLY_ADMIN_NOTICE,         /* a new item in the queue, APPROVE/REJECT by reply */
 	REPLY_DEADLINE_REMINDER,    /* N21 */
@@ -45,6 +47,10 @@ enum reply_kind {
 
 /* "received", "access", ...; the template's file name without .txt. */
 const char *reply_kind_name(enum reply_kind kind);
+
+/* What a kind's mail is, in a few English words for the command line
+ * ("confirmation code"). */
+const char *reply_kind_summary(enum reply_kind kind);
 
 /* The kind of a name, or -1. */
 int reply_kind_from_name(const char *name);

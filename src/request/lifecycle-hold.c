@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/token.h"
 #include "request/identifiers.h"
+#include "request/lifecycle.h"
 #include "request/lifecycle-work.h"
 #include "store/store.h"
 #include "store/store-event.h"
@@ -19,28 +20,56 @@
 /* How long an admin notice's token is good for. */
 static const struct duration admin_token_ttl = { 3, 0 };
 
-/* Why a request waits for an admin: the code stored in hold_reasons, and
- * the words of the admin notice. */
+/* Why a request waits for an admin: the code stored in hold_reasons, the
+ * words of the admin notice, and the few words `requests show` puts after
+ * the code (lifecycle_hold_words; for policy, after the kind). */
 static const struct {
 	const char *code;
 	const char *text;
+	const char *brief;
 } hold_texts[] = {
-	{ "policy", "[policy] approve holds this kind of request for an admin" },
+	{ "policy", "[policy] approve holds this kind of request for an admin",
+	  "needs approval" },
 	{ "dmarc_fail", "DMARC failed for the sender's domain (trusted "
-	  "Authentication-Results): the From address may be forged" },
+	  "Authentication-Results): the From address may be forged",
+	  "DMARC failed: the sender may be forged" },
 	{ "unknown_kind", "the kind of request is unclear: set it with dsrmail "
-	  "queue classify" },
-	{ "unknown_field", "a correction names a field the data map does not know" },
-	{ "no_changes", "the correction request names no field and new value" },
-	{ "names_other_address", "the mail names another e-mail address" },
+	  "queue classify", "kind unclear: set it with queue classify" },
+	{ "unknown_field", "a correction names a field the data map does not know",
+	  "a field the data map does not know" },
+	{ "no_changes", "the correction request names no field and new value",
+	  "no field and new value given" },
+	{ "names_other_address", "the mail names another e-mail address",
+	  "the mail names another e-mail address" },
 	{ "no_match_names_identifiers", "the sender's address is not in the "
 	  "register, but the mail names other identifying details (a name, a "
-	  "phone number or another address)" },
+	  "phone number or another address)", "sender not in the register, "
+	  "but the mail names other identifying details" },
 	{ "repeated", "possibly excessive (GDPR Art. 12(5)): a third or later "
 	  "access request about this person within [policy] repeat_window; "
-	  "it is never refused automatically" },
-	{ "not_in_map", "the data map has no column for this kind of request" },
+	  "it is never refused automatically", "possibly excessive: a third "
+	  "access request within repeat_window" },
+	{ "not_in_map", "the data map has no column for this kind of request",
+	  "the data map has no column for this kind" },
+	{ "oversized", "too large: attachments not stored (the mail was over "
+	  "[policy] max_message_size; its headers and first text part were "
+	  "kept, and the sender was told how to send attachments)",
+	  "too large: attachments not stored" },
 };
+
+/* The words for a hold reason (see lifecycle.h). */
+char *
+lifecycle_hold_words(const char *code, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(hold_texts); i++)
+		if (g_strcmp0(code, hold_texts[i].code) == 0)
+			return g_str_equal(code, "policy") && kind != NULL ?
+			    g_strdup_printf("%s %s", kind, hold_texts[i].brief) :
+			    g_strdup(hold_texts[i].brief);
+	return NULL;
+}
 
 /* Kinds that run without approval once identity is confirmed (N8, N9, N19). */
 static gboolean
@@ -92,6 +121,8 @@ hold_notify_admin(struct work *w, const char *admin, char **codes,
 
 	notice_fields(w, data, codes);
 	template_data_set(data, "token", token);
+	template_data_set(data, "awaiting_confirmation",
+	    work_awaits_confirmation(w) ? "yes" : NULL);
 	template_data_set_list(data, "changes");
 	changes = store_lifecycle_changes(w->context->store, w->row.id, error);
 	for (i = 0; changes != NULL && i < changes->len; i++) {
@@ -210,6 +241,8 @@ hold_reasons_find(struct work *w, GError **error)
 		goto fail;
 	if (repeats >= 3)
 		lifecycle_reasons_add(reasons, "repeated");
+	if (w->row.oversized)
+		lifecycle_reasons_add(reasons, "oversized");
 	received_mail_clear(&loaded);
 	return g_string_free(reasons, FALSE);
 fail:

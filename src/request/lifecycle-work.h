@@ -46,6 +46,17 @@ gint64 work_mail(struct work *w, enum reply_kind kind, const char *to,
 int work_event(struct work *w, const char *type, const char *actor,
     const char *detail, gint64 message, gint64 outbox, GError **error);
 
+/* Set the list field "requests" (id, kind_label per item) to the requests
+ * ids, in their order, and "several" when there is more than one. 0, or -1
+ * with error. */
+int work_list_requests(struct context *context, GPtrArray *ids,
+    struct template_data *data, GError **error);
+
+/* TRUE while w's request waits for the subject's confirmation: `verifying`,
+ * or held for an admin before it (an oversized mail, lifecycle-oversized.c),
+ * not yet verified, with an address on file to have sent the code to. */
+gboolean work_awaits_confirmation(const struct work *w);
+
 /* Set field to the date part (YYYY-MM-DD) of an ISO 8601 time. */
 void work_set_date(struct template_data *data, const char *field,
     const char *iso);
@@ -103,6 +114,20 @@ void lifecycle_reasons_add(GString *reasons, const char *code);
 /* lifecycle-hold.c: a verified request: held for an admin with the reasons
  * found, or carried out. */
 int lifecycle_decide(struct context *context, const char *id, GError **error);
+
+/* lifecycle-oversized.c: the first step's part for a mail over [policy]
+ * max_message_size (after the challenge or "no data"): each of its
+ * requests ids still `verifying` held for an admin with reason oversized
+ * (the others the first step held already), and the sender (the address
+ * on file, else the From if plausible) told the mail arrived without its
+ * attachments and how to send them. Inside the caller's transaction. */
+int lifecycle_oversized_start(struct work *w, GPtrArray *ids, GError **error);
+
+/* lifecycle-oversized.c: a follow-up mail (number message) over the limit
+ * about w's request, from the request's own address: its sender told its
+ * attachments were not stored. Its own transaction. */
+int lifecycle_oversized_followup(struct work *w, const struct received_mail *mail,
+    gint64 message, GError **error);
 
 /* lifecycle-decide.c: an admin's reply to a notice (line: its first line,
  * "APPROVE <code>" or "REJECT <code> <reasons>"), from the address the

@@ -67,6 +67,12 @@ int lifecycle_lift_settle(struct context *context, int *lifted,
  * (send, poll, sweep) sends through this. Needs the map. */
 int lifecycle_flush(struct context *context, struct outbox_counts *counts,
     GError **error);
+/* A hold reason (a code of dsr_requests.hold_reasons) in a few English
+ * words for the command line: "too large: attachments not stored"; for
+ * "policy", after the request's kind: "erasure needs approval". A new
+ * string, or NULL for a code dsrmail does not know. */
+char *lifecycle_hold_words(const char *code, const char *kind);
+
 /* Give an `unknown` request its kind; a verified one is decided again. */
 int lifecycle_classify(struct context *context, const char *id,
     const char *kind, const char *admin, GError **error);

@@ -197,8 +197,8 @@ static struct map_table *
 map_read_table(struct map *map, GKeyFile *file, const char *group,
     const struct map_schema *schema, GError **error)
 {
-	static const char *const allowed[] = { "label", "key", "link", "via",
-		"erase", NULL };
+	static const char *const allowed[] = { "label", "row_label", "key", "link",
+		"via", "erase", NULL };
 	struct map_table *table = g_new0(struct map_table, 1);
 	g_autofree char *erase = NULL, *link = NULL, *via = NULL;
 	g_autoptr(GPtrArray) names = NULL;
@@ -208,6 +208,7 @@ map_read_table(struct map *map, GKeyFile *file, const char *group,
 	table->columns = g_ptr_array_new();
 	g_ptr_array_add(map->tables, table);
 	labels_read(&table->label, file, group, "label");
+	labels_read(&table->row_label, file, group, "row_label");
 	if (map_check_keys(file, map, group, allowed, error) < 0)
 		return NULL;
 	names = schema->columns(schema->database, table->name, error);
@@ -577,6 +578,7 @@ table_free(gpointer data)
 	g_free(table->key);
 	g_free(table->link_column);
 	labels_clear(&table->label);
+	labels_clear(&table->row_label);
 	g_free(table);
 }
 

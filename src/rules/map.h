@@ -43,6 +43,7 @@ struct map_table {
 	char *name;
 	char *key;                    /* primary key column */
 	struct labels label;
+	struct labels row_label;      /* what one row is called ("customer"), or NULLs */
 	enum link_kind link;
 	char *link_column;            /* see enum link_kind; NULL for the subject */
 	gboolean erase_rows;          /* erasure may delete its rows (erase = delete) */

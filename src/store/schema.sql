@@ -43,7 +43,10 @@ CREATE TABLE dsr_messages(
 	dkim TEXT,
 	screened TEXT,                  -- NULL: a request; else why it was ignored
 	raw BLOB,                       -- the mail as received
-	raw_removed_at TEXT
+	raw_removed_at TEXT,
+	-- 1: over [policy] max_message_size; raw is only the start of the mail,
+	-- up to the end of its first text part (its attachments not stored)
+	oversized INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX dsr_messages_by_message_id ON dsr_messages(message_id)
 	WHERE message_id IS NOT NULL;

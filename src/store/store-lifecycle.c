@@ -12,8 +12,9 @@ store_lifecycle_request(struct store *store, const char *id,
 	sqlite3_stmt *s = store_statement(store, "SELECT r.id, r.kind, r.state, "
 	    "r.sender, r.language, r.received_at, r.due_at, r.extended_at, "
 	    "r.verified_at, r.hold_reasons, coalesce(r.message, 0), m.message_id, "
-	    "m.dmarc FROM dsr_requests r LEFT JOIN dsr_messages m ON m.id = "
-	    "r.message WHERE r.id = ?1", error);
+	    "m.dmarc, coalesce(m.oversized, 0), coalesce(m.size, 0) FROM "
+	    "dsr_requests r LEFT JOIN dsr_messages m ON m.id = r.message WHERE "
+	    "r.id = ?1", error);
 	char **texts[] = { &row->id, &row->kind, &row->state, &row->sender,
 	    &row->language, &row->received_at, &row->due_at, &row->extended_at,
 	    &row->verified_at, &row->hold_reasons };
@@ -31,6 +32,8 @@ store_lifecycle_request(struct store *store, const char *id,
 		row->message = sqlite3_column_int64(s, 10);
 		row->message_id = store_column_text(s, 11);
 		row->dmarc = store_column_text(s, 12);
+		row->oversized = sqlite3_column_int(s, 13) != 0;
+		row->message_size = sqlite3_column_int64(s, 14);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -85,11 +88,17 @@ static const char *const selections[] = {
 	    "ORDER BY year, number",
 	[SELECT_OPEN] = "SELECT id FROM dsr_requests WHERE state IN ('received', "
 	    "'verifying', 'awaiting_approval', 'approved') ORDER BY year, number",
-	[SELECT_EXPIRED] = "SELECT r.id FROM dsr_requests r WHERE r.state = "
-	    "'verifying' AND NOT EXISTS (SELECT 1 FROM dsr_tokens t JOIN "
+	[SELECT_EXPIRED] = "SELECT r.id FROM dsr_requests r WHERE (r.state = "
+	    "'verifying' OR (r.state = 'awaiting_approval' AND r.verified_at IS "
+	    "NULL AND EXISTS (SELECT 1 FROM dsr_tokens t JOIN dsr_requests q ON "
+	    "q.id = t.request WHERE t.purpose = 'challenge' AND q.message = "
+	    "r.message))) AND NOT EXISTS (SELECT 1 FROM dsr_tokens t JOIN "
 	    "dsr_requests q ON q.id = t.request WHERE t.purpose = 'challenge' AND "
 	    "q.message = r.message AND t.used_at IS NULL AND t.expires_at > ?1) "
 	    "ORDER BY r.year, r.number",
+	[SELECT_MESSAGE_UNCONFIRMED] = "SELECT id FROM dsr_requests WHERE "
+	    "message = ?2 AND verified_at IS NULL AND state IN ('verifying', "
+	    "'awaiting_approval') ORDER BY year, number",
 };
 
 /* List request ids. */
@@ -172,25 +181,26 @@ store_lifecycle_count_repeats(struct store *store, const char *request,
 
 /* A stored mail's bytes and sender. */
 int
-store_lifecycle_message(struct store *store, gint64 message, GBytes **raw,
-    char **from_address, char **dmarc, GError **error)
+store_lifecycle_message(struct store *store, gint64 message,
+    struct message_row *row, GError **error)
 {
-	sqlite3_stmt *s = store_statement(store, "SELECT raw, from_address, dmarc "
-	    "FROM dsr_messages WHERE id = ?1", error);
+	sqlite3_stmt *s = store_statement(store, "SELECT raw, from_address, dmarc, "
+	    "size, oversized FROM dsr_messages WHERE id = ?1", error);
 	int rc;
 
-	*raw = NULL;
-	*from_address = *dmarc = NULL;
+	memset(row, 0, sizeof *row);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, message);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-			*raw = g_bytes_new(sqlite3_column_blob(s, 0),
+			row->raw = g_bytes_new(sqlite3_column_blob(s, 0),
 			    (gsize)sqlite3_column_bytes(s, 0));
-		*from_address = store_column_text(s, 1);
-		*dmarc = store_column_text(s, 2);
+		row->from_address = store_column_text(s, 1);
+		row->dmarc = store_column_text(s, 2);
+		row->size = sqlite3_column_int64(s, 3);
+		row->oversized = sqlite3_column_int(s, 4) != 0;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

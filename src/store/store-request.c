@@ -58,8 +58,9 @@ store_message_add(struct store *store, const struct message_record *record,
 	sqlite3_stmt *statement = store_statement(store, "INSERT INTO "
 	    "dsr_messages(message_id, sha256, source, imap_uidvalidity, imap_uid, "
 	    "received_at, size, from_address, from_name, reply_to, return_path, "
-	    "subject, language, dmarc, dkim, screened, raw) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)", error);
+	    "subject, language, dmarc, dkim, screened, raw, oversized) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	    "?16, ?17, ?18)", error);
 	const char *const texts[] = { record->from_address, record->from_name,
 	    record->reply_to, record->return_path, record->subject,
 	    record->language, record->dmarc, record->dkim, record->screened };
@@ -79,6 +80,7 @@ store_message_add(struct store *store, const struct message_record *record,
 	for (i = 0; i < G_N_ELEMENTS(texts); i++)
 		store_bind_text(statement, 8 + (int)i, texts[i]);
 	sqlite3_bind_blob64(statement, 17, length ? raw : "", length, SQLITE_STATIC);
+	sqlite3_bind_int(statement, 18, record->oversized);
 	if (store_step_done(store, statement, error) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(store_handle(store));

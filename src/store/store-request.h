@@ -28,6 +28,7 @@ struct message_record {
 	const char *dkim;
 	const char *screened;     /* NULL: a request; else the reason */
 	GBytes *raw;              /* what is kept of the mail */
+	gboolean oversized;       /* over max_message_size: raw is its start */
 };
 
 /* The id of an earlier copy of a mail: same Message-ID, else (when it has

@@ -82,6 +82,11 @@ static const char *const sample_texts[][2] = {
 	{ "restriction_kept", "yes" },
 	{ "partial", "yes" },
 	{ "held", "yes" },
+	{ "size", "43 MB" },
+	{ "limit", "25 MB" },
+	{ "no_match", "yes" },
+	{ "followup", "yes" },
+	{ "awaiting_confirmation", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -89,7 +94,7 @@ static const char *const sample_flags[] = {
 	"verification", "approval", "several", "recipients_notified",
 	"forwarded", "overdue", "expired", "rectified", "erased",
 	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
-	"partial", "held", NULL
+	"partial", "held", "no_match", "followup", "awaiting_confirmation", NULL
 };
 
 /* Set labels from three texts. */
