@@ -37,7 +37,7 @@ static const char *const fields_request[] = { COMMON_FIELDS, "id",
 	"classify_kinds[value,label]", "has_mail", "mail_from_value",
 	"mail_subject_value", "mail_date_value", "mail_text", "has_changes",
 	"changes[field,column,value,state_label]", "subjects[fields[label,value]]",
-	"related[label,headers[],rows[cells[]]]", "events[at,what,detail,who]",
+	"related[label,headers[],rows[cells[value,date]]]", "events[at,what,detail,who]",
 	"has_mails", "mails[at,what,to,state_label]", NULL };
 static const char *const fields_audit[] = { COMMON_FIELDS, "intact",
 	"event_count", "bad_event", "bad_problem", NULL };

@@ -450,9 +450,14 @@ register_row(const struct map_table *table, GVariant *const *values,
 			    table->columns->pdata[i])->label);
 	}
 	row = template_data_add_item(rows->table, "rows");
-	for (i = 0; i < table->columns->len; i++)
-		set_value(rows->request, template_data_add_item(row, "cells"), ".",
-		    table->columns->pdata[i], values[i]);
+	for (i = 0; i < table->columns->len; i++) {
+		const struct map_column *column = table->columns->pdata[i];
+		struct template_data *cell = template_data_add_item(row, "cells");
+
+		set_value(rows->request, cell, "value", column, values[i]);
+		if (g_strcmp0(column->type, "date") == 0)
+			template_data_set(cell, "date", "yes");
+	}
 	return 0;
 }
 

@@ -87,11 +87,13 @@ web_cookie_add(struct web_request *request, struct web_response *response,
 	    request->web->secure ? "; Secure" : "", age));
 }
 
-/* Mail was queued: the main thread starts `dsrmail send`. */
+/* Mail was queued: the main thread starts `dsrmail send`, woken now by
+ * SIGUSR1 (blocked in every thread, it waits for its sigtimedwait). */
 void
 web_mail_queued(struct web *web)
 {
 	g_atomic_int_set(&web->mail_queued, 1);
+	kill(getpid(), SIGUSR1);
 }
 
 /* GET /: the queue. */
@@ -276,6 +278,19 @@ respond(struct web *web, struct MHD_Connection *connection,
 	return result;
 }
 
+/* TRUE for a path of printable characters: control characters or bytes
+ * that are not UTF-8 are no address of ours. */
+static gboolean
+path_is_clean(const char *path)
+{
+	const char *p;
+
+	for (p = path; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return FALSE;
+	return g_utf8_validate(path, -1, NULL);
+}
+
 /* Answer one whole request: the session, then the page (or 413/400). */
 static enum MHD_Result
 answer(struct web *web, struct MHD_Connection *connection, const char *url,
@@ -294,6 +309,9 @@ answer(struct web *web, struct MHD_Connection *connection, const char *url,
 	if (upload->too_large)
 		web_message(&request, &response, MHD_HTTP_CONTENT_TOO_LARGE,
 		    "too_large_title", "too_large_text");
+	else if (!path_is_clean(url))
+		web_message(&request, &response, MHD_HTTP_BAD_REQUEST,
+		    "bad_request_title", "bad_request_text");
 	else if (strcmp(method, "POST") == 0 && !form_parse(&request, upload->body))
 		web_message(&request, &response, MHD_HTTP_BAD_REQUEST,
 		    "bad_request_title", "bad_request_text");
@@ -588,6 +606,7 @@ web_serve(struct context *context, GError **error)
 	sigaddset(&signals, SIGINT);
 	sigaddset(&signals, SIGTERM);
 	sigaddset(&signals, SIGCHLD);
+	sigaddset(&signals, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &signals, &old);
 	if ((daemon = daemon_start(&web, error)) == NULL)
 		goto out;
