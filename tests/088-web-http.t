@@ -32,7 +32,7 @@ ${1:-}"
 }
 config
 smtp_start
-plan 77
+plan 79
 
 # scenario: a fresh register and five requests: A erasure, B a correction
 # full of markup, C unclear, D restriction, E erasure; each confirmed by
@@ -302,14 +302,19 @@ is "$(curl -s -o /dev/null -w '%{http_code}' -b "$WEB_JAR" --data 'csrf=%ZZ%' "$
 is "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$WEB_URL/queue")" 405 "another method: 405"
 is "$(curl -s -o /dev/null -w '%{http_code}' "$WEB_URL/signin")" 200 "and after all that the server still serves"
 
-# --- served over https (base_url): Secure cookies, HSTS
+# --- TLS of its own ([web] certificate, key): https, Secure cookies, HSTS
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+	-addext "subjectAltName=IP:127.0.0.1" -keyout "$T/key.pem" -out "$T/cert.pem" >/dev/null 2>&1
 web_stop
-config "base_url = https://dsr.hrmentor.example/"
+config "certificate = $T/cert.pem
+key = $T/key.pem"
 web_start
-head=$(curl -s -D - -o /dev/null "$WEB_URL/signin" | tr -d '\r')
+like "$(cat "$T/web.out")" "the pages are at https://127.0.0.1:$WEB_PORT/" "with a certificate and key it serves https"
+head=$(curl -s --cacert "$T/cert.pem" -D - -o /dev/null "https://127.0.0.1:$WEB_PORT/signin" | tr -d '\r')
 like "$head" 'Set-Cookie: dsrmail_form=[A-Z2-7]+; Path=/; HttpOnly; SameSite=Strict; Secure' \
-	"base_url https: the cookies are HttpOnly, SameSite=Strict and Secure"
+	"over https the cookies are HttpOnly, SameSite=Strict and Secure"
 like "$head" 'Strict-Transport-Security: max-age=' "and HSTS is sent"
+is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$WEB_PORT/signin")" 000 "plain http to the TLS port gets no page"
 web_stop
 
 # --- a page text missing a language: no server
