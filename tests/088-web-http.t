@@ -32,7 +32,7 @@ ${1:-}"
 }
 config
 smtp_start
-plan 79
+plan 81
 
 # scenario: a fresh register and five requests: A erasure, B a correction
 # full of markup, C unclear, D restriction, E erasure; each confirmed by
@@ -180,6 +180,16 @@ hash=$(printf %s "$cookie" | sha256sum | cut -d' ' -f1)
 is "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_web_sessions WHERE id_hash = '$hash' AND ended_at IS NULL;
 	SELECT count(*) FROM dsr_web_sessions WHERE id_hash = '$cookie' OR csrf = '$cookie'")" "1
 0" "the session is stored only as the SHA-256 of the cookie's random id"
+
+# --- the audit page: the hash chain verified now, or its first broken event
+web_get /audit
+like "$(cat "$T/web.body")" 'Loki on eheä' "the audit page: the log is intact"
+detail=$(sqlite3 "$DB" "SELECT detail FROM dsr_events WHERE id = 5")
+sqlite3 "$DB" "UPDATE dsr_events SET detail = '{\"changed\": \"afterwards\"}' WHERE id = 5"
+web_get /audit
+like "$(tr -d '\n' <"$T/web.body")" 'Lokia on muutettu</h2>.*Ensimmäinen rikkoutunut tapahtuma: <strong>#5</strong>' \
+	"an event changed afterwards: the page names it as the first broken one"
+sqlite3 "$DB" "UPDATE dsr_events SET detail = $( [ -n "$detail" ] && printf "'%s'" "$detail" || echo NULL) WHERE id = 5"
 
 # --- no cookie: the sign-in page; a POST without a session changes nothing
 wrong=

@@ -113,25 +113,41 @@ web_csrf_ok(struct web_request *request)
 	    !request->new_form_cookie && token_hash_equal(field, request->csrf);
 }
 
+/* Drop the hits older than since from a client's list; TRUE when none is
+ * left (a GHRFunc for the table's pruning, and used per client). */
+static gboolean
+hits_expire(gpointer key, gpointer value, gpointer since)
+{
+	GArray *hits = value;
+	guint kept = 0, i;
+
+	(void)key;
+	for (i = 0; i < hits->len; i++)
+		if (g_array_index(hits, gint64, i) > *(gint64 *)since)
+			g_array_index(hits, gint64, kept++) = g_array_index(hits, gint64, i);
+	g_array_set_size(hits, kept);
+	return kept == 0;
+}
+
 /* Whether the client may ask for one more link now ([web] client_rate). */
 static gboolean
 client_allowed(struct web *web, const char *client)
 {
 	const struct rate *rate = &web->context->config->web_client_rate;
 	gint64 now = g_get_monotonic_time() / G_USEC_PER_SEC;
+	gint64 since = now - rate->period_seconds;
 	GArray *hits = g_hash_table_lookup(web->client_hits, client);
-	guint kept = 0, i;
 
 	if (hits == NULL) {
+		/* A full table first forgets the clients whose hits expired. */
+		if (g_hash_table_size(web->client_hits) >= CLIENTS_MAX)
+			g_hash_table_foreach_remove(web->client_hits, hits_expire, &since);
 		if (g_hash_table_size(web->client_hits) >= CLIENTS_MAX)
 			return FALSE;
 		hits = g_array_new(FALSE, FALSE, sizeof(gint64));
 		g_hash_table_insert(web->client_hits, g_strdup(client), hits);
 	}
-	for (i = 0; i < hits->len; i++)
-		if (g_array_index(hits, gint64, i) > now - rate->period_seconds)
-			g_array_index(hits, gint64, kept++) = g_array_index(hits, gint64, i);
-	g_array_set_size(hits, kept);
+	hits_expire(NULL, hits, &since);
 	if (hits->len >= (guint)rate->count)
 		return FALSE;
 	g_array_append_val(hits, now);

@@ -31,6 +31,7 @@
 struct upload {
 	GByteArray *body;
 	gboolean too_large;
+	gboolean answered;         /* refused early: the rest is ignored */
 };
 
 /* A query argument. */
@@ -362,9 +363,13 @@ access_handler(void *closure, struct MHD_Connection *connection,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		/* Refused before its body is read: the server answers at once. */
 		if (length != NULL && g_ascii_strtoull(length, NULL, 10) > WEB_BODY_LIMIT) {
-			upload->too_large = TRUE;
+			upload->too_large = upload->answered = TRUE;
 			return answer(web, connection, url, method, upload);
 		}
+		return MHD_YES;
+	}
+	if (upload->answered) {
+		*size = 0;
 		return MHD_YES;
 	}
 	if (*size > 0) {
