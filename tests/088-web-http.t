@@ -32,7 +32,7 @@ ${1:-}"
 }
 config
 smtp_start
-plan 81
+plan 88
 
 # scenario: a fresh register and five requests: A erasure, B a correction
 # full of markup, C unclear, D restriction, E erasure; each confirmed by
@@ -180,6 +180,26 @@ hash=$(printf %s "$cookie" | sha256sum | cut -d' ' -f1)
 is "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_web_sessions WHERE id_hash = '$hash' AND ended_at IS NULL;
 	SELECT count(*) FROM dsr_web_sessions WHERE id_hash = '$cookie' OR csrf = '$cookie'")" "1
 0" "the session is stored only as the SHA-256 of the cookie's random id"
+
+# --- the queue: nearest deadline first, overdue marked; the list's filters
+listed() { grep -oE 'href="/request/DSR-[0-9]+-[0-9]+"' "$T/web.body" | sed 's/.*request\///; s/"//' | tr '\n' ' '; }
+sqlite3 "$DB" "UPDATE dsr_requests SET state = 'awaiting_approval' WHERE id = '$A';
+	UPDATE dsr_requests SET due_at = '2026-03-01T08:00:00Z' WHERE id = '$E'"
+web_get /queue
+is "$(listed)" "$E $A " "the queue: the overdue one first, then by deadline"
+like "$(tr -d '\n' <"$T/web.body")" "<tr class=\"overdue\"><td data-label=\"Pyyntö\"><a class=\"id\" href=\"/request/$E\">.*badge bad\">myöhässä</span>" \
+	"marked overdue, in words"
+sqlite3 "$DB" "UPDATE dsr_requests SET state = 'done' WHERE id = '$A'"
+web_get '/requests?overdue=1'
+is "$(listed)" "$E " "all requests, only overdue ones"
+web_get '/requests?state=done&kind=erasure'
+is "$(listed)" "$A " "done erasures"
+web_get '/requests?month=2026-03'
+is "$(listed)" "$E $D $C $B $A " "received in March 2026: all, newest first"
+web_get '/requests?month=2026-02&kind=access'
+like "$(cat "$T/web.body")" 'Yksikään pyyntö ei vastaa valintoja' "February: none, in words"
+web_get '/requests?state=nonsense'
+is "$status" 400 "a filter value the form does not offer: 400"
 
 # --- the audit page: the hash chain verified now, or its first broken event
 web_get /audit
