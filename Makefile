@@ -16,7 +16,8 @@ SHAREDIR = $(PREFIX)/share/dsrmail
 MANDIR = $(PREFIX)/share/man
 UNITDIR = $(PREFIX)/lib/systemd/system
 
-PACKAGES = gmime-3.0 libetpan libcurl sqlite3 json-glib-1.0 libxml-2.0 gnutls
+PACKAGES = gmime-3.0 libetpan libcurl sqlite3 json-glib-1.0 libxml-2.0 gnutls \
+	libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PACKAGES) 2>/dev/null)
 
@@ -117,7 +118,8 @@ install: $(BINARY)
 		$(DESTDIR)$(PREFIX)/lib/sysusers.d
 	install -m 644 man/dsrmail.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/dsrmail.conf.5 man/dsrmail-rules.5 $(DESTDIR)$(MANDIR)/man5/
-	for unit in dsrmail.service dsrmail-sweep.service dsrmail-sweep.timer; do \
+	for unit in dsrmail.service dsrmail-sweep.service dsrmail-sweep.timer \
+	    dsrmail-web.service; do \
 		sed -e 's|/usr/local/bin/dsrmail|$(PREFIX)/bin/dsrmail|g' \
 		    -e 's|/etc/dsrmail/|$(SYSCONFDIR)/|g' contrib/systemd/$$unit \
 		    >$(DESTDIR)$(UNITDIR)/$$unit && chmod 644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \

@@ -48,9 +48,10 @@ is "$(wc -l <"$T/help")" "$(grep -c '^present' "$T/man")" \
 	"dsrmail(1) describes as many commands as present as the command table has ($(wc -l <"$T/help"))"
 is "$(sed -n 's/^present //p' "$T/man" | sort)" "$(cat "$T/help")" \
 	"dsrmail(1) describes every command of the command table, and marks no present one as missing"
-# DESIGN.md's command-line contract: each is described, present or to come.
+# DESIGN.md's command-line contract (and web, the admin pages): each is
+# described, present or to come.
 is "$(sed -E 's/^(present|missing) //' "$T/man" | sort | tr '\n' ,)" \
-	"audit verify,deliver,export,init,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,sweep," \
+	"audit verify,deliver,export,init,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,sweep,web," \
 	"dsrmail(1) describes every command of the contract (those to come marked so)"
 
 # Config keys: group.key from the table in src/base/config.c.

@@ -70,6 +70,14 @@ static const struct key keys[] = {
 	{ "policy", "trusted_authserv_id", KEY_STRING, "", AT(trusted_authserv_id), "the authserv-id of your receiving MTA, or empty" },
 	{ "policy", "retention", KEY_DURATION, "10y", AT(retention), "a duration such as 10y" },
 	{ "policy", "evidence_retention", KEY_DURATION, "5y", AT(evidence_retention), "a duration such as 5y" },
+	{ "web", "listen", KEY_STRING, "127.0.0.1:8025", AT(web_listen), "host:port, e.g. 127.0.0.1:8025" },
+	{ "web", "base_url", KEY_URL, NULL, AT(web_base_url), "the address of the pages in a browser, e.g. https://dsr.example.fi" },
+	{ "web", "certificate", KEY_PATH, NULL, AT(web_certificate), "a PEM certificate file (with key)" },
+	{ "web", "key", KEY_PATH, NULL, AT(web_key), "a PEM private key file (with certificate)" },
+	{ "web", "proxy", KEY_STRING, "", AT(web_proxy), "the reverse proxy's IP address, e.g. 127.0.0.1, or empty" },
+	{ "web", "session_idle", KEY_DURATION, "30m", AT(web_session_idle), "a duration such as 30m" },
+	{ "web", "signin_rate", KEY_RATE, "5/hour", AT(web_signin_rate), "count/period, e.g. 5/hour" },
+	{ "web", "client_rate", KEY_RATE, "30/hour", AT(web_client_rate), "count/period, e.g. 30/hour" },
 };
 
 /* Find the config file: -c, $DSRMAIL_CONFIG, ./dsrmail.conf, /etc. */
@@ -325,7 +333,7 @@ config_check_unknown(struct config *config, GKeyFile *file, GError **error)
 		if (!group_known) {
 			g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
 			    "%s: unknown section [%s]; the sections are [organisation], "
-			    "[paths], [database], [imap], [smtp] and [policy]",
+			    "[paths], [database], [imap], [smtp], [policy] and [web]",
 			    config->file, groups[g]);
 			return -1;
 		}

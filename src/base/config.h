@@ -58,6 +58,16 @@ struct config {
 	char *trusted_authserv_id;  /* NULL: no Authentication-Results trusted */
 	struct duration retention;
 	struct duration evidence_retention;
+
+	/* [web]: the admin pages (dsrmail web) */
+	char *web_listen;           /* host:port */
+	char *web_base_url;         /* the pages' address in a browser, or NULL: http://listen */
+	char *web_certificate;      /* absolute or NULL: no TLS of its own */
+	char *web_key;              /* absolute or NULL */
+	char *web_proxy;            /* the reverse proxy's address, or "": none */
+	struct duration web_session_idle; /* signed out after this without a request */
+	struct rate web_signin_rate;  /* sign-in links per admin address */
+	struct rate web_client_rate;  /* sign-in requests per client */
 };
 
 /* Find the config file (see above). explicit_path is -c, or NULL.

@@ -73,6 +73,7 @@ int queue_reject_command(struct context *context, int argc, char **argv, GError 
 int queue_extend_command(struct context *context, int argc, char **argv, GError **error);
 int queue_lift_command(struct context *context, int argc, char **argv, GError **error);
 int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
+int web_command(struct context *context, int argc, char **argv, GError **error);
 
 /* requests.c: one list line (a timeline_row_func over
  * store_timeline_requests' columns), for `requests list` and `queue list`. */

@@ -55,6 +55,8 @@ static const struct command commands[] = {
 	{ "sweep", "[--dry-run]", "retention (N6), reminders, expiries, stalled "
 	  "requests, outbox retries", NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
 	  sweep_command },
+	{ "web", "", "serve the admin pages ([web] listen) until Ctrl-C",
+	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, web_command },
 	/* deliver opens the store itself: every failure must become exit 75. */
 	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
 	  "request ids", NEEDS_NOTHING, deliver_command },

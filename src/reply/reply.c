@@ -57,6 +57,8 @@ static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
 	"changes[field,value]", NULL };
 static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
 	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };
+static const char *const fields_signin_link[] = { COMMON_FIELDS, "link",
+	"minutes", NULL };
 
 /* Each kind: its name (the template file), its fields, and what the mail
  * is in a few English words, for the command line. */
@@ -99,6 +101,8 @@ static const struct {
 	  "notice to a recipient of the data" },
 	[REPLY_BOUNCE_NOTICE] = { "bounce_notice", fields_bounce_notice,
 	  "a mail of ours bounced" },
+	[REPLY_SIGNIN_LINK] = { "signin_link", fields_signin_link,
+	  "sign-in link for the web page" },
 };
 
 /* The request kinds in words, for {{kind_label}} (fi, en, sv). */

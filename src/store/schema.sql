@@ -224,3 +224,30 @@ CREATE TABLE dsr_lifts(
 CREATE UNIQUE INDEX dsr_lifts_current ON dsr_lifts(request)
 	WHERE state IN ('pending', 'lifted');
 CREATE INDEX dsr_lifts_by_state ON dsr_lifts(state, outbox);
+
+-- dsrmail web: sign-in links mailed to an admin (an address in [organisation]
+-- admins). Only the SHA-256 of the link's token is kept; a link works once
+-- (used_at), until expires_at (15 minutes). The rows also count the links
+-- asked per address ([web] signin_rate); old ones are purged.
+CREATE TABLE dsr_web_signins(
+	id INTEGER PRIMARY KEY,
+	address TEXT NOT NULL,          -- the admin it signs in
+	token_hash TEXT NOT NULL UNIQUE,
+	created_at TEXT NOT NULL,
+	expires_at TEXT NOT NULL,
+	used_at TEXT
+);
+CREATE INDEX dsr_web_signins_by_address ON dsr_web_signins(address, created_at);
+
+-- dsrmail web: signed-in sessions. The cookie holds a random id; only its
+-- SHA-256 is kept. csrf is the token every form of the session carries.
+-- A session ends on sign-out (ended_at), after [web] session_idle without a
+-- request, or 12 hours after it began.
+CREATE TABLE dsr_web_sessions(
+	id_hash TEXT PRIMARY KEY,
+	address TEXT NOT NULL,          -- the admin signed in (N20, N24)
+	csrf TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	last_seen_at TEXT NOT NULL,
+	ended_at TEXT
+);

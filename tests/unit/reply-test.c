@@ -87,6 +87,8 @@ static const char *const sample_texts[][2] = {
 	{ "no_match", "yes" },
 	{ "followup", "yes" },
 	{ "awaiting_confirmation", "yes" },
+	{ "link", "https://dsr.hrmentor.fi/signin/link?t=K3J9XQ2VLM8PZR4TW7YB1CN5AB" },
+	{ "minutes", "15" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
