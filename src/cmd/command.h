@@ -63,7 +63,8 @@ int queue_lift_command(struct context *context, int argc, char **argv, GError **
 int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
 
 /* requests.c: `requests show ID` (also `queue show`), and one list line
- * (a timeline_row_func over store_timeline_requests' columns). */
+ * (a timeline_row_func over store_timeline_requests' columns; data: a note
+ * to end the line with, or NULL). */
 int request_show(struct context *context, const char *id, GError **error);
 void request_print_line(const char *const *columns, int count, void *data);
 

@@ -16,14 +16,15 @@ or_dash(const char *text)
 	return text != NULL && *text != '\0' ? text : "-";
 }
 
-/* One line of `requests list`: "ID KIND STATE received ... due ...". */
+/* One line of `requests list`: "ID KIND STATE received ... due ...", then
+ * data (a note, or NULL). */
 void
 request_print_line(const char *const *c, int count, void *data)
 {
 	(void)count;
-	(void)data;
-	printf("%s %s %s received %s due %s%s%s\n", c[0], c[1], c[2], c[3], c[4],
-	    c[7] ? " held: " : "", c[7] ? c[7] : "");
+	printf("%s %s %s received %s due %s%s%s%s\n", c[0], c[1], c[2], c[3], c[4],
+	    c[7] ? " held: " : "", c[7] ? c[7] : "", data != NULL ?
+	    (const char *)data : "");
 }
 
 /* The header block of `requests show`. */

@@ -18,22 +18,26 @@
 
 static const char *const fields_footer[] = { COMMON_FIELDS, NULL };
 static const char *const fields_received[] = { COMMON_FIELDS, "name", "kind",
-	"kind_label", "received_date", "due_date", "verification", "approval", NULL };
+	"kind_label", "received_date", "due_date", "verification", "approval",
+	"objection", "restricted", "disputed", NULL };
 static const char *const fields_challenge[] = { COMMON_FIELDS, "name",
 	"requests[id,kind_label]", "several", "token", "expires_date", NULL };
 static const char *const fields_access[] = { COMMON_FIELDS, "name", "files[]",
 	NULL };
 static const char *const fields_rectification_done[] = { COMMON_FIELDS, "name",
-	"changes[field,value]", "recipients_notified", NULL };
+	"changes[field,value]", "recipients_notified", "recipients_held",
+	"dispute_ended", NULL };
 static const char *const fields_rectification_refused[] = { COMMON_FIELDS,
-	"name", "reason", "changes[field,value]", NULL };
+	"name", "reason", "changes[field,value]", "dispute_ended", NULL };
 static const char *const fields_erasure_done[] = { COMMON_FIELDS, "name",
-	"recipients_notified", NULL };
+	"recipients_notified", "recipients_held", NULL };
 static const char *const fields_erasure_partial[] = { COMMON_FIELDS, "name",
-	"kept[what,why,until]", "recipients_notified", NULL };
-static const char *const fields_name_only[] = { COMMON_FIELDS, "name", NULL };
+	"kept[what,why,until]", "recipients_notified", "recipients_held", NULL };
+static const char *const fields_restricted[] = { COMMON_FIELDS, "name",
+	"recipients_notified", "recipients_held", NULL };
 static const char *const fields_anonymisation_done[] = { COMMON_FIELDS, "name",
-	"partial", "kept[what,why,until]", "recipients_notified", NULL };
+	"partial", "kept[what,why,until]", "recipients_notified",
+	"recipients_held", NULL };
 static const char *const fields_restriction_lifted[] = { COMMON_FIELDS, "name",
 	"lift_date", "reason", NULL };
 static const char *const fields_bans_set[] = { COMMON_FIELDS, "name",
@@ -41,7 +45,11 @@ static const char *const fields_bans_set[] = { COMMON_FIELDS, "name",
 static const char *const fields_no_data[] = { COMMON_FIELDS, "address",
 	"forwarded", NULL };
 static const char *const fields_rejected[] = { COMMON_FIELDS, "name", "kind",
-	"kind_label", "reason", NULL };
+	"kind_label", "reason", "objection", "dispute_ended", NULL };
+static const char *const fields_rate_limited[] = { COMMON_FIELDS, "address",
+	"limit", "hours", "retry_date", NULL };
+static const char *const fields_rate_notice[] = { COMMON_FIELDS, "sender",
+	"limit", "hours", "retry_date", NULL };
 static const char *const fields_extended[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "reason", NULL };
 static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
@@ -50,7 +58,9 @@ static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 static const char *const fields_deadline_reminder[] = { COMMON_FIELDS, "kind",
 	"kind_label", "state", "due_date", "days_left", "overdue", NULL };
 static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
-	"subject_name", "subject_address", "rectified", "erased", "held",
+	"subject_name", "subject_address", "subject_key", "key_label",
+	"restricted", "source", "rectified", "erased", "held", "restriction_set",
+	"restriction_lifted", "banned", "party_name", "party_address",
 	"changes[field,value]", NULL };
 static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
 	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };
@@ -68,17 +78,20 @@ static const struct {
 	[REPLY_RECTIFICATION_REFUSED] = { "rectification_refused", fields_rectification_refused },
 	[REPLY_ERASURE_DONE] = { "erasure_done", fields_erasure_done },
 	[REPLY_ERASURE_PARTIAL] = { "erasure_partial", fields_erasure_partial },
-	[REPLY_RESTRICTION_DONE] = { "restriction_done", fields_name_only },
+	[REPLY_RESTRICTION_DONE] = { "restriction_done", fields_restricted },
 	[REPLY_RESTRICTION_LIFTED] = { "restriction_lifted", fields_restriction_lifted },
 	[REPLY_BANS_SET] = { "bans_set", fields_bans_set },
 	[REPLY_ANONYMISATION_DONE] = { "anonymisation_done", fields_anonymisation_done },
 	[REPLY_NO_DATA] = { "no_data", fields_no_data },
 	[REPLY_REJECTED] = { "rejected", fields_rejected },
 	[REPLY_EXTENDED] = { "extended", fields_extended },
+	[REPLY_OBJECTION_UPHELD] = { "objection_upheld", fields_restricted },
+	[REPLY_RATE_LIMITED] = { "rate_limited", fields_rate_limited },
 	[REPLY_ADMIN_NOTICE] = { "admin_notice", fields_admin_notice },
 	[REPLY_DEADLINE_REMINDER] = { "deadline_reminder", fields_deadline_reminder },
 	[REPLY_RECIPIENT_NOTICE] = { "recipient_notice", fields_recipient_notice },
 	[REPLY_BOUNCE_NOTICE] = { "bounce_notice", fields_bounce_notice },
+	[REPLY_RATE_NOTICE] = { "rate_notice", fields_rate_notice },
 };
 
 /* The request kinds in words, for {{kind_label}} (fi, en, sv). */
@@ -103,6 +116,10 @@ static const struct {
 	  "förbud mot utlämnande av uppgifter" } },
 	{ "anonymisation", { "anonymisointipyyntö", "anonymisation request",
 	  "begäran om anonymisering" } },
+	{ "processing_objection", { "vastustus erityiseen tilanteeseen "
+	  "liittyvällä perusteella", "objection on grounds of your particular "
+	  "situation", "invändning av skäl som hänför sig till din särskilda "
+	  "situation" } },
 	{ "unknown", { "pyyntö", "request", "begäran" } },
 };
 
