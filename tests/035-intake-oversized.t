@@ -113,7 +113,7 @@ like "$(mail_body "$ADMIN" admin_notice)" "too large: attachments not stored" \
 like "$(mail_body "$ADMIN" admin_notice)" "ei ole vielä vahvistanut" \
 	"and that the person has not confirmed it yet"
 
-run queue approve "$id" --as "Päivi Savolainen"
+run queue approve "$id" --as paivi.savolainen@hrmentor.fi
 is "$rc" 65 "approving before the person confirmed: refused (65)"
 like "$err" "has not confirmed the request yet" "saying why"
 code=$(mail_token "$MATTI" challenge)
@@ -124,7 +124,7 @@ sent
 is "$(tail -n 2 "$T/arrived")" "$ADMIN admin_notice-fi
 $MATTI received-fi" "the admin gets a new notice, the person hears a person reviews it"
 unlike "$(mail_body "$ADMIN" admin_notice)" "ei ole vielä vahvistanut" "the new notice says it is confirmed"
-run queue approve "$id" --as "Päivi Savolainen"
+run queue approve "$id" --as paivi.savolainen@hrmentor.fi
 is "$rc:$(sqlite3 "$DB" "SELECT state FROM dsr_requests WHERE id = '$id'")" "0:done" \
 	"approved: carried out"
 sent

@@ -81,7 +81,9 @@ dump() {
 drained() {
 	local i
 	for i in $(seq 100); do
-		[ "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_outbox WHERE state = 'queued'")" = 0 ] &&
+		# Nothing queued, and no lift waiting to be settled after its send.
+		[ "$(sqlite3 "$DB" "SELECT (SELECT count(*) FROM dsr_outbox WHERE state = 'queued')
+			+ (SELECT count(*) FROM dsr_lifts WHERE state = 'pending')")" = 0 ] &&
 			return 0
 		sleep 0.1
 	done

@@ -81,7 +81,7 @@ is "$(sqlite3 -separator ' ' "$DB" "SELECT r.kind, r.state, coalesce(r.decided_b
 	FROM dsr_requests r JOIN dsr_messages m ON m.id = r.message ORDER BY r.id")" \
 	"access done - aino.makela@example.fi
 rectification done paivi.savolainen@hrmentor.fi sofia.lindstrom@example.se
-erasure done Päivi Savolainen mikko.heikkinen@example.fi
+erasure done paivi.savolainen@hrmentor.fi mikko.heikkinen@example.fi
 objection done - eero@kallavesi.example.fi
 access verifying - aino.makela@example.fi
 restriction awaiting_approval - sofia.lindstrom@example.se" \
@@ -187,6 +187,7 @@ paivi.savolainen@hrmentor.fi:admin_notice-fi
 paivi.savolainen@hrmentor.fi:admin_notice-fi
 kirjanpito@tilitoimisto.example:recipient_notice-fi
 kirjanpito@tilitoimisto.example:recipient_notice-fi
+osoitepaivitys@osoitepalvelu.example:recipient_notice-fi
 EOF
 )" "the mails are the ones the story needs: codes, the bundle, notices, the replies"
 counts=$(grep -E '^   [^ ].* \(([^ ()]+@[^ ()]+)\): [0-9]+ mails?$' "$D.out" |
@@ -195,7 +196,7 @@ wrong=
 while read -r address n; do
 	[ "$n" = "$(grep -c "^$address " "$T/arrived")" ] || wrong="$wrong $address says $n;"
 done <<<"$counts"
-is "$(wc -l <<<"$counts") ${wrong:-all true}" "7 all true" "how many mails each of seven people got, as the sink counts"
+is "$(wc -l <<<"$counts") ${wrong:-all true}" "8 all true" "how many mails each of eight people got, as the sink counts"
 is "$(grep -F 'snoop@outsider.example' <<<"$counts")" "snoop@outsider.example 0" "it shows the outsider got nothing"
 is "$(grep -rlF 'snoop@outsider.example' "$SINK" | wc -l)" 0 "and nothing in any mail kept names or went to the outsider"
 

@@ -11,7 +11,8 @@
 
 const char *const config_request_kinds[] = {
 	"access", "portability", "rectification", "erasure", "restriction",
-	"objection", "publication", "disclosure", "anonymisation", "unknown", NULL
+	"objection", "publication", "disclosure", "anonymisation",
+	"processing_objection", "unknown", NULL
 };
 
 enum key_type {
@@ -26,6 +27,7 @@ enum key_type {
 	KEY_SIZE,       /* 25M, 100k, 1G, or bytes */
 	KEY_RATE,       /* 10/day */
 	KEY_URL,        /* scheme://host[:port] */
+	KEY_BOOL,       /* yes or no */
 };
 
 struct key {
@@ -67,6 +69,7 @@ static const struct key keys[] = {
 	{ "policy", "max_message_size", KEY_SIZE, "25M", AT(max_message_size), "a size such as 25M" },
 	{ "policy", "sender_rate", KEY_RATE, "10/day", AT(sender_rate), "count/period, e.g. 10/day" },
 	{ "policy", "repeat_window", KEY_DURATION, "90d", AT(repeat_window), "a duration such as 90d" },
+	{ "policy", "restrict_while_disputed", KEY_BOOL, "yes", AT(restrict_while_disputed), "yes or no" },
 	{ "policy", "trusted_authserv_id", KEY_STRING, "", AT(trusted_authserv_id), "the authserv-id of your receiving MTA, or empty" },
 	{ "policy", "retention", KEY_DURATION, "10y", AT(retention), "a duration such as 10y" },
 	{ "policy", "evidence_retention", KEY_DURATION, "5y", AT(evidence_retention), "a duration such as 5y" },
@@ -224,11 +227,11 @@ key_apply_list(struct config *config, const struct key *key,
 	    config_is_request_kind : address_is_plausible);
 
 	if (bad != NULL) {
-		g_autofree char *what = g_strdup_printf("\"%s\" is not %s", bad,
-		    key->type == KEY_KINDS ? "a request kind (access, "
-		    "portability, rectification, erasure, restriction, "
-		    "objection, publication, disclosure, anonymisation)" :
-		    "an e-mail address");
+		g_autofree char *kinds = config_request_kinds_text();
+		g_autofree char *what = g_strdup_printf("\"%s\" is not %s%s%s",
+		    bad, key->type == KEY_KINDS ? "a request kind (" : "an e-mail "
+		    "address", key->type == KEY_KINDS ? kinds : "",
+		    key->type == KEY_KINDS ? ")" : "");
 		g_strfreev(list);
 		key_error(error, config, key, value, what);
 		return -1;
@@ -299,6 +302,13 @@ key_apply(struct config *config, const struct key *key, const char *value,
 			return -1;
 		}
 		*(char **)field = g_strdup(value);
+		return 0;
+	case KEY_BOOL:
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			key_error(error, config, key, value, "neither yes nor no");
+			return -1;
+		}
+		*(gboolean *)field = strcmp(value, "yes") == 0;
 		return 0;
 	}
 	return 0;
@@ -426,6 +436,20 @@ fail:
 	return NULL;
 }
 
+/* The kinds an admin or the policy may name, "access, portability, ...". */
+char *
+config_request_kinds_text(void)
+{
+	GString *text = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; config_request_kinds[i] != NULL; i++)
+		if (strcmp(config_request_kinds[i], "unknown") != 0)
+			g_string_append_printf(text, "%s%s", text->len ? ", " : "",
+			    config_request_kinds[i]);
+	return g_string_free(text, FALSE);
+}
+
 /* TRUE if kind is a request kind of the contract. */
 gboolean
 config_is_request_kind(const char *kind)
@@ -449,6 +473,7 @@ config_free(struct config *config)
 			g_strfreev(*(char ***)field);
 			break;
 		case KEY_TLS: case KEY_DURATION: case KEY_SIZE: case KEY_RATE:
+		case KEY_BOOL:
 			break;
 		default:
 			g_free(*(char **)field);
@@ -459,10 +484,18 @@ config_free(struct config *config)
 	g_free(config);
 }
 
-/* TRUE if address is one of [organisation] admins. */
+/* TRUE if address is one of [organisation] admins, both normalised. */
 gboolean
 config_is_admin(const struct config *config, const char *address)
 {
-	return address != NULL && config->admins != NULL &&
-	    g_strv_contains((const char *const *)config->admins, address);
+	g_autofree char *given = address != NULL ? address_normalise(address) : NULL;
+	char **admin;
+
+	for (admin = config->admins; given != NULL && admin != NULL &&
+	    *admin != NULL; admin++) {
+		g_autofree char *listed = address_normalise(*admin);
+		if (strcmp(listed, given) == 0)
+			return TRUE;
+	}
+	return FALSE;
 }

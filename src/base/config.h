@@ -54,7 +54,9 @@ struct config {
 	struct duration challenge_ttl;
 	gint64 max_message_size;    /* bytes */
 	struct rate sender_rate;
-	struct duration repeat_window; /* N23: a third access request within it is flagged */
+	struct duration repeat_window; /* N23: a third request of a kind within it is flagged */
+	gboolean restrict_while_disputed; /* N14: a pending rectification or
+	                             objection restricts its subject */
 	char *trusted_authserv_id;  /* NULL: no Authentication-Results trusted */
 	struct duration retention;
 	struct duration evidence_retention;
@@ -84,10 +86,13 @@ void config_free(struct config *config);
 /* The request kinds dsrmail knows (DESIGN.md contract), NULL-terminated. */
 extern const char *const config_request_kinds[];
 
+/* The kinds but unknown, comma-separated, for messages; the caller frees it. */
+char *config_request_kinds_text(void);
+
 /* TRUE if kind is one of config_request_kinds. */
 gboolean config_is_request_kind(const char *kind);
 
-/* TRUE if address (normalised) is one of [organisation] admins. */
+/* TRUE if address is one of [organisation] admins (both normalised). */
 gboolean config_is_admin(const struct config *config, const char *address);
 
 #endif

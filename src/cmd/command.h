@@ -76,7 +76,8 @@ int queue_classify_command(struct context *context, int argc, char **argv, GErro
 int web_command(struct context *context, int argc, char **argv, GError **error);
 
 /* requests.c: one list line (a timeline_row_func over
- * store_timeline_requests' columns), for `requests list` and `queue list`. */
+ * store_timeline_requests' columns; data: a note to end the line with, or
+ * NULL), for `requests list` and `queue list`. */
 void request_print_line(const char *const *columns, int count, void *data);
 
 /* show.c: `requests show ID` and `queue show ID`: the request in words

@@ -35,10 +35,11 @@ static const struct command commands[] = {
 	/* The map: a sent lift notice clears a restriction flag. */
 	{ "send", "", "flush the outbox over SMTP",
 	  NEEDS_MAP | NEEDS_TEMPLATES, send_command },
-	{ "queue list", "", "requests waiting for an admin", NEEDS_STORE,
-	  queue_list_command },
-	{ "queue show", "ID [--json]", "one request and its timeline", NEEDS_STORE,
-	  queue_show_command },
+	/* The map: queue list and show say when the data is restricted. */
+	{ "queue list", "", "requests waiting for an admin",
+	  NEEDS_STORE | NEEDS_MAP, queue_list_command },
+	{ "queue show", "ID [--json]", "one request and its timeline",
+	  NEEDS_STORE | NEEDS_MAP, queue_show_command },
 	{ "queue approve", "ID [--as ADMIN]", "approve and carry out a request",
 	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_approve_command },
 	{ "queue reject", "ID --reason TEXT [--as ADMIN]",

@@ -9,17 +9,17 @@
 #include "base/error.h"
 #include "store/store-timeline.h"
 
-/* One line of `requests list`: "ID KIND STATE received ... due ...", and
- * why it waits: " held: policy (erasure needs approval)". */
+/* One line of `requests list`: "ID KIND STATE received ... due ...", why
+ * it waits (" held: policy (erasure needs approval)"), then data (a note,
+ * or NULL). */
 void
 request_print_line(const char *const *c, int count, void *data)
 {
 	g_autofree char *held = request_held_words(c[7], c[1]);
 
 	(void)count;
-	(void)data;
-	printf("%s %s %s received %s due %s%s%s\n", c[0], c[1], c[2], c[3], c[4],
-	    *held ? " held: " : "", held);
+	printf("%s %s %s received %s due %s%s%s%s\n", c[0], c[1], c[2], c[3], c[4],
+	    *held ? " held: " : "", held, data != NULL ? (const char *)data : "");
 }
 
 /* dsrmail requests [list [--open] [--overdue] | show ID [--json]] */

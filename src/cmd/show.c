@@ -326,7 +326,10 @@ event_words(const char *type, const char *actor, JsonObject *d, const char *kind
 	GString *out = g_string_new(NULL);
 	const char *given = detail_text(d, "reason");
 	const char *reason = given != NULL ? given : "no reason recorded";
-	const char *by = actor_words(actor);
+	const char *login = detail_text(d, "login");
+	g_autofree char *by_login = login != NULL ? g_strdup_printf("%s (login %s)",
+	    actor_words(actor), login) : NULL;
+	const char *by = by_login != NULL ? by_login : actor_words(actor);
 
 	if (g_str_equal(type, "received") || g_str_equal(type, "ignored"))
 		words_received(out, d);
@@ -384,7 +387,23 @@ event_words(const char *type, const char *actor, JsonObject *d, const char *kind
 		    g_strcmp0(detail_text(d, "decided_by"), "system") == 0 ? "" :
 		    actor_words(detail_text(d, "decided_by")));
 	else if (g_str_equal(type, "recipient_notified"))
-		g_string_append(out, "a recipient in the data map told of the change");
+		g_string_append_printf(out, "a %s in the data map told of the change",
+		    g_strcmp0(detail_text(d, "role"), "source") == 0 ? "source" :
+		    "recipient");
+	else if (g_str_equal(type, "recipient_notice_held"))
+		g_string_append_printf(out, "the notice to a %s held for the admins: "
+		    "the person forbade disclosure", g_strcmp0(detail_text(d, "role"),
+		    "source") == 0 ? "source" : "recipient");
+	else if (g_str_equal(type, "restricted_while_disputed"))
+		g_string_append(out, "the data restricted while the correction or "
+		    "objection is decided (Art. 18(1))");
+	else if (g_str_equal(type, "dispute_ended"))
+		g_string_append_printf(out, "decided: the restriction while disputed "
+		    "ended%s", detail_number(d, "flags_cleared", 0) > 0 ? "" :
+		    " (another restriction keeps the data restricted)");
+	else if (g_str_equal(type, "rate_limited"))
+		g_string_append(out, "over [policy] sender_rate: the sender told why "
+		    "it was not handled, the admins too");
 	else if (g_str_equal(type, "records_cleared"))
 		words_cleared(out, d);
 	else if (g_str_equal(type, "lift_requested"))

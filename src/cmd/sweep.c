@@ -57,13 +57,23 @@ sweep_remind(struct context *context, GDateTime *now, gboolean dry_run,
 	return lifecycle_remind(context, now, &counts->reminded, error);
 }
 
-/* Erase the subjects past [policy] retention (N6). */
+/* Erase the subjects past [policy] retention (N6); a restricted one waits
+ * for the admins instead (N14, GDPR Art. 18(2)). */
 static int
 sweep_retention(struct context *context, GDateTime *now, gboolean dry_run,
     struct sweep_counts *counts, GError **error)
 {
+	g_autoptr(GArray) to_ask = g_array_new(FALSE, FALSE, sizeof(gint64));
+	guint i;
+
 	(void)counts;
-	return retention_erase(context, now, dry_run, error);
+	if (retention_erase(context, now, dry_run, to_ask, error) < 0)
+		return -1;
+	for (i = 0; !dry_run && i < to_ask->len; i++)
+		if (lifecycle_retention_hold(context, g_array_index(to_ask, gint64, i),
+		    now, error) < 0)
+			return -1;
+	return 0;
 }
 
 /* Remove raw mails past [policy] evidence_retention. */

@@ -18,22 +18,26 @@
 
 static const char *const fields_footer[] = { COMMON_FIELDS, NULL };
 static const char *const fields_received[] = { COMMON_FIELDS, "name", "kind",
-	"kind_label", "received_date", "due_date", "verification", "approval", NULL };
+	"kind_label", "received_date", "due_date", "verification", "approval",
+	"objection", "restricted", "disputed", NULL };
 static const char *const fields_challenge[] = { COMMON_FIELDS, "name",
 	"requests[id,kind_label]", "several", "token", "expires_date", NULL };
 static const char *const fields_access[] = { COMMON_FIELDS, "name", "files[]",
 	NULL };
 static const char *const fields_rectification_done[] = { COMMON_FIELDS, "name",
-	"changes[field,value]", "recipients_notified", NULL };
+	"changes[field,value]", "recipients_notified", "recipients_held",
+	"dispute_ended", NULL };
 static const char *const fields_rectification_refused[] = { COMMON_FIELDS,
-	"name", "reason", "changes[field,value]", NULL };
+	"name", "reason", "changes[field,value]", "dispute_ended", NULL };
 static const char *const fields_erasure_done[] = { COMMON_FIELDS, "name",
-	"recipients_notified", NULL };
+	"recipients_notified", "recipients_held", NULL };
 static const char *const fields_erasure_partial[] = { COMMON_FIELDS, "name",
-	"kept[what,why,until]", "recipients_notified", NULL };
-static const char *const fields_name_only[] = { COMMON_FIELDS, "name", NULL };
+	"kept[what,why,until]", "recipients_notified", "recipients_held", NULL };
+static const char *const fields_restricted[] = { COMMON_FIELDS, "name",
+	"recipients_notified", "recipients_held", NULL };
 static const char *const fields_anonymisation_done[] = { COMMON_FIELDS, "name",
-	"partial", "kept[what,why,until]", "recipients_notified", NULL };
+	"partial", "kept[what,why,until]", "recipients_notified",
+	"recipients_held", NULL };
 static const char *const fields_restriction_lifted[] = { COMMON_FIELDS, "name",
 	"lift_date", "reason", NULL };
 static const char *const fields_bans_set[] = { COMMON_FIELDS, "name",
@@ -41,7 +45,11 @@ static const char *const fields_bans_set[] = { COMMON_FIELDS, "name",
 static const char *const fields_no_data[] = { COMMON_FIELDS, "address",
 	"forwarded", NULL };
 static const char *const fields_rejected[] = { COMMON_FIELDS, "name", "kind",
-	"kind_label", "reason", NULL };
+	"kind_label", "reason", "objection", "dispute_ended", NULL };
+static const char *const fields_rate_limited[] = { COMMON_FIELDS, "address",
+	"rate_limit", "hours", "retry_date", NULL };
+static const char *const fields_rate_notice[] = { COMMON_FIELDS, "sender",
+	"rate_limit", "hours", "retry_date", NULL };
 static const char *const fields_extended[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "reason", NULL };
 static const char *const fields_oversized[] = { COMMON_FIELDS, "name",
@@ -53,7 +61,9 @@ static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 static const char *const fields_deadline_reminder[] = { COMMON_FIELDS, "kind",
 	"kind_label", "state", "due_date", "days_left", "overdue", NULL };
 static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
-	"subject_name", "subject_address", "rectified", "erased", "held",
+	"subject_name", "subject_address", "subject_key", "key_label",
+	"restricted", "source", "rectified", "erased", "held", "restriction_set",
+	"restriction_lifted", "banned", "party_name", "party_address",
 	"changes[field,value]", NULL };
 static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
 	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };
@@ -80,7 +90,7 @@ static const struct {
 	  "erasure done" },
 	[REPLY_ERASURE_PARTIAL] = { "erasure_partial", fields_erasure_partial,
 	  "erasure done, with what stays" },
-	[REPLY_RESTRICTION_DONE] = { "restriction_done", fields_name_only,
+	[REPLY_RESTRICTION_DONE] = { "restriction_done", fields_restricted,
 	  "processing restricted" },
 	[REPLY_RESTRICTION_LIFTED] = { "restriction_lifted",
 	  fields_restriction_lifted, "restriction to be lifted" },
@@ -93,6 +103,10 @@ static const struct {
 	[REPLY_EXTENDED] = { "extended", fields_extended, "deadline extended" },
 	[REPLY_OVERSIZED] = { "oversized", fields_oversized, "mail arrived "
 	  "without its attachments" },
+	[REPLY_OBJECTION_UPHELD] = { "objection_upheld", fields_restricted,
+	  "objection upheld: processing stopped" },
+	[REPLY_RATE_LIMITED] = { "rate_limited", fields_rate_limited,
+	  "mail not handled: over the sender limit" },
 	[REPLY_ADMIN_NOTICE] = { "admin_notice", fields_admin_notice,
 	  "admin notice" },
 	[REPLY_DEADLINE_REMINDER] = { "deadline_reminder",
@@ -103,6 +117,8 @@ static const struct {
 	  "a mail of ours bounced" },
 	[REPLY_SIGNIN_LINK] = { "signin_link", fields_signin_link,
 	  "sign-in link for the web page" },
+	[REPLY_RATE_NOTICE] = { "rate_notice", fields_rate_notice,
+	  "a sender over the rate limit" },
 };
 
 /* The request kinds in words, for {{kind_label}} (fi, en, sv). */
@@ -127,6 +143,10 @@ static const struct {
 	  "förbud mot utlämnande av uppgifter" } },
 	{ "anonymisation", { "anonymisointipyyntö", "anonymisation request",
 	  "begäran om anonymisering" } },
+	{ "processing_objection", { "vastustus erityiseen tilanteeseen "
+	  "liittyvällä perusteella", "objection on grounds of your particular "
+	  "situation", "invändning av skäl som hänför sig till din särskilda "
+	  "situation" } },
 	{ "unknown", { "pyyntö", "request", "begäran" } },
 };
 

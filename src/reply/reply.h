@@ -34,12 +34,16 @@ enum reply_kind {
 	REPLY_EXTENDED,             /* deadline extended, with reason (N21) */
 	REPLY_OVERSIZED,            /* a mail over max_message_size arrived, without
 	                               its attachments; how to send them */
+	REPLY_OBJECTION_UPHELD,     /* Art. 21(1) objection: processing stopped */
+	REPLY_RATE_LIMITED,         /* over sender_rate: not handled, why (Art. 12(4)) */
 	/* to staff and partners: auto-generated */
 	REPLY_ADMIN_NOTICE,         /* a new item in the queue, APPROVE/REJECT by reply */
 	REPLY_DEADLINE_REMINDER,    /* N21 */
-	REPLY_RECIPIENT_NOTICE,     /* a recipient told of a change (N12) */
+	REPLY_RECIPIENT_NOTICE,     /* a recipient or source told of a change
+	                               (N12), or the admins in its stead (N19) */
 	REPLY_BOUNCE_NOTICE,        /* a mail of ours was refused or bounced */
 	REPLY_SIGNIN_LINK,          /* an admin's link to the web pages (dsrmail web) */
+	REPLY_RATE_NOTICE,          /* a sender over sender_rate */
 	REPLY_KIND_COUNT
 };
 

@@ -306,7 +306,7 @@ intake_screen(struct intake *intake, GError **error)
 	return 0;
 }
 
-/* A Subject's [DSR-YYYY-NNNN] that names a request we have, or NULL. */
+/* A Subject's [DSR-YYYY-NNNN] that names a request it continues, or NULL. */
 static int
 intake_continued(struct intake *intake, GError **error)
 {
@@ -321,7 +321,7 @@ intake_continued(struct intake *intake, GError **error)
 	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
 		g_autofree char *written = g_match_info_fetch(match, 1);
 		g_autofree char *id = g_ascii_strup(written, -1);
-		int found = store_request_exists(intake->context->store, id, error);
+		int found = store_request_continues(intake->context->store, id, error);
 
 		if (found < 0)
 			return -1;

@@ -22,6 +22,10 @@ struct work {
 	int language;             /* enum language, or -1: fi and en */
 	char *address;            /* the address on file, normalised; NULL: no subject */
 	char *name;               /* the subject's name in the register, or NULL */
+	gboolean dispute_ended;   /* the decision ended the restriction of
+	                             disputed data (lifecycle_dispute_end) */
+	gboolean was_restricted;  /* restricted before an erasure removed the
+	                             flag's row: its notices stay restricted */
 };
 
 /* Read request id and its first subject's address and name; now is
@@ -86,6 +90,50 @@ const struct token_row *work_token_find(GPtrArray *tokens, GPtrArray *candidates
  * own address (from), once, until it expires (now is ISO 8601). */
 const char *work_token_problem(const struct token_row *token, const char *from,
     const char *now);
+
+/* TRUE when the request came by mail, so its subject is answered; FALSE
+ * for one dsrmail opened itself (a retention erasure held for the admins):
+ * nobody asked, and nobody is answered. */
+#define work_answers_subject(w) ((w)->row.message != 0)
+
+/* lifecycle-restrict.c: *restricted TRUE when a subject of w has the data
+ * map's restriction flag set (N14); FALSE without the column. */
+int work_restricted(struct work *w, gboolean *restricted, GError **error);
+
+/* lifecycle-restrict.c: a rectification or an objection on grounds of the
+ * particular situation, confirmed and waiting for an admin, restricts its
+ * subjects until it is decided ([policy] restrict_while_disputed, GDPR Art.
+ * 18(1)(a) and (d)): *started TRUE if it did. Inside the caller's
+ * transaction. */
+int lifecycle_dispute_start(struct work *w, gboolean *started, GError **error);
+
+/* lifecycle-restrict.c: w's decision ends its dispute: the restriction flag
+ * it set is cleared, unless another open dispute takes it over or a
+ * restriction, an upheld objection or an erasure since keeps it. *ended
+ * (and w->dispute_ended) TRUE if w had one. Inside the caller's
+ * transaction. */
+int lifecycle_dispute_end(struct work *w, gboolean *ended, GError **error);
+
+/* lifecycle-execute.c: what a notice to the map's recipients and sources
+ * tells them (N12, GDPR Art. 19). */
+enum notice_change {
+	NOTICE_RECTIFIED,         /* corrected: recipients and sources */
+	NOTICE_ERASED,            /* erased or anonymised: recipients */
+	NOTICE_RESTRICTED,        /* restricted: recipients */
+	NOTICE_LIFTED,            /* restriction lifted: recipients */
+};
+
+/* Tell the recipients (and, for a correction, the sources) whose tables
+ * hold what changed: tables (const struct map_table *; NULL: every
+ * recipient), changes (label, value pairs of a correction, or NULL), held
+ * (an erasure kept data for a legal hold). A restricted subject's notice
+ * names the subject by register key and carries no values (Art. 18(2)); a
+ * subject with a disclosure ban gets its notice sent to the admins for a
+ * decision instead (N19). *notified and *held_back say what happened.
+ * Inside the caller's transaction. */
+int lifecycle_notify_parties(struct work *w, enum notice_change change,
+    GPtrArray *tables, GPtrArray *changes, gboolean held, gboolean *notified,
+    gboolean *held_back, GError **error);
 
 /* lifecycle.c: sort request ids into the safe order of execution (access
  * before erasure). */

@@ -25,8 +25,8 @@ static int
 kind_rank(const char *kind)
 {
 	static const char *const order[] = { "access", "portability",
-	    "rectification", "restriction", "objection", "publication",
-	    "disclosure", "unknown", "anonymisation", "erasure" };
+	    "rectification", "restriction", "objection", "processing_objection",
+	    "publication", "disclosure", "unknown", "anonymisation", "erasure" };
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(order); i++)

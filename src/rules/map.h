@@ -61,7 +61,10 @@ struct map_hold {
 	GPtrArray *keeps;             /* struct map_column * kept besides the rows */
 };
 
-/* Who is told of a correction or erasure (N12, GDPR Art. 19). */
+/* A [recipient NAME], told of a correction, erasure or restriction of the
+ * data in its tables (N12, GDPR Art. 19), or a [source NAME], told of a
+ * correction of the data in the tables it supplies (N12: "whoever the
+ * wrong data came from"). */
 struct map_recipient {
 	char *name;
 	char *address;
@@ -85,6 +88,7 @@ struct map {
 	GPtrArray *tables;             /* struct map_table *, subject first */
 	GPtrArray *holds;              /* struct map_hold * */
 	GPtrArray *recipients;         /* struct map_recipient * */
+	GPtrArray *sources;            /* struct map_recipient *, [source NAME] */
 	GPtrArray *categories;         /* struct category * */
 };
 

@@ -85,7 +85,8 @@ CREATE TABLE dsr_requests(
 	number INTEGER NOT NULL,
 	kind TEXT NOT NULL CHECK (kind IN ('access', 'portability',
 		'rectification', 'erasure', 'restriction', 'objection',
-		'publication', 'disclosure', 'anonymisation', 'unknown')),
+		'publication', 'disclosure', 'anonymisation',
+		'processing_objection', 'unknown')),
 	state TEXT NOT NULL CHECK (state IN ('received', 'verifying',
 		'awaiting_approval', 'approved', 'done', 'rejected', 'expired',
 		'ignored', 'failed')),
@@ -251,3 +252,19 @@ CREATE TABLE dsr_web_sessions(
 	last_seen_at TEXT NOT NULL,
 	ended_at TEXT
 );
+
+-- Data restricted while it is disputed (N14, GDPR Art. 18(1)(a) and (d),
+-- [policy] restrict_while_disputed): a rectification, or an objection on
+-- grounds of the particular situation, that waits for an admin restricts its
+-- subject until it is decided. set_flag: this dispute set the register's
+-- restriction flag (it was clear), so the flag is cleared again when the
+-- dispute ends, unless another dispute or a restriction still needs it.
+CREATE TABLE dsr_disputes(
+	request TEXT NOT NULL REFERENCES dsr_requests(id),
+	subject_key INTEGER NOT NULL,
+	set_flag INTEGER NOT NULL,
+	started_at TEXT NOT NULL,
+	ended_at TEXT,
+	PRIMARY KEY (request, subject_key)
+);
+CREATE INDEX dsr_disputes_open ON dsr_disputes(subject_key) WHERE ended_at IS NULL;

@@ -101,14 +101,31 @@ static const char *const selections[] = {
 	    "'awaiting_approval') ORDER BY year, number",
 };
 
+/* The ids of a statement's first column, as a new array; NULL with error. */
+static GPtrArray *
+lifecycle_ids(struct store *store, sqlite3_stmt *s, const char *what,
+    GError **error)
+{
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		g_ptr_array_add(ids, store_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref(ids);
+		store_fail(store, error, what);
+		return NULL;
+	}
+	return ids;
+}
+
 /* List request ids. */
 GPtrArray *
 store_lifecycle_select(struct store *store, enum request_selection selection,
     const char *text, gint64 number, GError **error)
 {
 	sqlite3_stmt *s = store_statement(store, selections[selection], error);
-	GPtrArray *ids;
-	int rc;
 
 	if (s == NULL)
 		return NULL;
@@ -116,16 +133,7 @@ store_lifecycle_select(struct store *store, enum request_selection selection,
 		store_bind_text(s, 1, text);
 	if (sqlite3_bind_parameter_count(s) >= 2)
 		sqlite3_bind_int64(s, 2, number);
-	ids = g_ptr_array_new_with_free_func(g_free);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		g_ptr_array_add(ids, store_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		g_ptr_array_unref(ids);
-		store_fail(store, error, "listing requests");
-		return NULL;
-	}
-	return ids;
+	return lifecycle_ids(store, s, "listing requests", error);
 }
 
 /* Change the columns an update names. */
@@ -159,24 +167,42 @@ store_lifecycle_update(struct store *store, const char *id,
 	return store_step_done(store, s, error);
 }
 
-/* Count requests of kind about the same subjects since a time. */
-gint64
-store_lifecycle_count_repeats(struct store *store, const char *request,
-    const char *kind, const char *since, GError **error)
+/* Earlier requests of the same kind about the same subjects. */
+GPtrArray *
+store_lifecycle_repeats(struct store *store, const char *request,
+    const char *since, GError **error)
 {
-	sqlite3_stmt *s = store_statement(store, "SELECT count(DISTINCT r.id) "
-	    "FROM dsr_requests r JOIN dsr_request_subjects rs ON rs.request = r.id "
-	    "WHERE r.kind = ?2 AND r.state != 'ignored' AND r.received_at >= ?3 "
-	    "AND r.received_at <= (SELECT received_at FROM dsr_requests WHERE id = "
-	    "?1) AND rs.subject_key IN (SELECT subject_key FROM "
-	    "dsr_request_subjects WHERE request = ?1)", error);
+	sqlite3_stmt *s = store_statement(store, "SELECT DISTINCT r.id FROM "
+	    "dsr_requests r JOIN dsr_request_subjects rs ON rs.request = r.id "
+	    "JOIN dsr_requests q ON q.id = ?1 WHERE r.kind = q.kind AND r.id != "
+	    "q.id AND r.state != 'ignored' AND r.message IS NOT NULL AND "
+	    "r.received_at >= ?2 AND (r.received_at < q.received_at OR "
+	    "(r.received_at = q.received_at AND (r.year, r.number) < (q.year, "
+	    "q.number))) AND rs.subject_key IN (SELECT subject_key FROM "
+	    "dsr_request_subjects WHERE request = ?1) ORDER BY r.year, r.number",
+	    error);
+
+	if (s == NULL)
+		return NULL;
+	store_bind_text(s, 1, request);
+	store_bind_text(s, 2, since);
+	return lifecycle_ids(store, s, "looking for repeated requests", error);
+}
+
+/* Rate notices to a sender since a time. */
+gint64
+store_lifecycle_rate_told(struct store *store, const char *sender,
+    const char *since, GError **error)
+{
+	sqlite3_stmt *s = store_statement(store, "SELECT count(*) FROM dsr_outbox "
+	    "WHERE template = 'rate_limited' AND recipient = ?1 AND created_at >= "
+	    "?2", error);
 
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, request);
-	store_bind_text(s, 2, kind);
-	store_bind_text(s, 3, since);
-	return store_step_integer(store, s, "counting repeated requests", error);
+	store_bind_text(s, 1, sender);
+	store_bind_text(s, 2, since);
+	return store_step_integer(store, s, "looking for rate notices", error);
 }
 
 /* A stored mail's bytes and sender. */

@@ -64,10 +64,16 @@ struct request_update {
 int store_lifecycle_update(struct store *store, const char *id,
     const struct request_update *update, const char *now, GError **error);
 
-/* Access requests about the same subjects as request, received in
- * [since, request's receipt], request included; -1 with error. */
-gint64 store_lifecycle_count_repeats(struct store *store, const char *request,
-    const char *kind, const char *since, GError **error);
+/* The requests of request's kind about one of its subjects, opened by a
+ * mail received at or after since and before request (N23), oldest first,
+ * ignored ones left out: a new array of ids, or NULL with error. */
+GPtrArray *store_lifecycle_repeats(struct store *store, const char *request,
+    const char *since, GError **error);
+
+/* How many rate notices (outbox mails of template rate_limited) were
+ * queued to sender at or after since; -1 with error. */
+gint64 store_lifecycle_rate_told(struct store *store, const char *sender,
+    const char *since, GError **error);
 
 /* A stored mail as the lifecycle reads it back. */
 struct message_row {

@@ -179,12 +179,12 @@ store_request_add(struct store *store, const struct request_record *record,
 	return id;
 }
 
-/* Does a request id exist? */
+/* Does a mail naming request id continue it? */
 int
-store_request_exists(struct store *store, const char *id, GError **error)
+store_request_continues(struct store *store, const char *id, GError **error)
 {
 	sqlite3_stmt *statement = store_statement(store, "SELECT count(*) FROM "
-	    "dsr_requests WHERE id = ?1", error);
+	    "dsr_requests WHERE id = ?1 AND state != 'ignored'", error);
 
 	if (statement == NULL)
 		return -1;

@@ -36,7 +36,9 @@ decide(struct web_request *request, const char *id, const char *action,
 {
 	struct context *context = request->web->context;
 	g_autofree char *reason = reason_clean(web_field(request, "reason"));
-	const char *admin = request->admin;
+	/* The signed-in admin decides; no login ran a command (as by mail). */
+	const struct decider by = { .admin = request->admin, .login = NULL };
+	const struct decider *admin = &by;
 
 	if (strcmp(action, "approve") == 0)
 		return lifecycle_approve(context, id, admin, error);
