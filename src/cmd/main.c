@@ -55,6 +55,11 @@ static const struct command commands[] = {
 	{ "sweep", "[--dry-run]", "retention (N6), reminders, expiries, stalled "
 	  "requests, outbox retries", NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
 	  sweep_command },
+	/* OAuth2 sign-in for [imap]/[smtp] auth = oauth2; no database needed. */
+	{ "oauth2 login", "", "sign in to Microsoft 365 or Google Workspace "
+	  "and store the token", NEEDS_CONFIG, oauth2_login_command },
+	{ "oauth2 status", "", "whether a token is stored, for which account "
+	  "and scopes, when it expires", NEEDS_CONFIG, oauth2_status_command },
 	/* deliver opens the store itself: every failure must become exit 75. */
 	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
 	  "request ids", NEEDS_NOTHING, deliver_command },

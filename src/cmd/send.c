@@ -26,5 +26,7 @@ send_command(struct context *context, int argc, char **argv, GError **error)
 	if (counts.lifted > 0)
 		printf("; restrictions lifted %d", counts.lifted);
 	printf("\n");
+	if (rc < 0)
+		oauth2_revocation_notice(context);
 	return rc;
 }

@@ -54,6 +54,8 @@ static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
 	"changes[field,value]", NULL };
 static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
 	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };
+static const char *const fields_signin_revoked[] = { COMMON_FIELDS, "provider",
+	"account", "revoked_at", "smtp_too", NULL };
 
 /* Each kind: its name (the template file) and its fields. */
 static const struct {
@@ -79,6 +81,7 @@ static const struct {
 	[REPLY_DEADLINE_REMINDER] = { "deadline_reminder", fields_deadline_reminder },
 	[REPLY_RECIPIENT_NOTICE] = { "recipient_notice", fields_recipient_notice },
 	[REPLY_BOUNCE_NOTICE] = { "bounce_notice", fields_bounce_notice },
+	[REPLY_SIGNIN_REVOKED] = { "signin_revoked", fields_signin_revoked },
 };
 
 /* The request kinds in words, for {{kind_label}} (fi, en, sv). */

@@ -37,6 +37,7 @@ enum reply_kind {
 	REPLY_DEADLINE_REMINDER,    /* N21 */
 	REPLY_RECIPIENT_NOTICE,     /* a recipient told of a change (N12) */
 	REPLY_BOUNCE_NOTICE,        /* a mail of ours was refused or bounced */
+	REPLY_SIGNIN_REVOKED,       /* the OAuth2 sign-in was revoked: log in again */
 	REPLY_KIND_COUNT
 };
 

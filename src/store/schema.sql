@@ -221,3 +221,12 @@ CREATE TABLE dsr_lifts(
 CREATE UNIQUE INDEX dsr_lifts_current ON dsr_lifts(request)
 	WHERE state IN ('pending', 'lifted');
 CREATE INDEX dsr_lifts_by_state ON dsr_lifts(state, outbox);
+
+-- OAuth2 sign-ins found revoked or expired (the token endpoint answered
+-- invalid_grant): one row per `dsrmail oauth2 login`, so the admins are told
+-- once per login however often poll, send or sweep fail after it; a new
+-- login has a new login_at and is told about afresh.
+CREATE TABLE dsr_oauth2_revocations(
+	login_at TEXT PRIMARY KEY,      -- the token file's login time
+	noticed_at TEXT NOT NULL
+);
