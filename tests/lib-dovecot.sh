@@ -65,6 +65,7 @@ _dovecot_oauth2() {
 	    "$DOVECOT_OAUTH2_URL" >"$DOVECOT_DIR/oauth2.conf.ext"
 	printf 'auth_mechanisms = plain login %s\npassdb {\n  driver = oauth2\n  mechanisms = %s\n  args = %s\n}\n' \
 	    "$mechs" "$mechs" "$DOVECOT_DIR/oauth2.conf.ext"
+	return 0
 }
 
 # _dovecot_write_config MODE: dovecot.conf for plain (no STARTTLS) or tls.
