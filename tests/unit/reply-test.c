@@ -82,6 +82,10 @@ static const char *const sample_texts[][2] = {
 	{ "restriction_kept", "yes" },
 	{ "partial", "yes" },
 	{ "held", "yes" },
+	{ "provider", "Microsoft 365" },
+	{ "account", "tietosuoja@hrmentor.fi" },
+	{ "revoked_at", "2026-11-02T10:00:00Z" },
+	{ "smtp_too", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -89,7 +93,7 @@ static const char *const sample_flags[] = {
 	"verification", "approval", "several", "recipients_notified",
 	"forwarded", "overdue", "expired", "rectified", "erased",
 	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
-	"partial", "held", NULL
+	"partial", "held", "smtp_too", NULL
 };
 
 /* Set labels from three texts. */
