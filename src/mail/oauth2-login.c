@@ -53,22 +53,6 @@ login_account(const struct config *config)
 
 /* ---- the device flow (RFC 8628) ---- */
 
-/* An integer member of the answer, or fallback. */
-static gint64
-answer_integer(const struct oauth2_answer *answer, const char *name,
-    gint64 fallback)
-{
-	JsonNode *node = answer->object != NULL &&
-	    json_object_has_member(answer->object, name) ?
-	    json_object_get_member(answer->object, name) : NULL;
-
-	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node))
-		return fallback;
-	if (json_node_get_value_type(node) == G_TYPE_STRING)
-		return g_ascii_strtoll(json_node_get_string(node), NULL, 10);
-	return json_node_get_int(node) > 0 ? json_node_get_int(node) : fallback;
-}
-
 /* Tell the person where to go and which code to enter. */
 static void
 device_instructions(const struct config *config,
@@ -180,8 +164,8 @@ login_device(const struct config *config, FILE *out, GError **error)
 		return -1;
 	}
 	device_code = g_strdup(oauth2_answer_string(&grant, "device_code"));
-	interval = answer_integer(&grant, "interval", DEVICE_INTERVAL);
-	expires_in = answer_integer(&grant, "expires_in", 900);
+	interval = oauth2_answer_integer(&grant, "interval", DEVICE_INTERVAL);
+	expires_in = oauth2_answer_integer(&grant, "expires_in", 900);
 	device_instructions(config, &grant, expires_in, out);
 	oauth2_answer_clear(&grant);
 	rc = device_wait(config, device_code, interval, expires_in, out, error);
@@ -480,7 +464,6 @@ oauth2_login(const struct config *config, FILE *in, FILE *out, GError **error)
 {
 	int rc;
 
-	oauth2_no_core_files();
 	rc = config->oauth2_flow == OAUTH2_FLOW_DEVICE ?
 	    login_device(config, out, error) : login_browser(config, in, out, error);
 	if (rc == 0)

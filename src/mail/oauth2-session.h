@@ -38,6 +38,12 @@ void oauth2_answer_clear(struct oauth2_answer *answer);
 const char *oauth2_answer_string(const struct oauth2_answer *answer,
     const char *name);
 
+/* An integer member (a number, or digits in a string, as some of
+ * Microsoft's answers carry them), or fallback when absent or not
+ * positive. */
+gint64 oauth2_answer_integer(const struct oauth2_answer *answer,
+    const char *name, gint64 fallback);
+
 /* Set error for an answer that is no token: a server error or an unusable
  * body is DSR_ERROR_TEMPORARY; an error code the caller did not handle is
  * DSR_ERROR_CONFIG naming it (invalid_client: check the app registration).
@@ -56,8 +62,5 @@ char *oauth2_base64url(const guchar *data, gsize size);
 
 /* Wipe a string's bytes; NULL is fine. */
 void oauth2_wipe(char *secret);
-
-/* Keep core files from carrying tokens out of this process. */
-void oauth2_no_core_files(void);
 
 #endif

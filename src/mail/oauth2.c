@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,15 +38,6 @@ oauth2_secret_free(char *secret)
 {
 	oauth2_wipe(secret);
 	g_free(secret);
-}
-
-/* Tokens must not leave the process in a core file. */
-void
-oauth2_no_core_files(void)
-{
-	struct rlimit none = { 0, 0 };
-
-	setrlimit(RLIMIT_CORE, &none);
 }
 
 /* Base64url without padding. */
@@ -171,7 +161,6 @@ oauth2_post(const struct config *config, const char *url,
 	memset(answer, 0, sizeof *answer);
 	if (url_check(url, error) < 0 || secret_read(config, &secret, error) < 0)
 		return -1;
-	oauth2_no_core_files();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if ((curl = curl_easy_init()) == NULL)
 		dsr_fatal("curl_easy_init failed (out of memory)");
@@ -242,6 +231,25 @@ oauth2_answer_string(const struct oauth2_answer *answer, const char *name)
 	    json_node_get_string(node) : NULL;
 }
 
+/* An integer member (a number, or digits in a string), or fallback when
+ * absent or not positive. */
+gint64
+oauth2_answer_integer(const struct oauth2_answer *answer, const char *name,
+    gint64 fallback)
+{
+	JsonNode *node = answer->object != NULL &&
+	    json_object_has_member(answer->object, name) ?
+	    json_object_get_member(answer->object, name) : NULL;
+	gint64 value;
+
+	if (node == NULL || !JSON_NODE_HOLDS_VALUE(node))
+		return fallback;
+	value = json_node_get_value_type(node) == G_TYPE_STRING ?
+	    g_ascii_strtoll(json_node_get_string(node), NULL, 10) :
+	    json_node_get_int(node);
+	return value > 0 ? value : fallback;
+}
+
 /* Set error for an answer that is no token. */
 int
 oauth2_answer_fail(const struct config *config,
@@ -294,8 +302,11 @@ token_file_read(const struct config *config, JsonNode **root, GError **error)
 	struct stat info;
 
 	*root = NULL;
-	if (stat(path, &info) < 0 && errno == ENOENT)
-		return 0;
+	if (stat(path, &info) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		info.st_mode = 0600;   /* the parser below says what is wrong */
+	}
 	if ((info.st_mode & 077) != 0 && chmod(path, 0600) == 0)
 		log_warn("oauth2: %s could be read by others; it is mode 0600 now",
 		    path);
@@ -443,19 +454,13 @@ tokens_take(const struct config *config, JsonObject *file,
 	const char *access = oauth2_answer_string(answer, "access_token");
 	const char *refresh = oauth2_answer_string(answer, "refresh_token");
 	const char *scope = oauth2_answer_string(answer, "scope");
-	gint64 expires_in = answer->object != NULL &&
-	    json_object_has_member(answer->object, "expires_in") ?
-	    json_object_get_int_member(answer->object, "expires_in") : 0;
 	g_autofree char *expires_at = NULL;
 
 	if (access == NULL || *access == '\0')
 		return oauth2_answer_fail(config, answer, "getting an access token",
 		    error);
-	/* Microsoft sends expires_in as a string in some answers. */
-	if (expires_in <= 0 && member_string(answer->object, "expires_in") != NULL)
-		expires_in = g_ascii_strtoll(member_string(answer->object,
-		    "expires_in"), NULL, 10);
-	expires_at = time_after(expires_in > 0 ? expires_in : 3600);
+	/* RFC 6749 5.1: expires_in is recommended, not required. */
+	expires_at = time_after(oauth2_answer_integer(answer, "expires_in", 3600));
 	member_set(file, "access_token", access);
 	member_set(file, "token_type", oauth2_answer_string(answer, "token_type"));
 	member_set(file, "expires_at", expires_at);
@@ -675,7 +680,6 @@ oauth2_access_token(const struct config *config, const char *refused,
 	char *token = NULL;
 	int lock, found;
 
-	oauth2_no_core_files();
 	if ((lock = token_lock(config, error)) < 0)
 		return NULL;
 	found = token_file_read(config, &root, error);
