@@ -90,7 +90,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory dsrmail test-programs
-	@rm -f $(BUILD)/test-run.log
+	@rm -f $(BUILD)/test-run.log $(BUILD)/test-run.log.oauth2-secrets
 	DSRMAIL_BIN=$(abspath $(BINARY)) DSRMAIL_LOG_COPY=$(abspath $(BUILD))/test-run.log \
 	    prove -j2 tests/
 	@echo "The logs of that whole run, searched for personal data:"

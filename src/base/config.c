@@ -28,6 +28,7 @@ enum key_type {
 	KEY_RATE,       /* 10/day */
 	KEY_URL,        /* scheme://host[:port] */
 	KEY_BOOL,       /* yes or no */
+	KEY_AUTH,       /* password or oauth2 */
 };
 
 struct key {
@@ -64,6 +65,19 @@ static const struct key keys[] = {
 	{ "smtp", "password_file", KEY_PATH, NULL, AT(smtp_password_file), "a file holding the SMTP password" },
 	{ "smtp", "ca_file", KEY_PATH, NULL, AT(smtp_ca_file), "a PEM file of CA certificates" },
 	{ "smtp", "retry_for", KEY_DURATION, "5d", AT(smtp_retry_for), "a duration such as 5d" },
+	/* OAuth2 sign-in (config-oauth2.c fills in the provider's preset) */
+	{ "imap", "auth", KEY_AUTH, "password", AT(imap_auth), "password or oauth2" },
+	{ "smtp", "auth", KEY_AUTH, "password", AT(smtp_auth), "password or oauth2" },
+	{ "oauth2", "provider", KEY_STRING, NULL, AT(oauth2_provider), "microsoft or google" },
+	{ "oauth2", "tenant", KEY_STRING, NULL, AT(oauth2_tenant), "your Microsoft 365 tenant, e.g. hrmentor.fi or its directory id" },
+	{ "oauth2", "token_url", KEY_URL, NULL, AT(oauth2_token_url), "the token endpoint, https://..." },
+	{ "oauth2", "device_url", KEY_URL, NULL, AT(oauth2_device_url), "the device authorization endpoint, https://..." },
+	{ "oauth2", "auth_url", KEY_URL, NULL, AT(oauth2_auth_url), "the authorization endpoint, https://..." },
+	{ "oauth2", "client_id", KEY_STRING, NULL, AT(oauth2_client_id), "the application (client) id of your app registration" },
+	{ "oauth2", "client_secret_file", KEY_PATH, NULL, AT(oauth2_client_secret_file), "a file holding the client secret" },
+	{ "oauth2", "scope", KEY_STRING, NULL, AT(oauth2_scope), "space-separated scopes" },
+	{ "oauth2", "token_file", KEY_PATH, NULL, AT(oauth2_token_file), "where dsrmail keeps the token, e.g. /var/lib/dsrmail/oauth2-token.json" },
+	{ "oauth2", "redirect_port", KEY_STRING, NULL, AT(oauth2_redirect_port), "a TCP port on 127.0.0.1 such as 8765, or 0 for any free one" },
 	{ "policy", "approve", KEY_KINDS, "rectification,erasure,restriction,anonymisation", AT(approve), "comma-separated request kinds" },
 	{ "policy", "challenge_ttl", KEY_DURATION, "7d", AT(challenge_ttl), "a duration such as 7d" },
 	{ "policy", "max_message_size", KEY_SIZE, "25M", AT(max_message_size), "a size such as 25M" },
@@ -310,6 +324,14 @@ key_apply(struct config *config, const struct key *key, const char *value,
 		}
 		*(gboolean *)field = strcmp(value, "yes") == 0;
 		return 0;
+	case KEY_AUTH:
+		if (strcmp(value, "password") != 0 && strcmp(value, "oauth2") != 0) {
+			key_error(error, config, key, value, "unknown sign-in");
+			return -1;
+		}
+		*(enum auth_mode *)field = strcmp(value, "oauth2") == 0 ?
+		    AUTH_OAUTH2 : AUTH_PASSWORD;
+		return 0;
 	}
 	return 0;
 }
@@ -343,7 +365,7 @@ config_check_unknown(struct config *config, GKeyFile *file, GError **error)
 		if (!group_known) {
 			g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
 			    "%s: unknown section [%s]; the sections are [organisation], "
-			    "[paths], [database], [imap], [smtp], [policy] and [web]",
+			    "[paths], [database], [imap], [smtp], [oauth2], [policy] and [web]",
 			    config->file, groups[g]);
 			return -1;
 		}
@@ -404,7 +426,7 @@ config_check_required(struct config *config, GError **error)
 		    "register.map", NULL);
 	if (config->trusted_authserv_id != NULL && *config->trusted_authserv_id == '\0')
 		g_clear_pointer(&config->trusted_authserv_id, g_free);
-	return 0;
+	return config_oauth2_resolve(config, error);
 }
 
 /* Read, check and resolve a config file. */
@@ -474,6 +496,7 @@ config_free(struct config *config)
 			break;
 		case KEY_TLS: case KEY_DURATION: case KEY_SIZE: case KEY_RATE:
 		case KEY_BOOL:
+		case KEY_AUTH:
 			break;
 		default:
 			g_free(*(char **)field);

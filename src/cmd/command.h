@@ -74,6 +74,13 @@ int queue_extend_command(struct context *context, int argc, char **argv, GError 
 int queue_lift_command(struct context *context, int argc, char **argv, GError **error);
 int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
 int web_command(struct context *context, int argc, char **argv, GError **error);
+int oauth2_login_command(struct context *context, int argc, char **argv, GError **error);
+int oauth2_status_command(struct context *context, int argc, char **argv, GError **error);
+
+/* oauth2.c: after poll, send or sweep failed, tell the admins (once per
+ * `oauth2 login`) when the failure was a revoked OAuth2 sign-in. Needs the
+ * store and templates open; does nothing otherwise. */
+void oauth2_revocation_notice(struct context *context);
 
 /* requests.c: one list line (a timeline_row_func over
  * store_timeline_requests' columns; data: a note to end the line with, or

@@ -58,6 +58,11 @@ static const struct command commands[] = {
 	  sweep_command },
 	{ "web", "", "serve the admin pages ([web] listen) until Ctrl-C",
 	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, web_command },
+	/* OAuth2 sign-in for [imap]/[smtp] auth = oauth2; no database needed. */
+	{ "oauth2 login", "", "sign in to Microsoft 365 or Google Workspace "
+	  "and store the token", NEEDS_CONFIG, oauth2_login_command },
+	{ "oauth2 status", "", "whether a token is stored, for which account "
+	  "and scopes, when it expires", NEEDS_CONFIG, oauth2_status_command },
 	/* deliver opens the store itself: every failure must become exit 75. */
 	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
 	  "request ids", NEEDS_NOTHING, deliver_command },

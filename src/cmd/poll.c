@@ -373,9 +373,10 @@ poll_flush_outbox(struct poll_run *run)
 	g_autoptr(GError) local = NULL;
 	struct outbox_counts counts;
 
-	if (lifecycle_flush(run->context, &counts, &local) < 0)
+	if (lifecycle_flush(run->context, &counts, &local) < 0) {
 		log_warn("poll: outbox not flushed: %s", local->message);
-	else if (counts.sent + counts.deferred + counts.failed > 0) {
+		oauth2_revocation_notice(run->context);
+	} else if (counts.sent + counts.deferred + counts.failed > 0) {
 		g_autofree char *words = command_outbox_words(&counts);
 		log_info("poll: %s", words);
 	}
@@ -499,6 +500,8 @@ poll_command(struct context *context, int argc, char **argv, GError **error)
 	run.grouped = g_array_new(FALSE, FALSE, sizeof(guint32));
 	status = watch ? poll_watch(&run, error) : poll_session(&run, FALSE, error);
 	g_array_unref(run.grouped);
+	if (status < 0)
+		oauth2_revocation_notice(context);
 	if (status < 0 || watch)
 		return status < 0 ? -1 : 0;
 	if (run.failed > 0) {

@@ -27,5 +27,7 @@ send_command(struct context *context, int argc, char **argv, GError **error)
 		printf("%s; %s still waiting to be sent\n", words, waiting);
 	else
 		printf("%s; nothing left to send\n", words);
+	if (rc < 0)
+		oauth2_revocation_notice(context);
 	return rc;
 }

@@ -92,7 +92,10 @@ sweep_outbox(struct context *context, GDateTime *now, gboolean dry_run,
 {
 	(void)now;
 	(void)dry_run;
-	return lifecycle_flush(context, &counts->outbox, error);
+	if (lifecycle_flush(context, &counts->outbox, error) == 0)
+		return 0;
+	oauth2_revocation_notice(context);
+	return -1;
 }
 
 /* In order: the lifecycle first (what it queues goes out with the outbox

@@ -69,6 +69,8 @@ static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
 	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };
 static const char *const fields_signin_link[] = { COMMON_FIELDS, "link",
 	"minutes", NULL };
+static const char *const fields_signin_revoked[] = { COMMON_FIELDS, "provider",
+	"account", "revoked_at", "smtp_too", NULL };
 
 /* Each kind: its name (the template file), its fields, and what the mail
  * is in a few English words, for the command line. */
@@ -119,6 +121,8 @@ static const struct {
 	  "sign-in link for the web page" },
 	[REPLY_RATE_NOTICE] = { "rate_notice", fields_rate_notice,
 	  "a sender over the rate limit" },
+	[REPLY_SIGNIN_REVOKED] = { "signin_revoked", fields_signin_revoked,
+	  "the mailbox sign-in was revoked" },
 };
 
 /* The request kinds in words, for {{kind_label}} (fi, en, sv). */

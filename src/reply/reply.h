@@ -44,6 +44,7 @@ enum reply_kind {
 	REPLY_BOUNCE_NOTICE,        /* a mail of ours was refused or bounced */
 	REPLY_SIGNIN_LINK,          /* an admin's link to the web pages (dsrmail web) */
 	REPLY_RATE_NOTICE,          /* a sender over sender_rate */
+	REPLY_SIGNIN_REVOKED,       /* the OAuth2 sign-in was revoked: log in again */
 	REPLY_KIND_COUNT
 };
 

@@ -268,3 +268,12 @@ CREATE TABLE dsr_disputes(
 	PRIMARY KEY (request, subject_key)
 );
 CREATE INDEX dsr_disputes_open ON dsr_disputes(subject_key) WHERE ended_at IS NULL;
+
+-- OAuth2 sign-ins found revoked or expired (the token endpoint answered
+-- invalid_grant): one row per `dsrmail oauth2 login`, so the admins are told
+-- once per login however often poll, send or sweep fail after it; a new
+-- login has a new login_at and is told about afresh.
+CREATE TABLE dsr_oauth2_revocations(
+	login_at TEXT PRIMARY KEY,      -- the token file's login time
+	noticed_at TEXT NOT NULL
+);

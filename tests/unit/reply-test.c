@@ -104,6 +104,10 @@ static const char *const sample_texts[][2] = {
 	{ "banned", "yes" },
 	{ "party_name", "Taloushallinnon ulkoistuskumppani" },
 	{ "party_address", "kirjanpito@tilitoimisto.example" },
+	{ "provider", "Microsoft 365" },
+	{ "account", "tietosuoja@hrmentor.fi" },
+	{ "revoked_at", "2026-11-02T10:00:00Z" },
+	{ "smtp_too", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -113,7 +117,8 @@ static const char *const sample_flags[] = {
 	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
 	"partial", "held", "no_match", "followup", "awaiting_confirmation",
 	"recipients_held", "dispute_ended", "objection", "disputed", "restricted",
-	"source", "restriction_set", "restriction_lifted", "banned", NULL
+	"source", "restriction_set", "restriction_lifted", "banned", "smtp_too",
+	NULL
 };
 
 /* Set labels from three texts. */
