@@ -19,12 +19,15 @@ MODULEDIR = $(PREFIX)/lib/dsrmail
 
 PACKAGES = gmime-3.0 sqlite3 json-glib-1.0 gmodule-2.0
 # The libraries of the modules (below): only the modules link them.
-TRANSPORT_PACKAGES = libetpan libcurl gnutls glib-2.0
+TRANSPORT_PACKAGES = libetpan libcurl gnutls json-glib-1.0 glib-2.0
 HTML_PACKAGES = libxml-2.0 glib-2.0
-PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) $(TRANSPORT_PACKAGES) $(HTML_PACKAGES) 2>/dev/null)
+WEB_PACKAGES = libmicrohttpd gmime-3.0 json-glib-1.0 glib-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) $(TRANSPORT_PACKAGES) \
+	$(HTML_PACKAGES) $(WEB_PACKAGES) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PACKAGES) 2>/dev/null)
 TRANSPORT_LIBS := $(shell pkg-config --libs $(TRANSPORT_PACKAGES) 2>/dev/null)
 HTML_LIBS := $(shell pkg-config --libs $(HTML_PACKAGES) 2>/dev/null)
+WEB_LIBS := $(shell pkg-config --libs $(WEB_PACKAGES) 2>/dev/null)
 
 WARNINGS = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Werror=implicit-function-declaration
@@ -38,23 +41,28 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
 	-I$(BUILD) -Isrc
 
 # src/ is in folders by layer (src/README.md); objects mirror them in $(BUILD).
-# Two parts are modules of their own, loaded when first used
-# (src/base/module.h): the IMAP and SMTP client (src/mail/transport.h) and
-# the HTML reader (src/mail/html.h); `deliver` of a plain-text mail starts
-# without libetpan, libcurl, GnuTLS, libxml2 and what they load. Their
-# objects are in $(BUILD)/module, position-independent, everything hidden
-# but each module's table; the program exports its symbols (-rdynamic)
-# for the modules' calls into it.
-TRANSPORT_SOURCES = $(wildcard src/mail/imap*.c) src/mail/smtp.c src/mail/transport-module.c
+# Three parts are modules of their own, loaded when first used
+# (src/base/module.h): the IMAP, SMTP and OAuth2 client
+# (src/mail/transport.h), the HTML reader (src/mail/html.h) and the web
+# pages (src/web/web.h); `deliver` of a plain-text mail starts without
+# libetpan, libcurl, GnuTLS, libxml2, libmicrohttpd and what they load.
+# Their objects are in $(BUILD)/module, position-independent, everything
+# hidden but each module's table; the program exports its symbols
+# (-rdynamic) for the modules' calls into it.
+TRANSPORT_SOURCES = $(wildcard src/mail/imap*.c) $(wildcard src/mail/oauth2*.c) \
+	src/mail/smtp.c src/mail/transport-module.c
 HTML_SOURCES = src/mail/html-module.c
-SOURCES = $(filter-out $(TRANSPORT_SOURCES) $(HTML_SOURCES),$(wildcard src/*/*.c))
+WEB_SOURCES = $(wildcard src/web/*.c)
+SOURCES = $(filter-out $(TRANSPORT_SOURCES) $(HTML_SOURCES) $(WEB_SOURCES),$(wildcard src/*/*.c))
 HEADERS = $(wildcard src/*/*.h)
 OBJECTS = $(patsubst src/%.c,$(BUILD)/%.o,$(SOURCES)) $(BUILD)/schema.o
 TRANSPORT_OBJECTS = $(patsubst src/%.c,$(BUILD)/module/%.o,$(TRANSPORT_SOURCES))
 HTML_OBJECTS = $(patsubst src/%.c,$(BUILD)/module/%.o,$(HTML_SOURCES))
+WEB_OBJECTS = $(patsubst src/%.c,$(BUILD)/module/%.o,$(WEB_SOURCES))
 TRANSPORT = $(BUILD)/dsrmail-transport.so
 HTML = $(BUILD)/dsrmail-html.so
-MODULES = $(TRANSPORT) $(HTML)
+WEB = $(BUILD)/dsrmail-web.so
+MODULES = $(TRANSPORT) $(HTML) $(WEB)
 MAIN_OBJECT = $(BUILD)/cmd/main.o
 BINARY = $(BUILD)/dsrmail
 # C test programs (tests/unit/*.c), linked with every object but main.o.
@@ -78,6 +86,10 @@ $(TRANSPORT): $(TRANSPORT_OBJECTS)
 $(HTML): $(HTML_OBJECTS)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -shared -o $@ $(HTML_OBJECTS) $(HTML_LIBS)
+
+$(WEB): $(WEB_OBJECTS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -shared -o $@ $(WEB_OBJECTS) $(WEB_LIBS)
 
 $(BUILD)/module/%.o: src/%.c $(HEADERS) $(BUILD)/paths.h | $(BUILD)/.dir
 	@mkdir -p $(@D)
@@ -122,7 +134,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory dsrmail test-programs
-	@rm -f $(BUILD)/test-run.log
+	@rm -f $(BUILD)/test-run.log $(BUILD)/test-run.log.oauth2-secrets
 	DSRMAIL_BIN=$(abspath $(BINARY)) DSRMAIL_LOG_COPY=$(abspath $(BUILD))/test-run.log \
 	    prove -j2 tests/
 	@echo "The logs of that whole run, searched for personal data:"
@@ -151,7 +163,8 @@ install: $(BINARY) $(MODULES)
 		$(DESTDIR)$(PREFIX)/lib/sysusers.d
 	install -m 644 man/dsrmail.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/dsrmail.conf.5 man/dsrmail-rules.5 $(DESTDIR)$(MANDIR)/man5/
-	for unit in dsrmail.service dsrmail-sweep.service dsrmail-sweep.timer; do \
+	for unit in dsrmail.service dsrmail-sweep.service dsrmail-sweep.timer \
+	    dsrmail-web.service; do \
 		sed -e 's|/usr/local/bin/dsrmail|$(PREFIX)/bin/dsrmail|g' \
 		    -e 's|/etc/dsrmail/|$(SYSCONFDIR)/|g' contrib/systemd/$$unit \
 		    >$(DESTDIR)$(UNITDIR)/$$unit && chmod 644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \

@@ -3,7 +3,7 @@
 # 0600, WAL and the connection settings, idempotent, and refusal to run other
 # commands on a missing or outdated database.
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 21
 
 write_config
 run init
@@ -21,7 +21,7 @@ same_file "$T/schema.txt" "$TESTS_DIR/expected/register-schema.txt" \
 
 tables=$(sqlite3 "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM
 	sqlite_schema WHERE type = 'table' AND name LIKE 'dsr_%' ORDER BY name)")
-is "$tables" "dsr_changes dsr_events dsr_imap_failures dsr_imap_folders dsr_lifts dsr_messages dsr_outbox dsr_reminders dsr_request_subjects dsr_requests dsr_retention dsr_tokens" \
+is "$tables" "dsr_changes dsr_disputes dsr_events dsr_imap_failures dsr_imap_folders dsr_lifts dsr_messages dsr_oauth2_revocations dsr_outbox dsr_reminders dsr_request_subjects dsr_requests dsr_retention dsr_tokens dsr_web_sessions dsr_web_signins" \
 	"dsrmail's own tables exist, all prefixed dsr_"
 is "$(sqlite3 "$DB" 'PRAGMA user_version')" 1 "user_version records the schema version"
 is "$(stat -c %a "$DB")" 600 "the database file is mode 0600"
@@ -36,6 +36,19 @@ is "$rc" 0 "a second init exits 0"
 like "$out" "nothing to do" "and says there was nothing to do"
 sqlite3 "$DB" .schema >"$T/schema-2.sql"
 same_file "$T/schema-2.sql" "$T/schema-1.sql" "the second init leaves the schema unchanged"
+
+# A database left open to others (a restore, a copy) is made 0600 again,
+# read and write for the owner, whatever its owner bits were, and the
+# warning says which mode it was and which it set.
+for mode in 444 640; do
+	chmod $mode "$DB"
+	run requests list
+	is "$rc $(stat -c %a "$DB")" "0 600" "a database left mode $mode is set to 0600"
+	like "$err" "dsrmail.db was mode 0$mode, open to others; set it to 0600 \\(read and write for its owner only\\)" \
+		"the warning names mode 0$mode and the 0600 it set"
+done
+run requests list
+is "$err" "" "a private database: no warning"
 
 # An older database is refused until init upgrades it.
 sqlite3 "$DB" 'PRAGMA user_version = 0'

@@ -34,7 +34,7 @@ is "$(state_of received)" "queued/0 queued/0 queued/0 queued/0" "all four mails 
 smtp_start
 run send
 is "$rc" 0 "server back: send succeeds"
-like "$out" "^sent 4, deferred 0, failed 0" "four sent"
+is "$out" "sent 4 mails; nothing left to send" "four sent, in words"
 is "$(arrivals received)" "1 1 1 1 " "each mail arrived exactly once"
 run send
 is "$(sink_count) $(state_of received)" "4 sent/1 sent/1 sent/1 sent/1" \
@@ -46,16 +46,17 @@ smtp_start --fail-first 2
 queue --only challenge --lang fi
 queue --only challenge --lang en
 run send
-like "$out" "^sent 0, deferred 2, failed 0, admin notices 0; 2 queued" "451: both deferred"
+is "$out" "sent no mail, 2 delayed by the server (tried again later); 2 mails still waiting to be sent" \
+	"451: both delayed, and it says they are tried again"
 is "$(state_of challenge)" "queued/1 queued/1" "kept queued, one attempt each"
 is "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_outbox WHERE template = 'challenge'
 	AND next_attempt_at = '2026-11-02T10:05:00Z' AND last_error LIKE '451 %'")" 2 \
 	"retried after a 5-minute backoff, the server's answer kept"
 run send
-is "$out" "sent 0, deferred 0, failed 0, admin notices 0; 2 queued" \
+is "$out" "sent no mail; 2 mails still waiting to be sent" \
 	"not due yet: nothing is tried"
 DSRMAIL_NOW=2026-11-02T10:06:00Z run send
-like "$out" "^sent 2, deferred 0" "after the backoff: both sent"
+like "$out" "^sent 2 mails;" "after the backoff: both sent"
 is "$(arrivals challenge)" "1 1 " "each delivered exactly once"
 is "$(sqlite3 "$DB" "SELECT group_concat(type, ' ') FROM dsr_events
 	WHERE outbox = (SELECT min(id) FROM dsr_outbox WHERE template = 'challenge')")" \
@@ -66,7 +67,8 @@ smtp_stop
 smtp_start --refuse
 queue --only rejected --lang fi
 run send
-like "$out" "^sent 0, deferred 0, failed 1, admin notices 1; 1 queued" "550: failed, one admin notice queued"
+is "$out" "sent no mail, 1 could not be delivered (the admins are told); 1 mail still waiting to be sent" \
+	"550: failed, the admins told (their notice waits)"
 is "$(state_of rejected)" "failed/1" "the refused mail is failed"
 is "$(sqlite3 "$DB" "SELECT recipient || ' ' || state || ' ' || request FROM dsr_outbox
 	WHERE template = 'bounce_notice'")" "paivi.savolainen@hrmentor.fi queued DSR-2026-0042" \

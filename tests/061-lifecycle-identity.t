@@ -89,7 +89,7 @@ $ADMIN admin_notice-fi" "the sender gets only \"no data\"; the admins get a noti
 unlike "$(mail_body "$OUTSIDER" no_data)" "Häkkinen|Puijonkatu|4567|paivi\\.hakkinen" \
 	"nothing about the customer in it"
 is "$(grep -c paivi.hakkinen "$T/arrived")" 0 "the customer named receives nothing"
-run queue approve "$naming" --as admin
+run queue approve "$naming" --as "$ADMIN"
 is "$rc" 65 "it cannot be approved: nothing to carry out for an unknown sender"
 like "$(dsrmail queue list)" "^$naming unknown awaiting_approval|^$naming access awaiting_approval" "queue list shows it"
 

@@ -25,7 +25,7 @@ sent
 is "$(mail_body "$JORO" challenge | grep '^- ')" "- poistopyyntö ($id)" \
 	"the challenge names the one request it covers"
 reply_with erase-confirm "$JORO" "$id" "$(mail_token "$JORO" challenge)"
-run queue approve "$id" --as "Päivi Savolainen"
+run queue approve "$id" --as "$ADMIN"
 is "$rc" 0 "approved by an admin"
 sent
 is "$(tail -n 2 "$T/arrived")" "$BOOKKEEPING recipient_notice-fi
@@ -59,7 +59,7 @@ is "$(mail_body matti@example.org challenge | grep -E '^- |nämä pyynnöt:')" \
 - tarkastuspyyntö ($1)
 - poistopyyntö ($2)" "the challenge lists both requests, ids and kinds, in Finnish"
 reply_with both-confirm matti@example.org "${ids%% *}" "$(mail_token matti@example.org challenge)"
-for i in $ids; do dsrmail queue approve "$i" --as admin >/dev/null 2>&1; done
+for i in $ids; do dsrmail queue approve "$i" --as "$ADMIN" >/dev/null 2>&1; done
 sent
 is "$(grep '^matti@example.org' "$T/arrived" | cut -d' ' -f2 | tr '\n' ' ')" \
 	"challenge-fi access-fi received-fi erasure_done-fi " \

@@ -21,7 +21,7 @@ sent
 reply_with held-confirm matti@example.org "$id" "$(mail_token matti@example.org challenge)"
 is "$(sqlite3 "$DB" "SELECT due_at || ' ' || state FROM dsr_requests WHERE id = '$id'")" \
 	"2026-02-28T10:00:00Z awaiting_approval" "31 January: due 28 February"
-like "$(dsrmail queue list)" "^$id erasure awaiting_approval received 2026-01-31T10:00:00Z due 2026-02-28T10:00:00Z held: policy" "queue list shows it"
+like "$(dsrmail queue list)" "^$id erasure awaiting_approval received 2026-01-31T10:00:00Z due 2026-02-28T10:00:00Z held: policy \\(erasure needs approval\\)$" "queue list shows it, and why it waits"
 
 # sweep_at TIME: run sweep then, print the reminders that arrived since
 echo 0 >"$T/reminders"
@@ -58,7 +58,7 @@ printf 'Hei,\n\npyydän saada tietää, mitä henkilötietoja teillä on minusta
 deliver long
 long=$out
 sent
-run queue extend "$long" --reason "Tietoja on useassa järjestelmässä." --as "Päivi Savolainen"
+run queue extend "$long" --reason "Tietoja on useassa järjestelmässä." --as "$ADMIN"
 is "$rc" 0 "queue extend within the first month"
 sent
 is "$(sqlite3 "$DB" "SELECT due_at || ' ' || extension_reason FROM dsr_requests WHERE id = '$long'")" \
@@ -68,16 +68,16 @@ run queue extend "$long" --reason "again"
 is "$rc" 65 "only one extension"
 
 # Reject: a reason is required; the subject gets it with the authority.
-run queue reject "$long" --as "Päivi Savolainen"
+run queue reject "$long" --as "$ADMIN"
 is "$rc" 64 "reject without --reason is a usage error"
-run queue reject "$long" --reason "Sama pyyntö on jo käsittelyssä." --as "Päivi Savolainen"
+run queue reject "$long" --reason "Sama pyyntö on jo käsittelyssä." --as "$ADMIN"
 sent
 is "$rc $(state "$long") $(sqlite3 "$DB" "SELECT decided_by FROM dsr_requests WHERE id = '$long'")" \
-	"0 rejected Päivi Savolainen" "rejected, with who decided"
+	"0 rejected $ADMIN" "rejected, with who decided"
 body=$(mail_body paivi.hakkinen@example.fi rejected)
 like "$body" "Sama pyyntö on jo käsittelyssä" "the reply carries the reason"
 like "$body" "Tietosuojavaltuutetun toimisto" "and the authority (N18)"
-like "$(dsrmail requests show "$long")" "decided: +2026-01-31T11:00:00Z by Päivi Savolainen: Sama pyyntö" \
+like "$(dsrmail requests show "$long")" "decided: +2026-01-31T11:00:00Z by $ADMIN: Sama pyyntö" \
 	"requests show: decided by whom"
 
 # Classify an unknown request: a ban then runs at once.
@@ -90,7 +90,7 @@ sent
 reply_with unknown-confirm matti@example.org "$unknown" "$(mail_token matti@example.org challenge)"
 kind_state=$(sqlite3 "$DB" "SELECT kind || ' ' || state || ' ' || hold_reasons FROM dsr_requests WHERE id = '$unknown'")
 is "$kind_state" "unknown awaiting_approval unknown_kind" "an unclear mail waits for an admin"
-dsrmail queue classify "$unknown" publication --as admin >/dev/null
+dsrmail queue classify "$unknown" publication --as "$ADMIN" >/dev/null
 is "$(state "$unknown") $(sqlite3 "$DB" "SELECT publication_ban FROM customers WHERE id = 4")" \
 	"done 1" "classified as a publication ban: carried out"
 

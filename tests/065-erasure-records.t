@@ -55,7 +55,7 @@ deliver fix
 fix=$out
 sent
 reply_with fix-confirm "$MATTI" "$fix" "$(mail_token "$MATTI" challenge)"
-dsrmail queue approve "$fix" --as admin >/dev/null
+dsrmail queue approve "$fix" --as "$ADMIN" >/dev/null
 sent
 is "$(q "SELECT phone FROM customers WHERE id = 4") | $(q "SELECT old_value || ' -> ' || new_value
 	FROM dsr_changes WHERE request = '$fix'")" "$NEW_PHONE | $OLD_PHONE -> $NEW_PHONE" \
@@ -73,7 +73,7 @@ deliver erase
 erase=$out
 sent
 reply_with erase-confirm "$MATTI" "$erase" "$(mail_token "$MATTI" challenge)"
-run queue approve "$erase" --as admin
+run queue approve "$erase" --as "$ADMIN"
 is "$rc $(q "SELECT count(*) FROM customers WHERE id = 4")" "0 0" "the erasure was carried out"
 is "$(found_in_file "$OLD_PHONE" "$NEW_PHONE" "$WWW" "$IP" "Meikäläinen")" "" \
 	"the phones, www, IP address and name are in neither the database file nor its -wal"

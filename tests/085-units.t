@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v systemd-analyze >/dev/null ||
 	skip_all "systemd-analyze is not installed (Debian package systemd)"
-plan 12
+plan 15
 
 PREFIX=$T/usr
 UNITS=$PREFIX/lib/systemd/system
@@ -17,14 +17,15 @@ ok "with the installed binary's path in ExecStart" \
 	grep -qx "ExecStart=$PREFIX/bin/dsrmail --syslog -c $T/etc/dsrmail.conf poll --watch" "$UNITS/dsrmail.service"
 
 verify() { MANPATH=$PREFIX/share/man systemd-analyze verify "$@" 2>&1; }
-out=$(verify "$UNITS/dsrmail.service" "$UNITS/dsrmail-sweep.service" "$UNITS/dsrmail-sweep.timer")
-is "$out" "" "systemd-analyze verify is clean on the three units"
+out=$(verify "$UNITS/dsrmail.service" "$UNITS/dsrmail-sweep.service" "$UNITS/dsrmail-sweep.timer" \
+	"$UNITS/dsrmail-web.service")
+is "$out" "" "systemd-analyze verify is clean on the four units"
 
 # The check can fail: a misspelt setting is reported.
 sed 's/ProtectSystem=strict/ProtectSystem=strcit/' "$UNITS/dsrmail-sweep.service" >"$T/dsrmail-sweep.service"
 like "$(verify "$T/dsrmail-sweep.service")" "protect system value" "a broken unit is not clean"
 
-for unit in dsrmail.service dsrmail-sweep.service; do
+for unit in dsrmail.service dsrmail-sweep.service dsrmail-web.service; do
 	settings=$(sed -n '/^\[Service\]/,/^\[/p' "$UNITS/$unit" | grep -E '^(User|ProtectSystem|ProtectHome|PrivateTmp|NoNewPrivileges|ReadWritePaths|CapabilityBoundingSet)=' | sort | tr '\n' ' ')
 	is "$settings" "CapabilityBoundingSet= NoNewPrivileges=yes PrivateTmp=yes ProtectHome=yes ProtectSystem=strict ReadWritePaths=/var/lib/dsrmail User=dsrmail " \
 		"$unit runs as dsrmail, hardened, writing only the database directory"
@@ -33,6 +34,9 @@ done
 is "$(grep -E '^(OnCalendar|Persistent)=' "$UNITS/dsrmail-sweep.timer" | tr '\n' ' ')" \
 	"OnCalendar=daily Persistent=true " "the sweep timer runs daily and catches up after downtime"
 like "$(grep '^ExecStart=' "$UNITS/dsrmail-sweep.service")" " sweep$" "the sweep service runs dsrmail sweep"
+is "$(diff <(sed -n '/^# Hardening/,/^\[Install\]/p' "$UNITS/dsrmail.service") \
+	<(sed -n '/^# Hardening/,/^\[Install\]/p' "$UNITS/dsrmail-web.service") && echo same)" same \
+	"the web service is hardened exactly like dsrmail.service"
 
 mkdir -p "$T/root/etc"
 ok "systemd-sysusers accepts the sysusers file" \

@@ -23,7 +23,7 @@ isnt "$(groff -ww -man -Tutf8 "$T/bad.1" 2>&1 >/dev/null)" "" "a broken page doe
 # Commands: "name [literal words]" from --help, and from the man page's
 # COMMANDS section (.TP entries), with those marked not in this build.
 "$DSRMAIL_BIN" --help | sed -n '/^commands:/,/^$/p' | sed -n 's/^  //p' |
-	sed -E 's/  +.*//' | awk '{ c = $1; for (i = 2; i <= NF && $i ~ /^[a-z]+$/; i++) c = c " " $i; print c }' |
+	sed -E 's/  +.*//' | awk '{ c = $1; for (i = 2; i <= NF && $i ~ /^[a-z0-9]+$/; i++) c = c " " $i; print c }' |
 	sort >"$T/help"
 python3 - "$MAN/dsrmail.1" >"$T/man" <<'PY'
 import re, sys
@@ -38,7 +38,7 @@ for i, line in enumerate(section[:-1]):
     head = re.sub(r"\\f.", "", head).replace('"', " ").replace("\\-", "-")
     words = []
     for word in head.split():
-        if not re.fullmatch(r"[a-z]+", word):
+        if not re.fullmatch(r"[a-z][a-z0-9]*", word):
             break
         words.append(word)
     missing = i + 2 < len(section) and "not in this build yet" in section[i + 2]
@@ -48,13 +48,14 @@ is "$(wc -l <"$T/help")" "$(grep -c '^present' "$T/man")" \
 	"dsrmail(1) describes as many commands as present as the command table has ($(wc -l <"$T/help"))"
 is "$(sed -n 's/^present //p' "$T/man" | sort)" "$(cat "$T/help")" \
 	"dsrmail(1) describes every command of the command table, and marks no present one as missing"
-# DESIGN.md's command-line contract: each is described, present or to come.
+# DESIGN.md's command-line contract (and web, the admin pages): each is
+# described, present or to come.
 is "$(sed -E 's/^(present|missing) //' "$T/man" | sort | tr '\n' ,)" \
-	"audit verify,deliver,export,init,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,sweep," \
+	"audit verify,deliver,export,init,oauth2 login,oauth2 status,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,sweep,web," \
 	"dsrmail(1) describes every command of the contract (those to come marked so)"
 
 # Config keys: group.key from the table in src/base/config.c.
-sed -nE 's/^[[:space:]]*\{ "([a-z_]+)", "([a-z_]+)", KEY_.*/\1.\2/p' "$TOP/src/base/config.c" | sort >"$T/keys"
+sed -nE 's/^[[:space:]]*\{ "([a-z_0-9]+)", "([a-z_]+)", KEY_.*/\1.\2/p' "$TOP/src/base/config.c" | sort >"$T/keys"
 awk '/^\.SH \[/ { group = substr($2, 2, length($2) - 2) }
      /^\.SH [^[]/ { group = "" }
      group != "" && /^\.TP$/ { getline; if ($1 == ".B") print group "." $2 }' \

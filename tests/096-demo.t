@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # make demo (contrib/demo) runs to the end, exits 0, and what it prints is
-# what happened: each request's kind and state against dsr_requests, each
+# what happened: each request's kind and state against dsr_requests, the
+# `requests show` it prints (the subject named, one line in words per
+# event) against the database, each
 # "NAME: FIELD BEFORE -> AFTER" against the register before and after, each
 # "-> ADDRESS: SUBJECT (attachments: ...)" line and mail count against the
 # mails the SMTP server kept, the saved attachments against the mails'
 # own, the look-around commands it prints run; the outsider of the forged
-# Reply-To gets nothing; and its servers are gone after it ends, also after
+# Reply-To gets nothing; the web page it ends with serves the demo data,
+# its printed sign-in link signs the admin in, and Ctrl-C then ends the
+# demo with 0; its servers are gone after it ends, also after an earlier
 # Ctrl-C and after a failing step.
 . "$(dirname "$0")/lib.sh"
 command -v dovecot >/dev/null 2>&1 || skip_all "dovecot (dovecot-imapd) is not installed"
-plan 30
+plan 38
 
 # demo DIR [BINARY]: run the demo in DIR; its output in DIR.out and
 # DIR.err, its status in $rc
@@ -35,29 +39,55 @@ D=$T/demo
 SINK=$D/sink
 DB=$D/dsrmail.db
 start=$(date +%s)
-demo "$D"
+# The demo ends serving the web page until Ctrl-C: run it in a process
+# group of its own, wait for the sign-in link it prints.
+set -m
+DSRMAIL_DEMO_DIR=$D bash "$TOP/contrib/demo" >"$D.out" 2>"$D.err" &
+demo_pid=$!
+set +m
+until grep -q 'sign-in link: ' "$D.out" 2>/dev/null || ! kill -0 "$demo_pid" 2>/dev/null ||
+    [ $(( $(date +%s) - start )) -ge 180 ]; do sleep 0.2; done
 elapsed=$(( $(date +%s) - start ))
-is "$rc" 0 "make demo's script runs to the end and exits 0"
-[ "$rc" = 0 ] || diag "$(tail -n 20 "$D.out")" "$(cat "$D.err")"
+link=$(sed -n 's/^ *sign-in link: //p' "$D.out" | head -n 1)
+url=$(grep -oE '^ +http://127\.0\.0\.1:[0-9]+/$' "$D.out" | tr -d ' ')
+ok "make demo's script reaches its web page, printing a sign-in link" test -n "$link"
+[ -n "$link" ] || diag "$(tail -n 20 "$D.out")" "$(cat "$D.err")"
 ok "in under 3 minutes (took ${elapsed}s)" test "$elapsed" -lt 180
+is "$(grep -cE '^[0-9]+\. ' "$D.out")" 10 "ten numbered steps"
+like "$link" "^${url}signin/link\\?t=[A-Z2-7]{26}\$" "the link points at the page it prints"
+# The web page on the demo data, as a browser would use it (curl).
+jar=$T/demo.jar
+page=$(curl -s -c "$jar" -b "$jar" "$link")
+csrf=$(grep -o 'name="csrf" value="[A-Z2-7]*"' <<<"$page" | head -n 1 | sed 's/.*value="//; s/"$//')
+curl -s -o /dev/null -c "$jar" -b "$jar" --data "csrf=$csrf" --data "t=${link##*t=}" "${url}signin/link"
+restriction=$(sqlite3 "$DB" "SELECT id FROM dsr_requests WHERE kind = 'restriction'")
+queue=$(curl -s -b "$jar" "${url}queue")
+like "$queue" "href=\"/request/$restriction\"" "the link signs the admin in, and the queue shows Sofia's restriction waiting"
+is "$(sqlite3 "$DB" "SELECT count(*) FROM dsr_outbox WHERE template = 'signin_link' AND recipient = 'paivi.savolainen@hrmentor.fi'")" 1 \
+	"the link was mailed to the admin, once"
+kill -INT -- "-$demo_pid"
+wait "$demo_pid"
+rc=$?
+is "$rc" 0 "Ctrl-C at the web page ends the demo, exit 0"
+like "$(tail -n 1 "$D.out")" "^demo: stopped; everything it made is in $D\$" "saying where everything stays"
 is "$(cat "$D.err")" "" "nothing on stderr"
-is "$(grep -cE '^[0-9]+\. ' "$D.out")" 9 "nine numbered steps"
-is "$(servers_gone "$D")" gone "the IMAP and SMTP servers are stopped, their ports closed"
+is "$(servers_gone "$D")" gone "the IMAP, SMTP and web servers are stopped, their ports closed"
 
 # --- requests: the last "requests list" it prints, against dsr_requests
-printed=$(grep -E '^     DSR-' "$D.out" | tail -n 5 | awk '{print $1, $2, $3}')
+printed=$(grep -E '^     DSR-' "$D.out" | tail -n 6 | awk '{print $1, $2, $3}')
 is "$printed" "$(sqlite3 -separator ' ' "$DB" 'SELECT id, kind, state FROM dsr_requests ORDER BY id')" \
 	"the requests it lists are those in the database, with their kinds and states"
 is "$(sqlite3 -separator ' ' "$DB" "SELECT r.kind, r.state, coalesce(r.decided_by, '-'), m.from_address
 	FROM dsr_requests r JOIN dsr_messages m ON m.id = r.message ORDER BY r.id")" \
 	"access done - aino.makela@example.fi
 rectification done paivi.savolainen@hrmentor.fi sofia.lindstrom@example.se
-erasure done Päivi Savolainen mikko.heikkinen@example.fi
+erasure done paivi.savolainen@hrmentor.fi mikko.heikkinen@example.fi
 objection done - eero@kallavesi.example.fi
-access verifying - aino.makela@example.fi" \
-	"access and ban done, correction approved by mail, erasure by command, the forged one unconfirmed"
+access verifying - aino.makela@example.fi
+restriction awaiting_approval - sofia.lindstrom@example.se" \
+	"access and ban done, correction approved by mail, erasure by command, the forged one unconfirmed, the restriction waiting"
 who=$(sqlite3 "$DB" "SELECT group_concat(r.id, ' ') FROM (SELECT r.id FROM dsr_requests r
-	JOIN dsr_messages m ON m.id = r.message ORDER BY CASE m.from_address
+	JOIN dsr_messages m ON m.id = r.message WHERE r.kind != 'restriction' ORDER BY CASE m.from_address
 	WHEN 'aino.makela@example.fi' THEN 1 + (m.reply_to IS NOT NULL) * 4
 	WHEN 'sofia.lindstrom@example.se' THEN 2 WHEN 'mikko.heikkinen@example.fi' THEN 3
 	ELSE 4 END) r" | awk '{printf "Aino: %s, Sofia: %s, Mikko: %s, Eero: %s, the forged mail: %s.", $1, $2, $3, $4, $5}')
@@ -69,6 +99,16 @@ is "$(grep -A1 -F "does not confirm" "$D.out" | sed -n 's/.*when its code does, 
 	"$(sqlite3 "$DB" "SELECT substr(expires_at, 1, 10) FROM dsr_tokens WHERE request = '$forged'
 	AND purpose = 'challenge'")" "and the day it expires is its code's"
 ok "audit verify: the event chain is intact" "$DSRMAIL_BIN" -c "$D/dsrmail.conf" audit verify
+# --- the requests show it prints: Mikko's erasure, as the database has it
+mikko=$(sqlite3 "$DB" "SELECT r.id FROM dsr_requests r JOIN dsr_messages m ON m.id = r.message
+	WHERE m.from_address = 'mikko.heikkinen@example.fi' AND r.kind = 'erasure'")
+shown=$(sed -n "/^   \$ dsrmail requests show $mikko\$/,/^   \$ dsrmail requests list/p" "$D.out")
+like "$shown" "^       subject:   customer 4 \(Mikko Heikkinen\)$" \
+	"requests show names the subject as the map does, with the register's name"
+is "$(sed -n '/^     timeline:/,/^     mails:/p' <<<"$shown" | grep -cE '^       [0-9T:-]+Z  [a-z]')" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM dsr_events WHERE request = '$mikko'")" \
+	"one timeline line in words per event of the request"
+unlike "$shown" '[{}]' "and no raw JSON in it"
 
 # --- the register: each "NAME: FIELD BEFORE -> AFTER" against a fresh copy
 # of the demo register (before) and the demo's database (after)
@@ -109,12 +149,16 @@ like "$(grep -F 'invoices kept' -A1 "$D.out" | tr -s ' \n' ' ')" \
 	"its invoice claim holds"
 
 # --- the mails: the "->" lines against the sink, and who got how many
-/usr/bin/python3 "$TESTS_DIR/sink-summary.py" "$DB" "$SINK" >"$T/arrived"
+# The sign-in links of the web page's step came after "What each person
+# received": they are left out here (checked above).
+/usr/bin/python3 "$TESTS_DIR/sink-summary.py" "$DB" "$SINK" | grep -v ' signin_link-' >"$T/arrived"
 # Each kept mail as the demo should describe it, one line per recipient.
 /usr/bin/python3 - "$SINK" <<'PY' | sort >"$T/sink-lines"
 import email, email.policy, glob, sys
 for path in glob.glob(sys.argv[1] + "/*.eml"):
     msg = email.message_from_binary_file(open(path, "rb"), policy=email.policy.default)
+    if "/signin/link?t=" in msg.get_body(preferencelist=("plain",)).get_content():
+        continue
     files = [part.get_filename() for part in msg.iter_attachments()]
     for line in open(path[:-4] + ".env").read().splitlines():
         if line.startswith("RCPT TO:<"):
@@ -131,6 +175,8 @@ aino.makela@example.fi:access-fi $BUNDLE
 sofia.lindstrom@example.se:challenge-en
 sofia.lindstrom@example.se:received-en
 sofia.lindstrom@example.se:rectification_done-en
+sofia.lindstrom@example.se:challenge-sv
+sofia.lindstrom@example.se:received-sv
 mikko.heikkinen@example.fi:challenge-fi
 mikko.heikkinen@example.fi:received-fi
 mikko.heikkinen@example.fi:erasure_partial-fi
@@ -138,8 +184,10 @@ eero@kallavesi.example.fi:challenge-fi
 eero@kallavesi.example.fi:bans_set-fi
 paivi.savolainen@hrmentor.fi:admin_notice-fi
 paivi.savolainen@hrmentor.fi:admin_notice-fi
+paivi.savolainen@hrmentor.fi:admin_notice-fi
 kirjanpito@tilitoimisto.example:recipient_notice-fi
 kirjanpito@tilitoimisto.example:recipient_notice-fi
+osoitepaivitys@osoitepalvelu.example:recipient_notice-fi
 EOF
 )" "the mails are the ones the story needs: codes, the bundle, notices, the replies"
 counts=$(grep -E '^   [^ ].* \(([^ ()]+@[^ ()]+)\): [0-9]+ mails?$' "$D.out" |
@@ -148,7 +196,7 @@ wrong=
 while read -r address n; do
 	[ "$n" = "$(grep -c "^$address " "$T/arrived")" ] || wrong="$wrong $address says $n;"
 done <<<"$counts"
-is "$(wc -l <<<"$counts") ${wrong:-all true}" "7 all true" "how many mails each of seven people got, as the sink counts"
+is "$(wc -l <<<"$counts") ${wrong:-all true}" "8 all true" "how many mails each of eight people got, as the sink counts"
 is "$(grep -F 'snoop@outsider.example' <<<"$counts")" "snoop@outsider.example 0" "it shows the outsider got nothing"
 is "$(grep -rlF 'snoop@outsider.example' "$SINK" | wc -l)" 0 "and nothing in any mail kept names or went to the outsider"
 
@@ -168,7 +216,7 @@ like "$(grep -F 'summary.html in a browser' "$D.out")" "Open $saved/summary.html
 ok "which is there, a readable HTML page" grep -q '<html' "$saved/summary.html"
 
 # --- the look-around commands it prints work as printed
-looks=$(sed -n '/^9\. /,$p' "$D.out" | grep -F -- "-c $D/dsrmail.conf" | sed 's/^ *//')
+looks=$(sed -n '/^9\. /,/^10\. /p' "$D.out" | grep -F -- "-c $D/dsrmail.conf" | sed 's/^ *//')
 is "$(wc -l <<<"$looks")" 4 "it prints four commands to look around, with the config path"
 wrong=
 while read -r command; do eval "$command" >/dev/null 2>&1 || wrong="$wrong $command;"; done <<<"$looks"

@@ -13,7 +13,12 @@
 #
 # Before dovecot_start: DOVECOT_EXTRA holds extra dovecot.conf lines (e.g.
 # "imap_capability = IMAP4rev1 UIDPLUS" for a server without IDLE and
-# MOVE); DOVECOT_CERT_SAN the certificate's subjectAltName.
+# MOVE); DOVECOT_CERT_SAN the certificate's subjectAltName;
+# DOVECOT_OAUTH2_URL an RFC 7662 introspection URL (tests/oauth2-server.py):
+# then $IMAP_USER also logs in with SASL XOAUTH2 and OAUTHBEARER, Dovecot's
+# oauth2 passdb checking each bearer token there (the password still works
+# for imap_tool); DOVECOT_OAUTH2_MECHS narrows the mechanisms offered
+# (default "xoauth2 oauthbearer").
 #
 # Dovecot refuses mail access as root and uid 0, so when started by root the
 # user's mail belongs to the 'mail' user ($T is mode 0755 so that user can
@@ -48,6 +53,21 @@ _dovecot_users() {
 	printf 'service %s {\n  chroot =\n}\n' anvil imap-login
 }
 
+# _dovecot_oauth2: with DOVECOT_OAUTH2_URL, the mechanisms and the oauth2
+# passdb (before the password one) that asks the URL about every token.
+_dovecot_oauth2() {
+	local mechs=${DOVECOT_OAUTH2_MECHS:-xoauth2 oauthbearer}
+	if [ -z "${DOVECOT_OAUTH2_URL:-}" ]; then
+		echo "auth_mechanisms = plain login"
+		return 0
+	fi
+	printf 'introspection_mode = post\nintrospection_url = %s\nforce_introspection = yes\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n' \
+	    "$DOVECOT_OAUTH2_URL" >"$DOVECOT_DIR/oauth2.conf.ext"
+	printf 'auth_mechanisms = plain login %s\npassdb {\n  driver = oauth2\n  mechanisms = %s\n  args = %s\n}\n' \
+	    "$mechs" "$mechs" "$DOVECOT_DIR/oauth2.conf.ext"
+	return 0
+}
+
 # _dovecot_write_config MODE: dovecot.conf for plain (no STARTTLS) or tls.
 _dovecot_write_config() {
 	local ssl="ssl = no"
@@ -66,7 +86,7 @@ listen = 127.0.0.1
 $ssl
 ${DOVECOT_EXTRA:-}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+$(_dovecot_oauth2)
 first_valid_uid = 1
 mail_location = maildir:$DOVECOT_DIR/mail/%u
 namespace inbox {
@@ -75,6 +95,7 @@ namespace inbox {
 }
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN $DOVECOT_DIR/passwd
 }
 userdb {

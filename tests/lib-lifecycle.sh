@@ -16,9 +16,14 @@
 #   events ID                     the request's event types, comma-separated
 #   state ID                      the request's state
 #   found_in_file VALUE...        which values are in the bytes of $DB or its -wal
+#   ask NAME FROM SUBJECT BODY    a request mail (BODY through printf %b),
+#                                 delivered, challenged and confirmed; id in $id
+#   last_body RCPT                the text of the last mail to RCPT
+#   has_all TEXT DESCRIPTION FRAGMENT...   one result: TEXT holds each fragment
 
 ADMIN=paivi.savolainen@hrmentor.fi
 BOOKKEEPING=kirjanpito@tilitoimisto.example
+SOURCE=osoitepaivitys@osoitepalvelu.example
 _mail_number=0
 
 mail_write() {
@@ -110,4 +115,28 @@ register_reset() {
 	sqlite3 "$DB" <"$TESTS_DIR/fixtures/register.sql"
 	rm -f "$SINK"/*.eml "$SINK"/*.env "$T/text"/*.txt "$T/arrived"
 	: >"$T/arrived"
+}
+
+ask() {
+	printf '%b\n\nTerveisin / Regards\n' "$4" | mail_write "$1" "$2" "$3"
+	deliver "$1"
+	id=$out
+	sent
+	reply_with "$1-confirm" "$2" "$id" "$(mail_token "$2" challenge)"
+	sent
+}
+
+last_body() {
+	local n
+	n=$(grep -n -- "^$1 " "$T/arrived" | tail -n 1 | cut -d: -f1)
+	[ -n "$n" ] && cat "$(ls "$T/text"/*.txt | sed -n "${n}p")"
+}
+
+has_all() {
+	local text=$1 description=$2 fragment missing=
+	shift 2
+	for fragment in "$@"; do
+		grep -qF -- "$fragment" <<<"$text" || missing="$missing[$fragment] "
+	done
+	is "$missing" "" "$description"
 }

@@ -13,12 +13,22 @@ counts connections (EHLO/HELO) in DIR/connections.
     --smtps         TLS from the first byte instead (implicit TLS)
     --auth U:P      require AUTH (PLAIN/LOGIN, only over TLS) as U with P;
                     each login try is appended to DIR/auth ("ok U" or "bad U")
+    --oauth2 URL    require AUTH XOAUTH2 or OAUTHBEARER (also without TLS),
+                    each bearer token checked at the RFC 7662 introspection
+                    URL (tests/oauth2-server.py); each try is appended to
+                    DIR/auth ("ok MECHANISM U" or "bad MECHANISM U")
+    --mechanisms M  with --oauth2: offer only these (e.g. XOAUTH2, as
+                    Microsoft 365 does); default XOAUTH2,OAUTHBEARER
 Writes DIR/ready when listening; stops on SIGTERM.
 """
 import argparse
 import asyncio
+import base64
+import json
 import os
 import signal
+import urllib.parse
+import urllib.request
 
 import ssl
 
@@ -87,6 +97,54 @@ class Authenticator:
         return AuthResult(success=good, handled=False)
 
 
+class OAuth2Sink(Sink):
+    """A sink that takes bearer tokens (SASL XOAUTH2 and OAUTHBEARER)."""
+
+    def __init__(self, directory, fail_first, refuse, introspect):
+        super().__init__(directory, fail_first, refuse)
+        self.introspect = introspect
+        self.path = os.path.join(directory, "auth")
+
+    def _active(self, token):
+        body = urllib.parse.urlencode({"token": token}).encode()
+        with urllib.request.urlopen(self.introspect, body, timeout=10) as answer:
+            return json.load(answer)
+
+    async def _bearer(self, server, args, mechanism, parse):
+        if len(args) == 2:
+            blob = base64.b64decode(args[1])
+        else:
+            blob = await server.challenge_auth("")
+            if not isinstance(blob, bytes):
+                return AuthResult(success=False, handled=True)
+        user, token = parse(blob.decode(errors="replace"))
+        info = self._active(token) if token else {}
+        good = bool(info.get("active")) and info.get("username") == user
+        with open(self.path, "a") as f:
+            f.write("%s %s %s\n" % ("ok" if good else "bad", mechanism, user))
+        if good:
+            return AuthResult(success=True, auth_data=user)
+        # RFC 7628 3.2.2 / Google's XOAUTH2: an error challenge, the
+        # client's (dummy) answer, then the refusal.
+        error = json.dumps({"status": "invalid_token", "schemes": "bearer"})
+        await server.challenge_auth(error)
+        return AuthResult(success=False, handled=False)
+
+    async def auth_XOAUTH2(self, server, args):
+        def parse(text):
+            fields = dict(f.split("=", 1) for f in text.split("\x01") if "=" in f)
+            return fields.get("user", ""), fields.get("auth", "")[len("Bearer "):]
+        return await self._bearer(server, args, "XOAUTH2", parse)
+
+    async def auth_OAUTHBEARER(self, server, args):
+        def parse(text):
+            header, _, rest = text.partition("\x01")
+            user = dict(f.split("=", 1) for f in header.split(",") if "=" in f).get("a", "")
+            fields = dict(f.split("=", 1) for f in rest.split("\x01") if "=" in f)
+            return user, fields.get("auth", "")[len("Bearer "):]
+        return await self._bearer(server, args, "OAUTHBEARER", parse)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -96,10 +154,20 @@ def main():
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--smtps", action="store_true")
     parser.add_argument("--auth")
+    parser.add_argument("--oauth2")
+    parser.add_argument("--mechanisms", default="XOAUTH2,OAUTHBEARER")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    sink = Sink(args.dir, args.fail_first, args.refuse)
     options = {}
+    if args.oauth2:
+        sink = OAuth2Sink(args.dir, args.fail_first, args.refuse, args.oauth2)
+        offered = args.mechanisms.split(",")
+        options.update(auth_required=True, auth_require_tls=False,
+                       auth_exclude_mechanism=[m for m in (
+                           "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER")
+                           if m not in offered])
+    else:
+        sink = Sink(args.dir, args.fail_first, args.refuse)
     if args.tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*args.tls)

@@ -11,7 +11,8 @@
 
 const char *const config_request_kinds[] = {
 	"access", "portability", "rectification", "erasure", "restriction",
-	"objection", "publication", "disclosure", "anonymisation", "unknown", NULL
+	"objection", "publication", "disclosure", "anonymisation",
+	"processing_objection", "unknown", NULL
 };
 
 enum key_type {
@@ -26,6 +27,8 @@ enum key_type {
 	KEY_SIZE,       /* 25M, 100k, 1G, or bytes */
 	KEY_RATE,       /* 10/day */
 	KEY_URL,        /* scheme://host[:port] */
+	KEY_BOOL,       /* yes or no */
+	KEY_AUTH,       /* password or oauth2 */
 };
 
 struct key {
@@ -62,14 +65,36 @@ static const struct key keys[] = {
 	{ "smtp", "password_file", KEY_PATH, NULL, AT(smtp_password_file), "a file holding the SMTP password" },
 	{ "smtp", "ca_file", KEY_PATH, NULL, AT(smtp_ca_file), "a PEM file of CA certificates" },
 	{ "smtp", "retry_for", KEY_DURATION, "5d", AT(smtp_retry_for), "a duration such as 5d" },
+	/* OAuth2 sign-in (config-oauth2.c fills in the provider's preset) */
+	{ "imap", "auth", KEY_AUTH, "password", AT(imap_auth), "password or oauth2" },
+	{ "smtp", "auth", KEY_AUTH, "password", AT(smtp_auth), "password or oauth2" },
+	{ "oauth2", "provider", KEY_STRING, NULL, AT(oauth2_provider), "microsoft or google" },
+	{ "oauth2", "tenant", KEY_STRING, NULL, AT(oauth2_tenant), "your Microsoft 365 tenant, e.g. hrmentor.fi or its directory id" },
+	{ "oauth2", "token_url", KEY_URL, NULL, AT(oauth2_token_url), "the token endpoint, https://..." },
+	{ "oauth2", "device_url", KEY_URL, NULL, AT(oauth2_device_url), "the device authorization endpoint, https://..." },
+	{ "oauth2", "auth_url", KEY_URL, NULL, AT(oauth2_auth_url), "the authorization endpoint, https://..." },
+	{ "oauth2", "client_id", KEY_STRING, NULL, AT(oauth2_client_id), "the application (client) id of your app registration" },
+	{ "oauth2", "client_secret_file", KEY_PATH, NULL, AT(oauth2_client_secret_file), "a file holding the client secret" },
+	{ "oauth2", "scope", KEY_STRING, NULL, AT(oauth2_scope), "space-separated scopes" },
+	{ "oauth2", "token_file", KEY_PATH, NULL, AT(oauth2_token_file), "where dsrmail keeps the token, e.g. /var/lib/dsrmail/oauth2-token.json" },
+	{ "oauth2", "redirect_port", KEY_STRING, NULL, AT(oauth2_redirect_port), "a TCP port on 127.0.0.1 such as 8765, or 0 for any free one" },
 	{ "policy", "approve", KEY_KINDS, "rectification,erasure,restriction,anonymisation", AT(approve), "comma-separated request kinds" },
 	{ "policy", "challenge_ttl", KEY_DURATION, "7d", AT(challenge_ttl), "a duration such as 7d" },
 	{ "policy", "max_message_size", KEY_SIZE, "25M", AT(max_message_size), "a size such as 25M" },
 	{ "policy", "sender_rate", KEY_RATE, "10/day", AT(sender_rate), "count/period, e.g. 10/day" },
 	{ "policy", "repeat_window", KEY_DURATION, "90d", AT(repeat_window), "a duration such as 90d" },
+	{ "policy", "restrict_while_disputed", KEY_BOOL, "yes", AT(restrict_while_disputed), "yes or no" },
 	{ "policy", "trusted_authserv_id", KEY_STRING, "", AT(trusted_authserv_id), "the authserv-id of your receiving MTA, or empty" },
 	{ "policy", "retention", KEY_DURATION, "10y", AT(retention), "a duration such as 10y" },
 	{ "policy", "evidence_retention", KEY_DURATION, "5y", AT(evidence_retention), "a duration such as 5y" },
+	{ "web", "listen", KEY_STRING, "127.0.0.1:8025", AT(web_listen), "host:port, e.g. 127.0.0.1:8025" },
+	{ "web", "base_url", KEY_URL, NULL, AT(web_base_url), "the address of the pages in a browser, e.g. https://dsr.example.fi" },
+	{ "web", "certificate", KEY_PATH, NULL, AT(web_certificate), "a PEM certificate file (with key)" },
+	{ "web", "key", KEY_PATH, NULL, AT(web_key), "a PEM private key file (with certificate)" },
+	{ "web", "proxy", KEY_STRING, "", AT(web_proxy), "the reverse proxy's IP address, e.g. 127.0.0.1, or empty" },
+	{ "web", "session_idle", KEY_DURATION, "30m", AT(web_session_idle), "a duration such as 30m" },
+	{ "web", "signin_rate", KEY_RATE, "5/hour", AT(web_signin_rate), "count/period, e.g. 5/hour" },
+	{ "web", "client_rate", KEY_RATE, "30/hour", AT(web_client_rate), "count/period, e.g. 30/hour" },
 };
 
 /* Find the config file: -c, $DSRMAIL_CONFIG, ./dsrmail.conf, /etc. */
@@ -216,11 +241,11 @@ key_apply_list(struct config *config, const struct key *key,
 	    config_is_request_kind : address_is_plausible);
 
 	if (bad != NULL) {
-		g_autofree char *what = g_strdup_printf("\"%s\" is not %s", bad,
-		    key->type == KEY_KINDS ? "a request kind (access, "
-		    "portability, rectification, erasure, restriction, "
-		    "objection, publication, disclosure, anonymisation)" :
-		    "an e-mail address");
+		g_autofree char *kinds = config_request_kinds_text();
+		g_autofree char *what = g_strdup_printf("\"%s\" is not %s%s%s",
+		    bad, key->type == KEY_KINDS ? "a request kind (" : "an e-mail "
+		    "address", key->type == KEY_KINDS ? kinds : "",
+		    key->type == KEY_KINDS ? ")" : "");
 		g_strfreev(list);
 		key_error(error, config, key, value, what);
 		return -1;
@@ -292,6 +317,21 @@ key_apply(struct config *config, const struct key *key, const char *value,
 		}
 		*(char **)field = g_strdup(value);
 		return 0;
+	case KEY_BOOL:
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			key_error(error, config, key, value, "neither yes nor no");
+			return -1;
+		}
+		*(gboolean *)field = strcmp(value, "yes") == 0;
+		return 0;
+	case KEY_AUTH:
+		if (strcmp(value, "password") != 0 && strcmp(value, "oauth2") != 0) {
+			key_error(error, config, key, value, "unknown sign-in");
+			return -1;
+		}
+		*(enum auth_mode *)field = strcmp(value, "oauth2") == 0 ?
+		    AUTH_OAUTH2 : AUTH_PASSWORD;
+		return 0;
 	}
 	return 0;
 }
@@ -325,7 +365,7 @@ config_check_unknown(struct config *config, GKeyFile *file, GError **error)
 		if (!group_known) {
 			g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
 			    "%s: unknown section [%s]; the sections are [organisation], "
-			    "[paths], [database], [imap], [smtp] and [policy]",
+			    "[paths], [database], [imap], [smtp], [oauth2], [policy] and [web]",
 			    config->file, groups[g]);
 			return -1;
 		}
@@ -386,7 +426,7 @@ config_check_required(struct config *config, GError **error)
 		    "register.map", NULL);
 	if (config->trusted_authserv_id != NULL && *config->trusted_authserv_id == '\0')
 		g_clear_pointer(&config->trusted_authserv_id, g_free);
-	return 0;
+	return config_oauth2_resolve(config, error);
 }
 
 /* Read, check and resolve a config file. */
@@ -418,6 +458,20 @@ fail:
 	return NULL;
 }
 
+/* The kinds an admin or the policy may name, "access, portability, ...". */
+char *
+config_request_kinds_text(void)
+{
+	GString *text = g_string_new(NULL);
+	size_t i;
+
+	for (i = 0; config_request_kinds[i] != NULL; i++)
+		if (strcmp(config_request_kinds[i], "unknown") != 0)
+			g_string_append_printf(text, "%s%s", text->len ? ", " : "",
+			    config_request_kinds[i]);
+	return g_string_free(text, FALSE);
+}
+
 /* TRUE if kind is a request kind of the contract. */
 gboolean
 config_is_request_kind(const char *kind)
@@ -441,6 +495,8 @@ config_free(struct config *config)
 			g_strfreev(*(char ***)field);
 			break;
 		case KEY_TLS: case KEY_DURATION: case KEY_SIZE: case KEY_RATE:
+		case KEY_BOOL:
+		case KEY_AUTH:
 			break;
 		default:
 			g_free(*(char **)field);
@@ -451,10 +507,18 @@ config_free(struct config *config)
 	g_free(config);
 }
 
-/* TRUE if address is one of [organisation] admins. */
+/* TRUE if address is one of [organisation] admins, both normalised. */
 gboolean
 config_is_admin(const struct config *config, const char *address)
 {
-	return address != NULL && config->admins != NULL &&
-	    g_strv_contains((const char *const *)config->admins, address);
+	g_autofree char *given = address != NULL ? address_normalise(address) : NULL;
+	char **admin;
+
+	for (admin = config->admins; given != NULL && admin != NULL &&
+	    *admin != NULL; admin++) {
+		g_autofree char *listed = address_normalise(*admin);
+		if (strcmp(listed, given) == 0)
+			return TRUE;
+	}
+	return FALSE;
 }

@@ -20,6 +20,12 @@ arrival_advance(struct context *context, GBytes *raw,
 
 	if (intake_message(context, raw, source, result, error) < 0)
 		return -1;
+	/* Over sender_rate: told once per period why (GDPR Art. 12(4)). */
+	if (result->screened != NULL && !result->duplicate &&
+	    g_str_equal(result->screened, "sender_rate") &&
+	    lifecycle_rate_limited(context, result->message, &later) < 0)
+		log_error("intake: message %" G_GINT64_FORMAT ": %s", result->message,
+		    later->message);
 	if (result->screened != NULL)
 		return 0;
 	/* A new mail naming a known request continues it; a copy of a mail seen

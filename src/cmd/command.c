@@ -2,6 +2,7 @@
 #include "base/config.h"
 #include "base/error.h"
 #include "cmd/command.h"
+#include "reply/outbox.h"
 #include "reply/reply.h"
 #include "rules/map.h"
 #include "rules/notice.h"
@@ -96,4 +97,33 @@ command_no_arguments(const char *command, const char *why, int argc,
 	g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "%s takes no arguments%s; "
 	    "usage: dsrmail %s", command, why, command);
 	return -1;
+}
+
+/* "no mail", "1 mail", "5 mails" (see command.h). */
+char *
+command_count(gint64 count, const char *one, const char *many)
+{
+	if (count == 0)
+		return g_strdup_printf("no %s", one);
+	return g_strdup_printf("%" G_GINT64_FORMAT " %s", count, count == 1 ? one : many);
+}
+
+/* What a flush of the outbox did, in words (see command.h). */
+char *
+command_outbox_words(const struct outbox_counts *counts)
+{
+	g_autofree char *sent = command_count(counts->sent, "mail", "mails");
+	GString *out = g_string_new(NULL);
+
+	g_string_append_printf(out, "sent %s", sent);
+	if (counts->deferred > 0)
+		g_string_append_printf(out, ", %d delayed by the server (tried again "
+		    "later)", counts->deferred);
+	if (counts->failed > 0)
+		g_string_append_printf(out, ", %d could not be delivered (the admins "
+		    "are told)", counts->failed);
+	if (counts->lifted > 0)
+		g_string_append_printf(out, ", %d %s lifted once the person was told",
+		    counts->lifted, counts->lifted == 1 ? "restriction" : "restrictions");
+	return g_string_free(out, FALSE);
 }

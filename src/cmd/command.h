@@ -8,6 +8,8 @@
 
 #include "base/context.h"
 
+struct outbox_counts;
+
 /* What a command needs opened before it runs. */
 enum command_needs {
 	NEEDS_NOTHING = 0,
@@ -47,6 +49,16 @@ int command_parse_options(const char *command, const char *parameters,
 int command_no_arguments(const char *command, const char *why, int argc,
     GError **error);
 
+/* A count in words: "no mail", "1 mail", "5 mails" (one, many: the
+ * noun). A new string. */
+char *command_count(gint64 count, const char *one, const char *many);
+
+/* What sending the outbox did, in words for people: "sent 5 mails", with
+ * ", 1 delayed by the server (tried again later)", ", 1 could not be
+ * delivered (the admins are told)" and lifted restrictions when there are
+ * any. A new string. */
+char *command_outbox_words(const struct outbox_counts *counts);
+
 /* One file each in src/cmd/. */
 int init_command(struct context *context, int argc, char **argv, GError **error);
 int export_command(struct context *context, int argc, char **argv, GError **error);
@@ -63,10 +75,30 @@ int queue_reject_command(struct context *context, int argc, char **argv, GError 
 int queue_extend_command(struct context *context, int argc, char **argv, GError **error);
 int queue_lift_command(struct context *context, int argc, char **argv, GError **error);
 int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
+int web_command(struct context *context, int argc, char **argv, GError **error);
+int oauth2_login_command(struct context *context, int argc, char **argv, GError **error);
+int oauth2_status_command(struct context *context, int argc, char **argv, GError **error);
 
-/* requests.c: `requests show ID` (also `queue show`), and one list line
- * (a timeline_row_func over store_timeline_requests' columns). */
-int request_show(struct context *context, const char *id, GError **error);
+/* oauth2.c: after poll, send or sweep failed, tell the admins (once per
+ * `oauth2 login`) when the failure was a revoked OAuth2 sign-in. Needs the
+ * store and templates open; does nothing otherwise. */
+void oauth2_revocation_notice(struct context *context);
+
+/* requests.c: one list line (a timeline_row_func over
+ * store_timeline_requests' columns; data: a note to end the line with, or
+ * NULL), for `requests list` and `queue list`. */
 void request_print_line(const char *const *columns, int count, void *data);
+
+/* show.c: `requests show ID` and `queue show ID`: the request in words
+ * (with json, as one JSON object). Opens the map for the subject's label
+ * and name. 0, or -1 with error (DSR_ERROR_DATA: no such request). */
+int request_show(struct context *context, const char *id, gboolean json,
+    GError **error);
+
+/* show.c: hold reasons (a comma list of codes) in words, each code with
+ * its words after it: "policy (erasure needs approval), oversized (too
+ * large: attachments not stored)"; kind is the request's. A new string,
+ * "" for none. */
+char *request_held_words(const char *reasons, const char *kind);
 
 #endif

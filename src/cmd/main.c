@@ -28,17 +28,18 @@ static const struct command commands[] = {
 	{ "export", "[--lang fi|en|sv] EMAIL DIR",
 	  "write the export bundle an access reply would attach",
 	  NEEDS_MAP | NEEDS_NOTICE, export_command },
-	{ "requests", "[list [--open] [--overdue] | show ID]",
+	{ "requests", "[list [--open] [--overdue] | show ID [--json]]",
 	  "every request, its state and timeline", NEEDS_STORE, requests_command },
 	{ "audit", "verify", "check the event log's hash chain", NEEDS_STORE,
 	  audit_command },
 	/* The map: a sent lift notice clears a restriction flag. */
 	{ "send", "", "flush the outbox over SMTP",
 	  NEEDS_MAP | NEEDS_TEMPLATES, send_command },
-	{ "queue list", "", "requests waiting for an admin", NEEDS_STORE,
-	  queue_list_command },
-	{ "queue show", "ID", "one request and its timeline", NEEDS_STORE,
-	  queue_show_command },
+	/* The map: queue list and show say when the data is restricted. */
+	{ "queue list", "", "requests waiting for an admin",
+	  NEEDS_STORE | NEEDS_MAP, queue_list_command },
+	{ "queue show", "ID [--json]", "one request and its timeline",
+	  NEEDS_STORE | NEEDS_MAP, queue_show_command },
 	{ "queue approve", "ID [--as ADMIN]", "approve and carry out a request",
 	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, queue_approve_command },
 	{ "queue reject", "ID --reason TEXT [--as ADMIN]",
@@ -55,6 +56,13 @@ static const struct command commands[] = {
 	{ "sweep", "[--dry-run]", "retention (N6), reminders, expiries, stalled "
 	  "requests, outbox retries", NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
 	  sweep_command },
+	{ "web", "", "serve the admin pages ([web] listen) until Ctrl-C",
+	  NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES, web_command },
+	/* OAuth2 sign-in for [imap]/[smtp] auth = oauth2; no database needed. */
+	{ "oauth2 login", "", "sign in to Microsoft 365 or Google Workspace "
+	  "and store the token", NEEDS_CONFIG, oauth2_login_command },
+	{ "oauth2 status", "", "whether a token is stored, for which account "
+	  "and scopes, when it expires", NEEDS_CONFIG, oauth2_status_command },
 	/* deliver opens the store itself: every failure must become exit 75. */
 	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
 	  "request ids", NEEDS_NOTHING, deliver_command },

@@ -51,9 +51,6 @@
 #define POLL_RETRY_SECONDS 60
 /* Reconnect after 1, 2, 4 ... seconds, at most this many. */
 #define POLL_BACKOFF_MAX 300
-/* Of a mail over [policy] max_message_size only this much is fetched:
- * enough for intake to record it (headers) as oversized. */
-#define POLL_OVERSIZED_PREFIX (128 * 1024)
 /* A backlog this large shows "n of N" on a terminal. */
 #define POLL_PROGRESS_MIN 50
 /* A batch's group is committed early once it has held the database's
@@ -250,7 +247,8 @@ poll_mail(struct poll_run *run, struct imap_mail *mail, guint32 uidvalidity,
 
 /* How many mails from first one UID FETCH should take: up to
  * POLL_BATCH_MAILS and POLL_BATCH_BYTES; a mail over max_message_size goes
- * alone (only its start is fetched). 0 past the end. */
+ * alone, and only its start is fetched (BODY.PEEK[]<0.N>, N what intake
+ * keeps of it: intake_oversized_keep). */
 static guint
 poll_batch_size(GArray *mails, guint first, gint64 max_size)
 {
@@ -280,7 +278,8 @@ poll_background(struct poll_run *run, GArray *moving, GArray *mails,
 {
 	const struct config *config = run->context->config;
 	guint32 limit = count > 0 && g_array_index(mails, struct imap_mail,
-	    first).size > config->max_message_size ? POLL_OVERSIZED_PREFIX : 0;
+	    first).size > config->max_message_size ?
+	    (guint32)intake_oversized_keep(config) : 0;
 
 	return imap_background_start(run->imap, moving,
 	    config->imap_processed_folder, mails, first, count, limit);
@@ -364,6 +363,25 @@ poll_batches(struct poll_run *run, GArray *mails, guint32 uidvalidity,
 	return poll_background_finish(run, work, moving, uidvalidity, error);
 }
 
+/* What a pass did, in words: "poll: INBOX: 5 mails read: 5 new, 1 seen
+ * before, 1 could not be stored (tried again next time)". */
+static void
+poll_log_pass(const struct poll_run *run, guint count)
+{
+	g_autofree char *mails = command_count(count, "mail", "mails");
+	GString *line = g_string_new(NULL);
+
+	g_string_append_printf(line, "%u new", run->stored);
+	if (run->duplicates > 0)
+		g_string_append_printf(line, ", %u seen before", run->duplicates);
+	if (run->failed > 0)
+		g_string_append_printf(line, ", %u could not be stored (tried again "
+		    "next time)", run->failed);
+	log_info("poll: %s: %s read: %s", run->context->config->imap_folder, mails,
+	    line->str);
+	g_string_free(line, TRUE);
+}
+
 /* One pass over the folder: SELECT, list, then the batches. */
 static int
 poll_pass(struct poll_run *run, GError **error)
@@ -386,9 +404,7 @@ poll_pass(struct poll_run *run, GError **error)
 	if (mails->len > 0) {
 		g_autofree char *stages = timing_summary();
 
-		log_info("poll: %s: %u mails: %u stored, %u seen before, %u failed",
-		    config->imap_folder, mails->len, run->stored, run->duplicates,
-		    run->failed);
+		poll_log_pass(run, mails->len);
 		log_debug("poll: stages: %s", stages);
 	}
 	imap_mails_free(mails);
@@ -420,11 +436,13 @@ poll_flush_outbox(struct poll_run *run)
 	g_autoptr(GError) local = NULL;
 	struct outbox_counts counts;
 
-	if (lifecycle_flush(run->context, &counts, &local) < 0)
+	if (lifecycle_flush(run->context, &counts, &local) < 0) {
 		log_warn("poll: outbox not flushed: %s", local->message);
-	else if (counts.sent + counts.deferred + counts.failed > 0)
-		log_info("poll: outbox: %d sent, %d deferred, %d failed", counts.sent,
-		    counts.deferred, counts.failed);
+		oauth2_revocation_notice(run->context);
+	} else if (counts.sent + counts.deferred + counts.failed > 0) {
+		g_autofree char *words = command_outbox_words(&counts);
+		log_info("poll: %s", words);
+	}
 }
 
 /* --watch runs the periodic duties (retention, reminders, expiries, retries)
@@ -545,6 +563,8 @@ poll_command(struct context *context, int argc, char **argv, GError **error)
 	run.grouped = g_array_new(FALSE, FALSE, sizeof(guint32));
 	status = watch ? poll_watch(&run, error) : poll_session(&run, FALSE, error);
 	g_array_unref(run.grouped);
+	if (status < 0)
+		oauth2_revocation_notice(context);
 	if (status < 0 || watch)
 		return status < 0 ? -1 : 0;
 	if (run.failed > 0) {

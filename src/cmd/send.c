@@ -12,6 +12,7 @@ int
 send_command(struct context *context, int argc, char **argv, GError **error)
 {
 	struct outbox_counts counts;
+	g_autofree char *words = NULL, *waiting = NULL;
 	gint64 queued;
 	int rc;
 
@@ -20,11 +21,13 @@ send_command(struct context *context, int argc, char **argv, GError **error)
 		return -1;
 	rc = lifecycle_flush(context, &counts, error);
 	queued = store_outbox_count(context->store, "queued", NULL);
-	printf("sent %d, deferred %d, failed %d, admin notices %d; %" G_GINT64_FORMAT
-	    " queued", counts.sent, counts.deferred, counts.failed, counts.notices,
-	    queued);
-	if (counts.lifted > 0)
-		printf("; restrictions lifted %d", counts.lifted);
-	printf("\n");
+	words = command_outbox_words(&counts);
+	waiting = command_count(queued, "mail", "mails");
+	if (queued > 0)
+		printf("%s; %s still waiting to be sent\n", words, waiting);
+	else
+		printf("%s; nothing left to send\n", words);
+	if (rc < 0)
+		oauth2_revocation_notice(context);
 	return rc;
 }

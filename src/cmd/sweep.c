@@ -57,13 +57,23 @@ sweep_remind(struct context *context, GDateTime *now, gboolean dry_run,
 	return lifecycle_remind(context, now, &counts->reminded, error);
 }
 
-/* Erase the subjects past [policy] retention (N6). */
+/* Erase the subjects past [policy] retention (N6); a restricted one waits
+ * for the admins instead (N14, GDPR Art. 18(2)). */
 static int
 sweep_retention(struct context *context, GDateTime *now, gboolean dry_run,
     struct sweep_counts *counts, GError **error)
 {
+	g_autoptr(GArray) to_ask = g_array_new(FALSE, FALSE, sizeof(gint64));
+	guint i;
+
 	(void)counts;
-	return retention_erase(context, now, dry_run, error);
+	if (retention_erase(context, now, dry_run, to_ask, error) < 0)
+		return -1;
+	for (i = 0; !dry_run && i < to_ask->len; i++)
+		if (lifecycle_retention_hold(context, g_array_index(to_ask, gint64, i),
+		    now, error) < 0)
+			return -1;
+	return 0;
 }
 
 /* Remove raw mails past [policy] evidence_retention. */
@@ -82,7 +92,10 @@ sweep_outbox(struct context *context, GDateTime *now, gboolean dry_run,
 {
 	(void)now;
 	(void)dry_run;
-	return lifecycle_flush(context, &counts->outbox, error);
+	if (lifecycle_flush(context, &counts->outbox, error) == 0)
+		return 0;
+	oauth2_revocation_notice(context);
+	return -1;
 }
 
 /* In order: the lifecycle first (what it queues goes out with the outbox
@@ -95,6 +108,22 @@ static const struct duty duties[] = {
 	{ "evidence", TRUE, sweep_evidence },
 	{ "outbox", FALSE, sweep_outbox },
 };
+
+/* What the sweep did, in words: "sweep: 1 stalled request carried on, 2
+ * requests expired unconfirmed, 1 deadline reminder; sent 3 mails". */
+static void
+sweep_print(const struct sweep_counts *counts)
+{
+	g_autofree char *resumed = command_count(counts->resumed,
+	    "stalled request carried on", "stalled requests carried on");
+	g_autofree char *expired = command_count(counts->expired,
+	    "request expired unconfirmed", "requests expired unconfirmed");
+	g_autofree char *reminded = command_count(counts->reminded,
+	    "deadline reminder", "deadline reminders");
+	g_autofree char *sent = command_outbox_words(&counts->outbox);
+
+	printf("sweep: %s, %s, %s; %s\n", resumed, expired, reminded, sent);
+}
 
 /* Run every duty; one failing does not stop the others. */
 int
@@ -121,10 +150,7 @@ sweep_run(struct context *context, GDateTime *now, gboolean dry_run,
 			log_error("sweep: %s: %s", duties[i].name, local->message);
 	}
 	if (!dry_run)
-		printf("sweep: resumed %d, expired %d, reminders %d; sent %d, "
-		    "deferred %d, failed %d\n", counts.resumed, counts.expired,
-		    counts.reminded, counts.outbox.sent, counts.outbox.deferred,
-		    counts.outbox.failed);
+		sweep_print(&counts);
 	return failed > 0 ? -1 : 0;
 }
 

@@ -41,4 +41,9 @@ void imap_tls_setup(struct mailstream_ssl_context *context, void *data);
  * [imap] url. 0, or -1 with DSR_ERROR_CONFIG saying what to fix. */
 int imap_tls_verify(struct imap *imap, GError **error);
 
+/* Sign in with an OAuth2 access token ([imap] auth = oauth2: XOAUTH2, or
+ * OAUTHBEARER where that is all the server offers); a refused token is
+ * refreshed once. 0, or -1 with error (imap-oauth2.c). */
+int imap_login_oauth2(struct imap *imap, GError **error);
+
 #endif

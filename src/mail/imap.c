@@ -219,15 +219,21 @@ imap_connect(const struct config *config, GError **error)
 	}
 	imap->description = g_strdup_printf("%s at %s:%u", config->imap_user,
 	    imap->host, imap->port);
-	if ((password = imap_password_read(config, error)) == NULL)
+	if (config->imap_auth == AUTH_PASSWORD &&
+	    (password = imap_password_read(config, error)) == NULL)
 		goto fail;
 	imap->session = mailimap_new(0, NULL);
 	if (imap->session == NULL)
 		dsr_fatal("out of memory");
 	mailimap_set_timeout(imap->session, IMAP_NETWORK_TIMEOUT);
-	if (imap_open(imap, error) < 0 || imap_login(imap, password, error) < 0)
+	if (imap_open(imap, error) < 0)
 		goto fail;
-	explicit_bzero(password, strlen(password));
+	if (config->imap_auth == AUTH_OAUTH2 ? imap_login_oauth2(imap, error) < 0 ||
+	    imap_capability_refresh(imap, error) < 0 :
+	    imap_login(imap, password, error) < 0)
+		goto fail;
+	if (password != NULL)
+		explicit_bzero(password, strlen(password));
 	g_free(password);
 	log_debug("imap: logged in as %s", imap->description);
 	return imap;

@@ -368,32 +368,54 @@ mail_read_headers(GMimeMessage *message, struct mime_mail *mail)
 	headers_collect(object, mail->headers);
 }
 
-/* Parse with GMime from a memory stream over the bytes, not a copy of
- * them (a mail may be tens of megabytes). */
-void
-mime_mail_parse(GBytes *raw, struct mime_mail *mail)
+/* The message GMime reads in raw after any mbox "From " line (*skip gets
+ * that line's length): a new reference, or NULL. The parser keeps the
+ * stream (persist_stream), so each part's content is a window on the
+ * bytes, whose bounds are offsets from *skip. The stream reads raw in
+ * place, not a copy (a mail may be tens of megabytes). */
+static GMimeMessage *
+message_parse(GBytes *raw, gsize *skip)
 {
 	gsize length;
 	const char *data = g_bytes_get_data(raw, &length);
-	gsize skip = data != NULL ? mbox_from_length(data, length) : 0;
-	struct text_choice choice = { NULL, NULL };
-	/* A read-only view of the bytes: a GMimeStreamMem that does not own its
-	 * array only reads the array's data and len (GMime 3.2), and every
-	 * stream over it is gone before this function returns. */
-	GByteArray view = { (guint8 *)(data != NULL ? data + skip : ""),
-	    (guint)(length - skip) };
+	GByteArray *view = g_new0(GByteArray, 1);
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
 
 	mime_init();
+	*skip = data != NULL ? mbox_from_length(data, length) : 0;
+	/* A read-only view of raw: a GMimeStreamMem that does not own its array
+	 * only reads the array's data and len (GMime 3.2). The stream keeps
+	 * the view and raw for as long as it lives, and every part's window on
+	 * it (a substream) keeps the stream. */
+	view->data = (guint8 *)(data != NULL ? data + *skip : "");
+	view->len = (guint)(length - *skip);
+	stream = g_mime_stream_mem_new();
+	g_mime_stream_mem_set_byte_array(GMIME_STREAM_MEM(stream), view);
+	g_object_set_data_full(G_OBJECT(stream), "dsrmail-view", view, g_free);
+	g_object_set_data_full(G_OBJECT(stream), "dsrmail-raw", g_bytes_ref(raw),
+	    (GDestroyNotify)g_bytes_unref);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_persist_stream(parser, TRUE);
+	message = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return message;
+}
+
+/* Parse with GMime from a memory stream over the bytes. */
+void
+mime_mail_parse(GBytes *raw, struct mime_mail *mail)
+{
+	struct text_choice choice = { NULL, NULL };
+	GMimeMessage *message;
+	gsize skip;
+
 	memset(mail, 0, sizeof *mail);
 	mail->headers = g_ptr_array_new_with_free_func(g_free);
 	mail->reported_ids = g_ptr_array_new_with_free_func(g_free);
-	stream = g_mime_stream_mem_new();
-	g_mime_stream_mem_set_byte_array(GMIME_STREAM_MEM(stream), &view);
-	parser = g_mime_parser_new_with_stream(stream);
-	message = g_mime_parser_construct_message(parser, NULL);
+	message = message_parse(raw, &skip);
 	if (message != NULL) {
 		mail->parsed = TRUE;
 		mail_read_headers(message, mail);
@@ -401,12 +423,64 @@ mime_mail_parse(GBytes *raw, struct mime_mail *mail)
 			part_visit(g_mime_message_get_mime_part(message), mail, &choice);
 		g_object_unref(message);
 	}
-	g_object_unref(parser);
-	g_object_unref(stream);
 	mail->text = choice.plain != NULL ? choice.plain :
 	    choice.html != NULL ? g_steal_pointer(&choice.html) : g_strdup("");
 	g_free(choice.html);
 	mail->own = mime_own_text(mail->text);
+}
+
+/* Where the content of the first text part of object ends, as an offset
+ * into the parsed bytes; -1 if it has none. The first text part is the
+ * first leaf, in order, that part_visit could take as the text: plain or
+ * HTML, not an attachment, not inside an attached mail, and for plain
+ * text not empty. */
+static gint64
+part_first_text_end(GMimeObject *object)
+{
+	GMimeContentType *type = g_mime_object_get_content_type(object);
+	GMimeDataWrapper *content;
+	GMimeStream *stream;
+	int i;
+
+	if (GMIME_IS_MULTIPART(object)) {
+		for (i = 0; i < g_mime_multipart_get_count(GMIME_MULTIPART(object)); i++) {
+			gint64 end = part_first_text_end(g_mime_multipart_get_part(
+			    GMIME_MULTIPART(object), i));
+			if (end >= 0)
+				return end;
+		}
+		return -1;
+	}
+	if (!GMIME_IS_PART(object) || g_mime_part_is_attachment(GMIME_PART(object)) ||
+	    (!g_mime_content_type_is_type(type, "text", "plain") &&
+	    !g_mime_content_type_is_type(type, "text", "html")))
+		return -1;
+	if (g_mime_content_type_is_type(type, "text", "plain")) {
+		g_autofree char *text = part_text(GMIME_PART(object), FALSE);
+		if (*g_strstrip(text) == '\0')
+			return -1;
+	}
+	content = g_mime_part_get_content(GMIME_PART(object));
+	stream = content != NULL ? g_mime_data_wrapper_get_stream(content) : NULL;
+	if (stream == NULL)
+		return -1;
+	return stream->bound_end >= 0 ? stream->bound_end :
+	    g_mime_stream_length(stream) + stream->bound_start;
+}
+
+/* Where the first text part ends in raw (see mime.h). */
+gsize
+mime_first_text_end(GBytes *raw)
+{
+	gsize skip;
+	GMimeMessage *message = message_parse(raw, &skip);
+	GMimeObject *body = message != NULL ? g_mime_message_get_mime_part(message) :
+	    NULL;
+	gint64 end = body != NULL ? part_first_text_end(body) : -1;
+
+	if (message != NULL)
+		g_object_unref(message);
+	return end < 0 ? 0 : MIN(skip + (gsize)end, g_bytes_get_size(raw));
 }
 
 /* Free the fields of a mail. */

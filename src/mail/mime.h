@@ -29,6 +29,13 @@ struct mime_mail {
  * with parsed FALSE. Clear the result with mime_mail_clear. */
 void mime_mail_parse(GBytes *raw, struct mime_mail *mail);
 
+/* How many bytes of raw reach to the end of its first text part (the plain
+ * or HTML text part_visit would read first, as mime_mail_parse picks it):
+ * cut there, the mail keeps its headers and that text and loses what
+ * follows, its attachments. 0 when raw has no such part. raw may be only
+ * the start of a mail. */
+gsize mime_first_text_end(GBytes *raw);
+
 /* Free what a mime_mail holds (not the struct itself). */
 void mime_mail_clear(struct mime_mail *mail);
 

@@ -4,12 +4,18 @@
 #include <curl/curl.h>
 
 #include "base/error.h"
+#include "base/log.h"
+#include "mail/oauth2.h"
 #include "mail/smtp.h"
 
 struct smtp {
 	CURL *curl;
+	const struct config *config;
 	char *from;                 /* "<registry address>" */
 	char *password;
+	char *token;                /* [smtp] auth = oauth2: the access token */
+	gboolean token_refreshed;   /* a refused token was refreshed once */
+	GError *token_error;        /* why there is no token */
 	char error_buffer[CURL_ERROR_SIZE];
 	char *last_reply;           /* the server's last reply line */
 };
@@ -81,7 +87,8 @@ smtp_configure(struct smtp *smtp, const struct config *config)
 		curl_easy_setopt(curl, CURLOPT_CAINFO, config->smtp_ca_file);
 	if (config->smtp_user != NULL && *config->smtp_user != '\0') {
 		curl_easy_setopt(curl, CURLOPT_USERNAME, config->smtp_user);
-		curl_easy_setopt(curl, CURLOPT_PASSWORD, smtp->password);
+		if (config->smtp_auth == AUTH_PASSWORD)
+			curl_easy_setopt(curl, CURLOPT_PASSWORD, smtp->password);
 	}
 	curl_easy_setopt(curl, CURLOPT_MAIL_FROM, smtp->from);
 	curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
@@ -103,16 +110,24 @@ smtp_open(const struct config *config, GError **error)
 {
 	struct smtp *smtp;
 
-	if (config->smtp_user != NULL && *config->smtp_user != '\0' &&
-	    config->smtp_password_file == NULL) {
+	if (config->smtp_auth == AUTH_OAUTH2 &&
+	    (config->smtp_user == NULL || *config->smtp_user == '\0')) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "[smtp] auth = oauth2 "
+		    "but [smtp] user is not set; add user = the mailbox address "
+		    "dsrmail sends as");
+		return NULL;
+	}
+	if (config->smtp_auth == AUTH_PASSWORD && config->smtp_user != NULL &&
+	    *config->smtp_user != '\0' && config->smtp_password_file == NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "[smtp] user is set "
 		    "but password_file is not; add password_file = FILE");
 		return NULL;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	smtp = g_new0(struct smtp, 1);
+	smtp->config = config;
 	smtp->from = g_strdup_printf("<%s>", config->registry_address);
-	if (config->smtp_password_file != NULL &&
+	if (config->smtp_auth == AUTH_PASSWORD && config->smtp_password_file != NULL &&
 	    (smtp->password = password_read(config->smtp_password_file, error)) == NULL)
 		goto fail;
 	if ((smtp->curl = curl_easy_init()) == NULL)
@@ -149,6 +164,47 @@ outcome_classify(CURLcode rc, long code)
 	return SMTP_TEMPORARY;
 }
 
+/* [smtp] auth = oauth2: have an access token (refused: the one a server
+ * has just refused, to be replaced) and hand it to libcurl. 0, or -1 with
+ * smtp->token_error set. Nothing to do for a password session. */
+static int
+smtp_token_get(struct smtp *smtp, const char *refused)
+{
+	char *token;
+
+	if (smtp->config->smtp_auth != AUTH_OAUTH2 || (smtp->token != NULL &&
+	    refused == NULL))
+		return 0;
+	g_clear_error(&smtp->token_error);
+	if ((token = oauth2_access_token(smtp->config, refused,
+	    &smtp->token_error)) == NULL)
+		return -1;
+	oauth2_secret_free(smtp->token);
+	smtp->token = token;
+	curl_easy_setopt(smtp->curl, CURLOPT_XOAUTH2_BEARER, smtp->token);
+	return 0;
+}
+
+/* One transfer; the server's last reply code in *code. */
+static CURLcode
+smtp_perform(struct smtp *smtp, long *code)
+{
+	CURLcode rc;
+
+	smtp->error_buffer[0] = '\0';
+	g_clear_pointer(&smtp->last_reply, g_free);
+	rc = curl_easy_perform(smtp->curl);
+	curl_easy_getinfo(smtp->curl, CURLINFO_RESPONSE_CODE, code);
+	return rc;
+}
+
+/* Why there is no token. */
+const GError *
+smtp_token_error(const struct smtp *smtp)
+{
+	return smtp->token_error;
+}
+
 /* Send one mail over the session's connection. */
 enum smtp_outcome
 smtp_send(struct smtp *smtp, const char *recipient, GBytes *raw, char **answer)
@@ -161,13 +217,28 @@ smtp_send(struct smtp *smtp, const char *recipient, GBytes *raw, char **answer)
 	CURLcode rc;
 
 	upload.data = g_bytes_get_data(raw, &upload.size);
-	smtp->error_buffer[0] = '\0';
-	g_clear_pointer(&smtp->last_reply, g_free);
+	if (smtp_token_get(smtp, NULL) < 0) {
+		curl_slist_free_all(recipients);
+		*answer = g_strdup(smtp->token_error->message);
+		return SMTP_NO_TOKEN;
+	}
 	curl_easy_setopt(smtp->curl, CURLOPT_MAIL_RCPT, recipients);
 	curl_easy_setopt(smtp->curl, CURLOPT_READDATA, &upload);
 	curl_easy_setopt(smtp->curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)upload.size);
-	rc = curl_easy_perform(smtp->curl);
-	curl_easy_getinfo(smtp->curl, CURLINFO_RESPONSE_CODE, &code);
+	rc = smtp_perform(smtp, &code);
+	if (rc == CURLE_LOGIN_DENIED && smtp->token != NULL && !smtp->token_refreshed) {
+		/* The server refused the token: refresh it once, send again. */
+		smtp->token_refreshed = TRUE;
+		log_info("smtp: the server refused the access token; refreshing it");
+		if (smtp_token_get(smtp, smtp->token) < 0) {
+			curl_easy_setopt(smtp->curl, CURLOPT_MAIL_RCPT, NULL);
+			curl_slist_free_all(recipients);
+			*answer = g_strdup(smtp->token_error->message);
+			return SMTP_NO_TOKEN;
+		}
+		upload.offset = 0;
+		rc = smtp_perform(smtp, &code);
+	}
 	curl_easy_setopt(smtp->curl, CURLOPT_MAIL_RCPT, NULL);
 	curl_slist_free_all(recipients);
 	outcome = rc == CURLE_OK ? SMTP_SENT : outcome_classify(rc, code);
@@ -190,6 +261,8 @@ smtp_close(struct smtp *smtp)
 	if (smtp->password != NULL)
 		memset(smtp->password, 0, strlen(smtp->password));
 	g_free(smtp->password);
+	oauth2_secret_free(smtp->token);
+	g_clear_error(&smtp->token_error);
 	g_free(smtp->from);
 	g_free(smtp->last_reply);
 	g_free(smtp);

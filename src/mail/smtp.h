@@ -1,5 +1,7 @@
 /* smtp.h: SMTP submission with libcurl: smtp:// with STARTTLS (no, yes,
- * required), smtps://, AUTH when [smtp] user is set, certificates verified.
+ * required), smtps://, AUTH when [smtp] user is set (the password, or with
+ * [smtp] auth = oauth2 an access token: XOAUTH2 or OAUTHBEARER, refreshed
+ * once when the server refuses it), certificates verified.
  * One easy handle serves a whole batch, so its connection is reused. */
 #ifndef DSR_SMTP_H
 #define DSR_SMTP_H
@@ -15,6 +17,8 @@ enum smtp_outcome {
 	SMTP_PERMANENT,     /* a 5xx: do not try again */
 	SMTP_UNREACHABLE,   /* no connection, or TLS failed: stop the batch */
 	SMTP_LOGIN_REFUSED, /* AUTH refused: stop the batch, fix the config */
+	SMTP_NO_TOKEN,      /* [smtp] auth = oauth2 and no access token could be
+	                       had: stop the batch; smtp_token_error says why */
 };
 
 struct smtp;
@@ -29,6 +33,11 @@ struct smtp *smtp_open(const struct config *config, GError **error);
  * never NULL). */
 enum smtp_outcome smtp_send(struct smtp *smtp, const char *recipient,
     GBytes *raw, char **answer);
+
+/* After SMTP_NO_TOKEN: why there was no token (its code is the exit
+ * status: 78 sign in again, 69/75 the token endpoint is down). Owned by
+ * the session. */
+const GError *smtp_token_error(const struct smtp *smtp);
 
 /* Close the connection (QUIT) and free the session; NULL is fine. */
 void smtp_close(struct smtp *smtp);

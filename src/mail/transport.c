@@ -1,4 +1,5 @@
-/* transport.c: the functions of imap.h and smtp.h as the program has them:
+/* transport.c: the functions of imap.h, smtp.h and oauth2.h (those the
+ * commands use) as the program has them:
  * each calls the one of the same name in dsrmail-transport.so (see
  * transport.h), which is loaded the first time one is called
  * (base/module.h). The functions that take no GError are only called on
@@ -124,10 +125,44 @@ smtp_send(struct smtp *smtp, const char *recipient, GBytes *raw, char **answer)
 	return transport_loaded()->smtp_send(smtp, recipient, raw, answer);
 }
 
+/* smtp_token_error (smtp.h). */
+const GError *
+smtp_token_error(const struct smtp *smtp)
+{
+	return transport_loaded()->smtp_token_error(smtp);
+}
+
 /* smtp_close (smtp.h). */
 void
 smtp_close(struct smtp *smtp)
 {
 	if (smtp != NULL)
 		transport_loaded()->smtp_close(smtp);
+}
+
+/* oauth2_state_read (oauth2.h), loading the module first. */
+int
+oauth2_state_read(const struct config *config, struct oauth2_state *state,
+    GError **error)
+{
+	const struct transport *t = transport_get(error);
+
+	return t != NULL ? t->oauth2_state_read(config, state, error) : -1;
+}
+
+/* oauth2_state_clear (oauth2.h). */
+void
+oauth2_state_clear(struct oauth2_state *state)
+{
+	if (transport != NULL)
+		transport->oauth2_state_clear(state);
+}
+
+/* oauth2_login (oauth2.h), loading the module first. */
+int
+oauth2_login(const struct config *config, FILE *in, FILE *out, GError **error)
+{
+	const struct transport *t = transport_get(error);
+
+	return t != NULL ? t->oauth2_login(config, in, out, error) : -1;
 }

@@ -1,17 +1,19 @@
 /* transport.h: the mail servers' side of mail/ (IMAP over libetpan and
- * GnuTLS, SMTP over libcurl) is built as a module of its own,
+ * GnuTLS, SMTP and OAuth2 over libcurl) is built as a module of its own,
  * dsrmail-transport.so (base/module.h), so that those libraries, and the
  * thirty more they load, are loaded only by a command that talks to a mail
- * server: `deliver` starts without them. The module exports this one
- * table, filled with the
- * functions imap.h and smtp.h declare; in the program, transport.c defines
- * those same functions as calls through the table, loading the module the
- * first time. Only for src/mail/; the rest of dsrmail uses imap.h and
- * smtp.h and does not know there is a module. */
+ * server or a sign-in provider: `deliver` starts without them. The module
+ * exports this one table, filled with the functions imap.h and smtp.h
+ * declare and those of oauth2.h the commands use; in the program,
+ * transport.c defines those same functions as calls through the table,
+ * loading the module the first time. Only for src/mail/; the rest of
+ * dsrmail uses imap.h, smtp.h and oauth2.h and does not know there is a
+ * module. */
 #ifndef DSR_TRANSPORT_H
 #define DSR_TRANSPORT_H
 
 #include "mail/imap.h"
+#include "mail/oauth2.h"
 #include "mail/smtp.h"
 
 /* The name of the module's table (g_module_symbol). */
@@ -34,7 +36,12 @@ struct transport {
 	struct smtp *(*smtp_open)(const struct config *, GError **);
 	enum smtp_outcome (*smtp_send)(struct smtp *, const char *, GBytes *,
 	    char **);
+	const GError *(*smtp_token_error)(const struct smtp *);
 	void (*smtp_close)(struct smtp *);
+	int (*oauth2_state_read)(const struct config *, struct oauth2_state *,
+	    GError **);
+	void (*oauth2_state_clear)(struct oauth2_state *);
+	int (*oauth2_login)(const struct config *, FILE *, FILE *, GError **);
 };
 
 #endif

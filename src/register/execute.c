@@ -282,3 +282,19 @@ execute_set_flag(struct store *store, const struct map_column *column,
 
 	return store_register_set(store, column, subject, variant, error);
 }
+
+/* Read a 0/1 flag column. */
+int
+execute_get_flag(struct store *store, const struct map_column *column,
+    gint64 subject, gboolean *value, GError **error)
+{
+	g_autofree char *text = NULL;
+
+	*value = FALSE;
+	if (column == NULL)
+		return 0;
+	if (store_register_get(store, column, subject, &text, error) < 0)
+		return -1;
+	*value = text != NULL && g_ascii_strtoll(text, NULL, 10) != 0;
+	return 0;
+}

@@ -56,4 +56,9 @@ int execute_rectify(struct store *store, const struct map *map, gint64 subject,
 int execute_set_flag(struct store *store, const struct map_column *column,
     gint64 subject, gboolean value, GError **error);
 
+/* Read a flag column of the subject row into *value (NULL or 0: FALSE; a
+ * NULL column: FALSE too). 0, or -1 with error. */
+int execute_get_flag(struct store *store, const struct map_column *column,
+    gint64 subject, gboolean *value, GError **error);
+
 #endif

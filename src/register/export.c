@@ -115,8 +115,8 @@ gather(struct gathered *gathered, struct store *store, const char *address,
 }
 
 /* A value as text for CSV and HTML ("" for NULL). The caller frees it. */
-static char *
-value_text(GVariant *value)
+char *
+export_value_text(GVariant *value)
 {
 	if (value == NULL)
 		return g_strdup("");
@@ -323,7 +323,7 @@ render_csv(const struct gathered *gathered, guint table_index)
 
 		for (r = 0; r < rows->len; r++) {
 			const struct row *row = rows->pdata[r];
-			char *key = value_text(row->values[key_index]);
+			char *key = export_value_text(row->values[key_index]);
 
 			if (!g_hash_table_add(seen, key))
 				continue;
@@ -334,7 +334,7 @@ render_csv(const struct gathered *gathered, guint table_index)
 					continue;
 				if (!first)
 					g_string_append_c(csv, ',');
-				text = value_text(row->values[c]);
+				text = export_value_text(row->values[c]);
 				csv_append_field(csv, text);
 				first = FALSE;
 			}
@@ -392,7 +392,7 @@ html_table(GString *html, const struct map_table *table, GPtrArray *rows,
 			g_autofree char *text = NULL;
 			if (!((struct map_column *)table->columns->pdata[c])->export)
 				continue;
-			text = value_text(row->values[c]);
+			text = export_value_text(row->values[c]);
 			g_string_append(html, "<td>");
 			html_append(html, text);
 			g_string_append(html, "</td>");

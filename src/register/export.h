@@ -31,6 +31,11 @@ GPtrArray *export_bundle_build(struct store *store, const struct map *map,
  * 0600, written to a temporary name, synced and renamed. */
 int export_bundle_write(GPtrArray *bundle, const char *dir, GError **error);
 
+/* A register value (a GVariant of type x, d or s, as store_register_rows
+ * gives it) as text, "" for NULL: as the CSV and the summary write it. The
+ * caller frees it. */
+char *export_value_text(GVariant *value);
+
 /* The JSON format version written in export.json ("format_version"). */
 #define EXPORT_FORMAT_VERSION 1
 

@@ -10,6 +10,7 @@
 #include "register/execute.h"
 #include "base/log.h"
 #include "register/retention.h"
+#include "store/store-dispute.h"
 #include "store/store-event.h"
 #include "store/store-forget.h"
 #include "store/store-register.h"
@@ -20,6 +21,7 @@ struct retention_totals {
 	guint erased;             /* subjects erased (or, dry, to be erased) */
 	guint unchanged;          /* already erased as far as the holds allow */
 	guint kept;               /* erased subjects a hold kept data of */
+	guint restricted;         /* restricted: left to the admins */
 	guint rows_deleted;
 	guint values_cleared;
 };
@@ -152,25 +154,67 @@ retention_commit(struct store *store, const struct map *map, gint64 subject,
 	return store_commit(store, error);
 }
 
+/* Art. 18(2): may the sweep erase subject (recorded: an earlier retention
+ * erasure restricted what its holds kept)? 1 if it must leave it to the
+ * admins, with *ask TRUE when they are still to be asked; 0 if it may
+ * erase; -1 with error. */
+static int
+retention_needs_admin(struct context *context, gint64 subject, int recorded,
+    gboolean *ask, GError **error)
+{
+	g_autofree char *state = NULL;
+	gboolean restricted;
+	int found;
+
+	*ask = FALSE;
+	if (execute_get_flag(context->store, context->map->restricted, subject,
+	    &restricted, error) < 0)
+		return -1;
+	if (!restricted || recorded)
+		return 0;
+	if ((found = store_retention_request(context->store, subject, &state,
+	    error)) < 0)
+		return -1;
+	if (found && g_str_equal(state, "done"))
+		return 0;
+	/* Asked and waiting, or kept by the admin's rejection. */
+	*ask = !found;
+	return 1;
+}
+
 /* Erase one subject in its own transaction (rolled back when dry or when
  * there is nothing new to erase). */
 static int
 retention_erase_subject(struct context *context, gint64 subject,
     GDateTime *now, gboolean dry_run, struct retention_totals *totals,
-    GError **error)
+    GArray *to_ask, GError **error)
 {
 	struct store *store = context->store;
 	g_autofree char *before = NULL, *old_hash = NULL, *old_held = NULL;
 	g_autofree char *held = NULL, *description = NULL;
 	struct erasure result = { 0 };
-	int recorded, status = -1;
+	int recorded, needs, status = -1;
+	gboolean ask;
 
 	if (store_begin(store, error) < 0)
 		return -1;
 	if ((before = retention_hash(store, context->map, subject, error)) == NULL ||
 	    (recorded = store_retention_get(store, subject, &old_hash, &old_held,
-	    error)) < 0 || execute_erase(store, context->map, subject, now,
-	    ERASE_MODE_ERASE, &result, error) < 0)
+	    error)) < 0 || (needs = retention_needs_admin(context, subject,
+	    recorded, &ask, error)) < 0)
+		goto out;
+	if (needs) {
+		if (ask)
+			g_array_append_val(to_ask, subject);
+		if (ask && dry_run)
+			printf("retention: would hold subject %" G_GINT64_FORMAT " for "
+			    "an admin: its data is restricted\n", subject);
+		totals->restricted++;
+		status = 0;
+		goto out;
+	}
+	if (execute_erase(store, context->map, subject, now, ERASE_MODE_ERASE,
+	    &result, error) < 0)
 		goto out;
 	held = retention_held(&result);
 	if (recorded && g_strcmp0(old_hash, before) == 0 &&
@@ -202,7 +246,7 @@ out:
 /* Erase every subject past retention. */
 int
 retention_erase(struct context *context, GDateTime *now, gboolean dry_run,
-    GError **error)
+    GArray *to_ask, GError **error)
 {
 	g_autofree char *cutoff = retention_cutoff(now, &context->config->retention);
 	g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(gint64));
@@ -220,19 +264,21 @@ retention_erase(struct context *context, GDateTime *now, gboolean dry_run,
 		return -1;
 	for (i = 0; i < keys->len; i++)
 		if (retention_erase_subject(context, g_array_index(keys, gint64, i),
-		    now, dry_run, &totals, error) < 0)
+		    now, dry_run, &totals, to_ask, error) < 0)
 			return -1;
 	if (dry_run) {
 		printf("retention: %u subjects would be erased (relationship ended "
-		    "before %s), %u already erased as far as holds allow\n",
-		    totals.erased, cutoff, totals.unchanged);
+		    "before %s), %u already erased as far as holds allow, %u "
+		    "restricted (left to the admins)\n", totals.erased, cutoff,
+		    totals.unchanged, totals.restricted);
 		return 0;
 	}
 	log_notice("retention: %u subjects erased (relationship ended before %s; "
 	    "%u rows deleted, %u values cleared, %u with data kept by a hold), "
-	    "%u already erased as far as holds allow", totals.erased, cutoff,
-	    totals.rows_deleted, totals.values_cleared, totals.kept,
-	    totals.unchanged);
+	    "%u already erased as far as holds allow, %u restricted (left to the "
+	    "admins)", totals.erased, cutoff, totals.rows_deleted,
+	    totals.values_cleared, totals.kept, totals.unchanged,
+	    totals.restricted);
 	return totals.erased > 0 ? store_scrub(context->store, error) : 0;
 }
 

@@ -17,9 +17,13 @@
  * "retention_erased" event per subject, then a WAL scrub. A subject whose
  * data and holds are what its last retention erasure left is not touched
  * again; when a hold ends (the invoice is paid) it is erased anew.
+ * A restricted subject (N14, GDPR Art. 18(2)) is erased only once an admin
+ * approved it: one never erased by retention, whose latest retention
+ * request (store_retention_request) is not done, is left alone, and its
+ * key goes to to_ask (gint64) when the admins have not been asked yet.
  * Needs context->store and context->map. 0, or -1 with error. */
 int retention_erase(struct context *context, GDateTime *now, gboolean dry_run,
-    GError **error);
+    GArray *to_ask, GError **error);
 
 /* Clear the raw mail of every message received before now -
  * evidence_retention (dsr_messages.raw NULL, raw_removed_at set), keeping the

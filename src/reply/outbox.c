@@ -146,7 +146,8 @@ flush_page(struct context *context, struct smtp *smtp, GPtrArray *due,
 		} else {
 			outcome = smtp_send(smtp, entry->recipient, entry->raw, &answer);
 		}
-		if (outcome == SMTP_UNREACHABLE || outcome == SMTP_LOGIN_REFUSED) {
+		if (outcome == SMTP_UNREACHABLE || outcome == SMTP_LOGIN_REFUSED ||
+		    outcome == SMTP_NO_TOKEN) {
 			*stop = outcome;
 			*unreachable = g_steal_pointer(&answer);
 		}
@@ -190,10 +191,24 @@ flush_round(struct context *context, struct smtp *smtp,
  * with the server's or transport's answer): -1 and error, saying the mails
  * stay queued and what to fix. */
 static int
-flush_stopped(const struct config *config, enum smtp_outcome stop,
-    const char *answer, GError **error)
+flush_stopped(const struct config *config, struct smtp *smtp,
+    enum smtp_outcome stop, const char *answer, GError **error)
 {
-	if (stop == SMTP_LOGIN_REFUSED)
+	if (stop == SMTP_NO_TOKEN) {
+		/* The sign-in's own error says what to do; its code is the exit. */
+		const GError *cause = smtp_token_error(smtp);
+
+		g_set_error(error, cause->domain, cause->code, "SMTP sign-in: %s; "
+		    "the mails stay queued", cause->message);
+	} else if (stop == SMTP_LOGIN_REFUSED && config->smtp_auth == AUTH_OAUTH2)
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the SMTP server %s "
+		    "refused the OAuth2 sign-in of [smtp] user %s, also with a fresh "
+		    "token (%s); the mails stay queued: check that the app has the "
+		    "SMTP permission in [oauth2] scope and that SMTP AUTH is enabled "
+		    "for the mailbox (Microsoft 365 turns it off by default), or run "
+		    "`dsrmail oauth2 login` again", config->smtp_url, config->smtp_user,
+		    answer);
+	else if (stop == SMTP_LOGIN_REFUSED)
 		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the SMTP server %s "
 		    "refused the login of [smtp] user %s (%s); the mails stay queued: "
 		    "check [smtp] user and the password in [smtp] password_file, then "
@@ -222,7 +237,6 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 	if ((smtp = smtp_open(context->config, error)) == NULL)
 		return -1;
 	rc = flush_round(context, smtp, counts, &unreachable, &stop, error);
-	smtp_close(smtp);
 	/* The bytes of the mails that left are gone from their rows; take them
 	 * out of the -wal too. Not a failure of the flush if the file is busy:
 	 * the next flush or erasure checkpoints again. */
@@ -230,6 +244,7 @@ outbox_flush(struct context *context, struct outbox_counts *counts,
 	    store_scrub(context->store, &local) < 0)
 		log_warn("outbox: %s", local->message);
 	if (rc == 0 && stop != SMTP_SENT)
-		rc = flush_stopped(context->config, stop, unreachable, error);
+		rc = flush_stopped(context->config, smtp, stop, unreachable, error);
+	smtp_close(smtp);
 	return rc;
 }

@@ -19,22 +19,26 @@
 
 static const char *const fields_footer[] = { COMMON_FIELDS, NULL };
 static const char *const fields_received[] = { COMMON_FIELDS, "name", "kind",
-	"kind_label", "received_date", "due_date", "verification", "approval", NULL };
+	"kind_label", "received_date", "due_date", "verification", "approval",
+	"objection", "restricted", "disputed", NULL };
 static const char *const fields_challenge[] = { COMMON_FIELDS, "name",
 	"requests[id,kind_label]", "several", "token", "expires_date", NULL };
 static const char *const fields_access[] = { COMMON_FIELDS, "name", "files[]",
 	NULL };
 static const char *const fields_rectification_done[] = { COMMON_FIELDS, "name",
-	"changes[field,value]", "recipients_notified", NULL };
+	"changes[field,value]", "recipients_notified", "recipients_held",
+	"dispute_ended", NULL };
 static const char *const fields_rectification_refused[] = { COMMON_FIELDS,
-	"name", "reason", "changes[field,value]", NULL };
+	"name", "reason", "changes[field,value]", "dispute_ended", NULL };
 static const char *const fields_erasure_done[] = { COMMON_FIELDS, "name",
-	"recipients_notified", NULL };
+	"recipients_notified", "recipients_held", NULL };
 static const char *const fields_erasure_partial[] = { COMMON_FIELDS, "name",
-	"kept[what,why,until]", "recipients_notified", NULL };
-static const char *const fields_name_only[] = { COMMON_FIELDS, "name", NULL };
+	"kept[what,why,until]", "recipients_notified", "recipients_held", NULL };
+static const char *const fields_restricted[] = { COMMON_FIELDS, "name",
+	"recipients_notified", "recipients_held", NULL };
 static const char *const fields_anonymisation_done[] = { COMMON_FIELDS, "name",
-	"partial", "kept[what,why,until]", "recipients_notified", NULL };
+	"partial", "kept[what,why,until]", "recipients_notified",
+	"recipients_held", NULL };
 static const char *const fields_restriction_lifted[] = { COMMON_FIELDS, "name",
 	"lift_date", "reason", NULL };
 static const char *const fields_bans_set[] = { COMMON_FIELDS, "name",
@@ -42,44 +46,84 @@ static const char *const fields_bans_set[] = { COMMON_FIELDS, "name",
 static const char *const fields_no_data[] = { COMMON_FIELDS, "address",
 	"forwarded", NULL };
 static const char *const fields_rejected[] = { COMMON_FIELDS, "name", "kind",
-	"kind_label", "reason", NULL };
+	"kind_label", "reason", "objection", "dispute_ended", NULL };
+static const char *const fields_rate_limited[] = { COMMON_FIELDS, "address",
+	"rate_limit", "hours", "retry_date", NULL };
+static const char *const fields_rate_notice[] = { COMMON_FIELDS, "sender",
+	"rate_limit", "hours", "retry_date", NULL };
 static const char *const fields_extended[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "reason", NULL };
+static const char *const fields_oversized[] = { COMMON_FIELDS, "name",
+	"requests[id,kind_label]", "several", "received_date", "due_date", "size",
+	"limit", "verification", "no_match", "followup", NULL };
 static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 	"kind_label", "sender", "received_date", "due_date", "hold_reasons[]",
-	"changes[field,value]", "token", NULL };
+	"changes[field,value]", "awaiting_confirmation", "token", NULL };
 static const char *const fields_deadline_reminder[] = { COMMON_FIELDS, "kind",
 	"kind_label", "state", "due_date", "days_left", "overdue", NULL };
 static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
-	"subject_name", "subject_address", "rectified", "erased", "held",
+	"subject_name", "subject_address", "subject_key", "key_label",
+	"restricted", "source", "rectified", "erased", "held", "restriction_set",
+	"restriction_lifted", "banned", "party_name", "party_address",
 	"changes[field,value]", NULL };
 static const char *const fields_bounce_notice[] = { COMMON_FIELDS, "template",
 	"message_id", "recipient", "error", "expired", "restriction_kept", NULL };
+static const char *const fields_signin_link[] = { COMMON_FIELDS, "link",
+	"minutes", NULL };
+static const char *const fields_signin_revoked[] = { COMMON_FIELDS, "provider",
+	"account", "revoked_at", "smtp_too", NULL };
 
-/* Each kind: its name (the template file) and its fields. */
+/* Each kind: its name (the template file), its fields, and what the mail
+ * is in a few English words, for the command line. */
 static const struct {
 	const char *name;
 	const char *const *fields;
+	const char *summary;
 } kinds[REPLY_KIND_COUNT] = {
-	[REPLY_RECEIVED] = { "received", fields_received },
-	[REPLY_CHALLENGE] = { "challenge", fields_challenge },
-	[REPLY_ACCESS] = { "access", fields_access },
-	[REPLY_PORTABILITY] = { "portability", fields_access },
-	[REPLY_RECTIFICATION_DONE] = { "rectification_done", fields_rectification_done },
-	[REPLY_RECTIFICATION_REFUSED] = { "rectification_refused", fields_rectification_refused },
-	[REPLY_ERASURE_DONE] = { "erasure_done", fields_erasure_done },
-	[REPLY_ERASURE_PARTIAL] = { "erasure_partial", fields_erasure_partial },
-	[REPLY_RESTRICTION_DONE] = { "restriction_done", fields_name_only },
-	[REPLY_RESTRICTION_LIFTED] = { "restriction_lifted", fields_restriction_lifted },
-	[REPLY_BANS_SET] = { "bans_set", fields_bans_set },
-	[REPLY_ANONYMISATION_DONE] = { "anonymisation_done", fields_anonymisation_done },
-	[REPLY_NO_DATA] = { "no_data", fields_no_data },
-	[REPLY_REJECTED] = { "rejected", fields_rejected },
-	[REPLY_EXTENDED] = { "extended", fields_extended },
-	[REPLY_ADMIN_NOTICE] = { "admin_notice", fields_admin_notice },
-	[REPLY_DEADLINE_REMINDER] = { "deadline_reminder", fields_deadline_reminder },
-	[REPLY_RECIPIENT_NOTICE] = { "recipient_notice", fields_recipient_notice },
-	[REPLY_BOUNCE_NOTICE] = { "bounce_notice", fields_bounce_notice },
+	[REPLY_RECEIVED] = { "received", fields_received, "request received" },
+	[REPLY_CHALLENGE] = { "challenge", fields_challenge, "confirmation code" },
+	[REPLY_ACCESS] = { "access", fields_access, "the person's data" },
+	[REPLY_PORTABILITY] = { "portability", fields_access,
+	  "the person's data, to take along" },
+	[REPLY_RECTIFICATION_DONE] = { "rectification_done",
+	  fields_rectification_done, "correction made" },
+	[REPLY_RECTIFICATION_REFUSED] = { "rectification_refused",
+	  fields_rectification_refused, "correction refused, with reasons" },
+	[REPLY_ERASURE_DONE] = { "erasure_done", fields_erasure_done,
+	  "erasure done" },
+	[REPLY_ERASURE_PARTIAL] = { "erasure_partial", fields_erasure_partial,
+	  "erasure done, with what stays" },
+	[REPLY_RESTRICTION_DONE] = { "restriction_done", fields_restricted,
+	  "processing restricted" },
+	[REPLY_RESTRICTION_LIFTED] = { "restriction_lifted",
+	  fields_restriction_lifted, "restriction to be lifted" },
+	[REPLY_BANS_SET] = { "bans_set", fields_bans_set, "bans set" },
+	[REPLY_ANONYMISATION_DONE] = { "anonymisation_done",
+	  fields_anonymisation_done, "data anonymised" },
+	[REPLY_NO_DATA] = { "no_data", fields_no_data, "no data for the address" },
+	[REPLY_REJECTED] = { "rejected", fields_rejected, "request rejected, "
+	  "with the reason" },
+	[REPLY_EXTENDED] = { "extended", fields_extended, "deadline extended" },
+	[REPLY_OVERSIZED] = { "oversized", fields_oversized, "mail arrived "
+	  "without its attachments" },
+	[REPLY_OBJECTION_UPHELD] = { "objection_upheld", fields_restricted,
+	  "objection upheld: processing stopped" },
+	[REPLY_RATE_LIMITED] = { "rate_limited", fields_rate_limited,
+	  "mail not handled: over the sender limit" },
+	[REPLY_ADMIN_NOTICE] = { "admin_notice", fields_admin_notice,
+	  "admin notice" },
+	[REPLY_DEADLINE_REMINDER] = { "deadline_reminder",
+	  fields_deadline_reminder, "deadline reminder" },
+	[REPLY_RECIPIENT_NOTICE] = { "recipient_notice", fields_recipient_notice,
+	  "notice to a recipient of the data" },
+	[REPLY_BOUNCE_NOTICE] = { "bounce_notice", fields_bounce_notice,
+	  "a mail of ours bounced" },
+	[REPLY_SIGNIN_LINK] = { "signin_link", fields_signin_link,
+	  "sign-in link for the web page" },
+	[REPLY_RATE_NOTICE] = { "rate_notice", fields_rate_notice,
+	  "a sender over the rate limit" },
+	[REPLY_SIGNIN_REVOKED] = { "signin_revoked", fields_signin_revoked,
+	  "the mailbox sign-in was revoked" },
 };
 
 /* The request kinds in words, for {{kind_label}} (fi, en, sv). */
@@ -104,6 +148,10 @@ static const struct {
 	  "förbud mot utlämnande av uppgifter" } },
 	{ "anonymisation", { "anonymisointipyyntö", "anonymisation request",
 	  "begäran om anonymisering" } },
+	{ "processing_objection", { "vastustus erityiseen tilanteeseen "
+	  "liittyvällä perusteella", "objection on grounds of your particular "
+	  "situation", "invändning av skäl som hänför sig till din särskilda "
+	  "situation" } },
 	{ "unknown", { "pyyntö", "request", "begäran" } },
 };
 
@@ -140,6 +188,13 @@ reply_kind_from_name(const char *name)
 		if (g_strcmp0(kinds[k].name, name) == 0)
 			return k;
 	return -1;
+}
+
+/* What the mail of a kind is, in words. */
+const char *
+reply_kind_summary(enum reply_kind kind)
+{
+	return kinds[kind].summary;
 }
 
 /* The kind's declared fields. */

@@ -32,11 +32,19 @@ enum reply_kind {
 	REPLY_NO_DATA,              /* no data found for this address */
 	REPLY_REJECTED,             /* reason and the authority (N18, N23) */
 	REPLY_EXTENDED,             /* deadline extended, with reason (N21) */
+	REPLY_OVERSIZED,            /* a mail over max_message_size arrived, without
+	                               its attachments; how to send them */
+	REPLY_OBJECTION_UPHELD,     /* Art. 21(1) objection: processing stopped */
+	REPLY_RATE_LIMITED,         /* over sender_rate: not handled, why (Art. 12(4)) */
 	/* to staff and partners: auto-generated */
 	REPLY_ADMIN_NOTICE,         /* a new item in the queue, APPROVE/REJECT by reply */
 	REPLY_DEADLINE_REMINDER,    /* N21 */
-	REPLY_RECIPIENT_NOTICE,     /* a recipient told of a change (N12) */
+	REPLY_RECIPIENT_NOTICE,     /* a recipient or source told of a change
+	                               (N12), or the admins in its stead (N19) */
 	REPLY_BOUNCE_NOTICE,        /* a mail of ours was refused or bounced */
+	REPLY_SIGNIN_LINK,          /* an admin's link to the web pages (dsrmail web) */
+	REPLY_RATE_NOTICE,          /* a sender over sender_rate */
+	REPLY_SIGNIN_REVOKED,       /* the OAuth2 sign-in was revoked: log in again */
 	REPLY_KIND_COUNT
 };
 
@@ -45,6 +53,10 @@ enum reply_kind {
 
 /* "received", "access", ...; the template's file name without .txt. */
 const char *reply_kind_name(enum reply_kind kind);
+
+/* What a kind's mail is, in a few English words for the command line
+ * ("confirmation code"). */
+const char *reply_kind_summary(enum reply_kind kind);
 
 /* The kind of a name, or -1. */
 int reply_kind_from_name(const char *name);

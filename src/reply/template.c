@@ -358,7 +358,32 @@ declared_free(gpointer pointer)
 	g_free(declared);
 }
 
-/* Read "name", "name[]" or "name[a,b]" into a declaration. */
+/* The item fields of "a,b[],c[d,e]]" (what follows a list's "["): split at
+ * the commas outside inner brackets, up to the list's own "]". */
+static char **
+declared_split(const char *inner)
+{
+	GPtrArray *fields = g_ptr_array_new();
+	const char *start = inner, *p;
+	int depth = 0;
+
+	for (p = inner; *p != '\0'; p++) {
+		if (*p == '[')
+			depth++;
+		else if (*p == ']' && depth-- == 0)
+			break;
+		else if (*p == ',' && depth == 0) {
+			g_ptr_array_add(fields, g_strndup(start, (gsize)(p - start)));
+			start = p + 1;
+		}
+	}
+	g_ptr_array_add(fields, g_strndup(start, (gsize)(p - start)));
+	g_ptr_array_add(fields, NULL);
+	return (char **)g_ptr_array_free(fields, FALSE);
+}
+
+/* Read "name", "name[]" or "name[a,b]" (items may be lists themselves:
+ * "rows[cells[]]") into a declaration. */
 static struct declared *
 declared_parse(const char *spec)
 {
@@ -371,10 +396,8 @@ declared_parse(const char *spec)
 	}
 	declared->name = g_strndup(spec, (gsize)(bracket - spec));
 	declared->list = TRUE;
-	if (bracket[1] != ']') {
-		g_autofree char *inner = g_strndup(bracket + 1, strlen(bracket + 1) - 1);
-		declared->item_fields = g_strsplit(inner, ",", -1);
-	}
+	if (bracket[1] != ']')
+		declared->item_fields = declared_split(bracket + 1);
 	return declared;
 }
 
@@ -502,11 +525,27 @@ value_is_set(const struct value *value, enum language language)
 	return *value_text(value, language) != '\0';
 }
 
+/* Append a field's text: as it is, or HTML-escaped (& < > " ' become
+ * entities; text that is not UTF-8 is made valid first). */
+static void
+render_value(GString *out, const char *text, gboolean html)
+{
+	g_autofree char *valid = NULL, *escaped = NULL;
+
+	if (!html) {
+		g_string_append(out, text);
+		return;
+	}
+	valid = g_utf8_make_valid(text, -1);
+	escaped = g_markup_escape_text(valid, -1);
+	g_string_append(out, escaped);
+}
+
 /* Render nodes into out. */
 static int
 render_nodes(const struct template *template, GPtrArray *nodes,
-    const struct render_scope *scope, enum language language, GString *out,
-    GError **error)
+    const struct render_scope *scope, enum language language, gboolean html,
+    GString *out, GError **error)
 {
 	guint i, k;
 
@@ -526,20 +565,20 @@ render_nodes(const struct template *template, GPtrArray *nodes,
 				    "must provide it", template->file, node->line, node->text);
 				return -1;
 			}
-			g_string_append(out, value_text(value, language));
+			render_value(out, value_text(value, language), html);
 		} else if (node->kind == NODE_INVERTED) {
 			if (!set)
 				rc = render_nodes(template, node->children, scope, language,
-				    out, error);
+				    html, out, error);
 		} else if (set && value->kind == VALUE_LIST) {
 			for (k = 0; k < value->items->len && rc == 0; k++) {
 				struct render_scope inner = { value->items->pdata[k], scope };
 				rc = render_nodes(template, node->children, &inner, language,
-				    out, error);
+				    html, out, error);
 			}
 		} else if (set) {
-			rc = render_nodes(template, node->children, scope, language, out,
-			    error);
+			rc = render_nodes(template, node->children, scope, language,
+			    html, out, error);
 		}
 		if (rc < 0)
 			return -1;
@@ -547,18 +586,34 @@ render_nodes(const struct template *template, GPtrArray *nodes,
 	return 0;
 }
 
-/* Render a template. */
-char *
-template_render(const struct template *template,
-    const struct template_data *data, enum language language, GError **error)
+/* Render a template, its fields escaped for HTML or not. */
+static char *
+render(const struct template *template, const struct template_data *data,
+    enum language language, gboolean html, GError **error)
 {
 	GString *out = g_string_new(NULL);
 	struct render_scope scope = { data, NULL };
 
-	if (render_nodes(template, template->nodes, &scope, language, out,
+	if (render_nodes(template, template->nodes, &scope, language, html, out,
 	    error) < 0) {
 		g_string_free(out, TRUE);
 		return NULL;
 	}
 	return g_string_free(out, FALSE);
+}
+
+/* Render a template as text. */
+char *
+template_render(const struct template *template,
+    const struct template_data *data, enum language language, GError **error)
+{
+	return render(template, data, language, FALSE, error);
+}
+
+/* Render a template as HTML: every field's value escaped. */
+char *
+template_render_html(const struct template *template,
+    const struct template_data *data, enum language language, GError **error)
+{
+	return render(template, data, language, TRUE, error);
 }

@@ -76,7 +76,8 @@ void template_free(struct template *template);
 
 /* Check every tag against the declared fields, a NULL-terminated list of
  * specifications: "name" (a text), "name[]" (a list of texts, {{.}} inside),
- * "name[a,b]" (a list of items with the fields a and b). 0, or -1 with
+ * "name[a,b]" (a list of items with the fields a and b; a field of an item
+ * may be a list itself: "rows[cells[]]"). 0, or -1 with
  * DSR_ERROR_CONFIG naming the file, the line and the unknown field. */
 int template_check(const struct template *template,
     const char *const *fields, GError **error);
@@ -84,6 +85,13 @@ int template_check(const struct template *template,
 /* Render in language. Returns a new string, or NULL with DSR_ERROR_SOFTWARE
  * when a {{name}} has no value (a bug in the caller: never sent blank). */
 char *template_render(const struct template *template,
+    const struct template_data *data, enum language language, GError **error);
+
+/* Render as template_render, with every field's value HTML-escaped (& < >
+ * " ' as entities), so a value can never become markup: the web pages
+ * (src/web/) are rendered only this way. The template's own text is kept
+ * as it is. */
+char *template_render_html(const struct template *template,
     const struct template_data *data, enum language language, GError **error);
 
 #endif

@@ -12,7 +12,8 @@
  * portability before anything changes, erasure last (DESIGN.md). */
 static const char *const kind_order[] = {
 	"access", "portability", "rectification", "restriction", "objection",
-	"publication", "disclosure", "anonymisation", "erasure",
+	"processing_objection", "publication", "disclosure", "anonymisation",
+	"erasure",
 };
 
 /* Other names for one register column. */

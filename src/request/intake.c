@@ -22,8 +22,9 @@
 #include "store/store-register.h"
 #include "store/store-request.h"
 
-/* An oversized mail keeps at most this much of its header section. */
-#define OVERSIZED_KEEP (64 * 1024)
+/* What an oversized mail keeps of its header section when it has no text
+ * part in its first intake_oversized_keep() bytes. */
+#define OVERSIZED_HEADERS (64 * 1024)
 
 /* One mail on its way through intake. */
 struct intake {
@@ -36,6 +37,7 @@ struct intake {
 	char *sender;             /* normalised From, or NULL */
 	char *dmarc, *dkim;
 	const char *screened;     /* a reason (static text), or NULL */
+	gboolean oversized;       /* over max_message_size: kept is its start */
 	gint64 bounced_outbox;
 	char *bounced_request;
 	char *continued;          /* the known request id the Subject names */
@@ -80,15 +82,15 @@ raw_skip_envelope(const char *data, gsize length)
 }
 
 /* The header section of a mail (up to the first empty line), at most
- * OVERSIZED_KEEP bytes: what an oversized mail keeps as evidence. */
+ * OVERSIZED_HEADERS bytes. */
 static GBytes *
 raw_header_section(GBytes *raw)
 {
 	gsize length, i;
 	const char *data = g_bytes_get_data(raw, &length);
 
-	if (length > OVERSIZED_KEEP)
-		length = OVERSIZED_KEEP;
+	if (length > OVERSIZED_HEADERS)
+		length = OVERSIZED_HEADERS;
 	for (i = 0; i + 1 < length; i++) {
 		if (data[i] == '\n' && (data[i + 1] == '\n' ||
 		    (data[i + 1] == '\r' && i + 2 < length && data[i + 2] == '\n'))) {
@@ -99,7 +101,29 @@ raw_header_section(GBytes *raw)
 	return g_bytes_new(data, length);
 }
 
-/* Parse the mail, or only its headers when it is too big. */
+/* How much of an oversized mail intake keeps at most (see intake.h). */
+gint64
+intake_oversized_keep(const struct config *config)
+{
+	return MIN((gint64)INTAKE_OVERSIZED_KEEP, config->max_message_size);
+}
+
+/* What an oversized mail keeps: its start up to the end of its first text
+ * part (so its headers and the request it carries, without the
+ * attachments), looked for in its first intake_oversized_keep() bytes;
+ * without a text part there, its header section. */
+static GBytes *
+raw_oversized_start(const struct config *config, GBytes *raw)
+{
+	gsize keep = (gsize)MIN(intake_oversized_keep(config),
+	    (gint64)g_bytes_get_size(raw));
+	g_autoptr(GBytes) start = g_bytes_new_from_bytes(raw, 0, keep);
+	gsize end = mime_first_text_end(start);
+
+	return end > 0 ? g_bytes_new_from_bytes(raw, 0, end) : raw_header_section(start);
+}
+
+/* Parse the mail; of one too big, only its start (raw_oversized_start). */
 static void
 intake_parse(struct intake *intake, GBytes *raw)
 {
@@ -112,8 +136,8 @@ intake_parse(struct intake *intake, GBytes *raw)
 	intake->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
 	    (const guchar *)(data != NULL ? data + skip : ""), length - skip);
 	if (intake->size > config->max_message_size) {
-		intake->screened = "oversized";
-		intake->kept = raw_header_section(raw);
+		intake->oversized = TRUE;
+		intake->kept = raw_oversized_start(config, raw);
 		mime_mail_parse(intake->kept, &intake->mail);
 	} else {
 		intake->kept = g_bytes_ref(raw);
@@ -285,7 +309,7 @@ intake_screen(struct intake *intake, GError **error)
 	return 0;
 }
 
-/* A Subject's [DSR-YYYY-NNNN] that names a request we have, or NULL. */
+/* A Subject's [DSR-YYYY-NNNN] that names a request it continues, or NULL. */
 static int
 intake_continued(struct intake *intake, GError **error)
 {
@@ -300,7 +324,7 @@ intake_continued(struct intake *intake, GError **error)
 	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
 		g_autofree char *written = g_match_info_fetch(match, 1);
 		g_autofree char *id = g_ascii_strup(written, -1);
-		int found = store_request_exists(intake->context->store, id, error);
+		int found = store_request_continues(intake->context->store, id, error);
 
 		if (found < 0)
 			return -1;
@@ -357,6 +381,7 @@ intake_store_message(struct intake *intake, GError **error)
 		.dkim = intake->dkim,
 		.screened = intake->screened,
 		.raw = intake->kept,
+		.oversized = intake->oversized,
 	};
 
 	intake->message = store_message_add(intake->context->store, &record, error);
@@ -392,7 +417,7 @@ intake_open_request(struct intake *intake, const char *kind, const char *state,
 			goto fail;
 	detail = store_event_detail("subjects", intake->subjects->len, "kind", kind,
 	    "reason", intake->screened, "dmarc", intake->dmarc, "dkim",
-	    intake->dkim, NULL);
+	    intake->dkim, "oversized", intake->oversized ? "yes" : NULL, NULL);
 	if (intake_event(intake, id, intake->screened != NULL ? "ignored" :
 	    "received", detail, 0, error) < 0)
 		goto fail;
@@ -466,7 +491,8 @@ intake_store_requests(struct intake *intake, struct intake_result *result,
 
 	if (intake->continued != NULL) {
 		g_autofree char *detail = store_event_detail(NULL, 0, "language",
-		    intake_language(intake), NULL);
+		    intake_language(intake), "oversized", intake->oversized ? "yes" :
+		    NULL, NULL);
 		if (intake_event(intake, intake->continued, "followup", detail, 0,
 		    error) < 0)
 			return -1;
@@ -570,6 +596,8 @@ intake_keep_mail(struct intake *intake, struct intake_result *result)
 	result->mail = g_new0(struct received_mail, 1);
 	result->mail->from = g_steal_pointer(&intake->sender);
 	result->mail->dmarc = g_steal_pointer(&intake->dmarc);
+	result->mail->size = intake->size;
+	result->mail->oversized = intake->oversized;
 	result->mail->mime = intake->mail;
 	memset(&intake->mail, 0, sizeof intake->mail);
 }
@@ -607,9 +635,10 @@ intake_message(struct context *context, GBytes *raw,
 		goto out;
 	if (!result->duplicate)
 		intake_keep_mail(&intake, result);
-	log_info("intake: message %" G_GINT64_FORMAT ": %s, %u request(s)%s%s",
+	log_info("intake: message %" G_GINT64_FORMAT ": %s, %u request(s)%s%s%s",
 	    result->message, result->duplicate ? "duplicate" : "stored",
-	    result->requests->len, result->screened ? ", ignored: " : "",
+	    result->requests->len, intake.oversized ? ", too large: attachments "
+	    "not stored" : "", result->screened ? ", ignored: " : "",
 	    result->screened ? result->screened : "");
 	status = 0;
 out:

@@ -8,7 +8,13 @@
 
 #include "request/received.h"
 
+struct config;
 struct context;
+
+/* Of a mail over [policy] max_message_size, intake keeps (and poll fetches)
+ * at most this much, or max_message_size if that is less: its headers and
+ * first text part, where the request is; never its attachments. */
+#define INTAKE_OVERSIZED_KEEP (1024 * 1024)
 
 enum intake_source_kind { INTAKE_DELIVER, INTAKE_IMAP };
 
@@ -42,6 +48,10 @@ struct intake_result {
 int intake_message(struct context *context, GBytes *raw,
     const struct intake_source *source, struct intake_result *result,
     GError **error);
+
+/* How many bytes of an oversized mail intake reads at most:
+ * INTAKE_OVERSIZED_KEEP, or max_message_size if that is less. */
+gint64 intake_oversized_keep(const struct config *config);
 
 /* Free what a result holds (not the struct itself). */
 void intake_result_clear(struct intake_result *result);

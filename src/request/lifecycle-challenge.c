@@ -13,30 +13,6 @@
 #include "request/lifecycle-work.h"
 #include "store/store-lifecycle.h"
 
-/* The requests one challenge covers, in the order they will run: each one's
- * id and kind, so the subject sees everything the code confirms. */
-static int
-challenge_list(struct context *context, GPtrArray *ids,
-    struct template_data *data, GError **error)
-{
-	guint i;
-
-	template_data_set_list(data, "requests");
-	template_data_set(data, "several", ids->len > 1 ? "yes" : NULL);
-	for (i = 0; i < ids->len; i++) {
-		struct template_data *item = template_data_add_item(data, "requests");
-		struct request_row row;
-
-		if (store_lifecycle_request(context->store, ids->pdata[i], &row,
-		    error) < 0)
-			return -1;
-		template_data_set(item, "id", row.id);
-		reply_set_kind_label(item, row.kind);
-		request_row_clear(&row);
-	}
-	return 0;
-}
-
 /* The identity challenge for every request the mail opened: one token and
  * one mail to the address on file, never to Reply-To (N22). */
 int
@@ -52,7 +28,9 @@ lifecycle_challenge_send(struct work *w, GPtrArray *ids, GError **error)
 
 	template_data_set(data, "token", token);
 	work_set_date(data, "expires_date", expires_text);
-	if (challenge_list(w->context, ids, data, error) == 0 &&
+	/* In the order they will run, so the subject sees everything the code
+	 * confirms. */
+	if (work_list_requests(w->context, ids, data, error) == 0 &&
 	    store_token_add(w->context->store, w->row.id, "challenge", w->address,
 	    hash, w->now_text, expires_text, error) == 0)
 		outbox = work_mail(w, REPLY_CHALLENGE, w->address, data, NULL, error);
@@ -63,14 +41,15 @@ lifecycle_challenge_send(struct work *w, GPtrArray *ids, GError **error)
 	    outbox, error);
 }
 
-/* Confirm every `verifying` request of the mail w's request came from. */
+/* Confirm every request of the mail w's request came from that waits for
+ * this confirmation: `verifying`, or held before it (an oversized mail). */
 static int
 confirm(struct work *w, const struct token_row *token, gint64 message,
     GPtrArray *confirmed, GError **error)
 {
 	const struct request_update update = { .verified_by = "challenge" };
 	g_autoptr(GPtrArray) ids = store_lifecycle_select(w->context->store,
-	    SELECT_MESSAGE_STATE, "verifying", w->row.message, error);
+	    SELECT_MESSAGE_UNCONFIRMED, NULL, w->row.message, error);
 	guint i;
 
 	if (ids == NULL || store_token_use(w->context->store, token->id,

@@ -44,10 +44,12 @@ approve_problem(const struct work *w)
 /* Approve and carry out; token (an admin notice's, or 0) is used up in the
  * same transaction. */
 static int
-approve(struct work *w, const char *admin, gint64 token, GError **error)
+approve(struct work *w, const struct decider *by, gint64 token, GError **error)
 {
 	const struct request_update update = { .state = "approved",
-	    .decided_by = admin, .hold_reasons = "" };
+	    .decided_by = by->admin, .hold_reasons = "" };
+	g_autofree char *detail = store_event_detail(NULL, 0, "login", by->login,
+	    NULL);
 	const char *problem = approve_problem(w);
 
 	if (problem != NULL) {
@@ -60,27 +62,58 @@ approve(struct work *w, const char *admin, gint64 token, GError **error)
 	if ((token != 0 && store_token_use(w->context->store, token, w->now_text,
 	    error) < 0) || store_lifecycle_update(w->context->store, w->row.id,
 	    &update, w->now_text, error) < 0 ||
-	    work_event(w, "approved", admin, NULL, 0, 0, error) < 0 ||
+	    work_event(w, "approved", by->admin, detail, 0, 0, error) < 0 ||
 	    store_commit(w->context->store, error) < 0) {
 		store_rollback(w->context->store);
 		return -1;
 	}
 	log_info("lifecycle: %s approved", w->row.id);
-	return lifecycle_execute(w, admin, error);
+	return lifecycle_execute(w, by->admin, error);
+}
+
+/* Inside reject's transaction: the state, the end of a dispute, the mail
+ * to the subject (only a plausible one, and only when a mail asked) and
+ * the event. */
+static int
+reject_record(struct work *w, const struct decider *by, const char *reason,
+    gint64 token, GError **error)
+{
+	const struct request_update update = { .state = "rejected",
+	    .decided_by = by->admin, .decision_reason = reason, .completed = TRUE };
+	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason,
+	    "login", by->login, NULL);
+	const char *to = !work_answers_subject(w) ? NULL : w->address != NULL ?
+	    w->address : w->row.sender;
+	struct template_data *data;
+	gint64 outbox = 0;
+	gboolean ended;
+	int status = -1;
+
+	if ((token != 0 && store_token_use(w->context->store, token, w->now_text,
+	    error) < 0) || store_lifecycle_update(w->context->store, w->row.id,
+	    &update, w->now_text, error) < 0 ||
+	    lifecycle_dispute_end(w, &ended, error) < 0)
+		return -1;
+	data = template_data_new();
+	template_data_set(data, "kind", w->row.kind);
+	template_data_set(data, "reason", reason);
+	/* Art. 21(1): the reasons are the compelling legitimate grounds. */
+	template_data_set(data, "objection", g_str_equal(w->row.kind,
+	    "processing_objection") ? "yes" : NULL);
+	template_data_set(data, "dispute_ended", ended ? "yes" : NULL);
+	if ((to == NULL || !address_is_plausible(to) || (outbox = work_mail(w,
+	    REPLY_REJECTED, to, data, NULL, error)) >= 0) &&
+	    work_event(w, "rejected", by->admin, detail, 0, outbox, error) == 0)
+		status = 0;
+	template_data_free(data);
+	return status;
 }
 
 /* Reject with a reason the subject is told, with the authority (N13, N18). */
 static int
-reject(struct work *w, const char *admin, const char *reason, gint64 token,
-    GError **error)
+reject(struct work *w, const struct decider *by, const char *reason,
+    gint64 token, GError **error)
 {
-	const struct request_update update = { .state = "rejected",
-	    .decided_by = admin, .decision_reason = reason, .completed = TRUE };
-	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason, NULL);
-	const char *to = w->address != NULL ? w->address : w->row.sender;
-	struct template_data *data;
-	gint64 outbox = 0;
-
 	if (!state_is_open(w->row.state) || reason == NULL || *reason == '\0') {
 		g_set_error(error, DSR_ERROR, reason == NULL || *reason == '\0' ?
 		    DSR_ERROR_USAGE : DSR_ERROR_DATA, "cannot reject %s: %s", w->row.id,
@@ -90,21 +123,11 @@ reject(struct work *w, const char *admin, const char *reason, gint64 token,
 	}
 	if (store_begin(w->context->store, error) < 0)
 		return -1;
-	data = template_data_new();
-	template_data_set(data, "kind", w->row.kind);
-	template_data_set(data, "reason", reason);
-	if ((token != 0 && store_token_use(w->context->store, token, w->now_text,
-	    error) < 0) || store_lifecycle_update(w->context->store, w->row.id,
-	    &update, w->now_text, error) < 0 ||
-	    (to != NULL && address_is_plausible(to) && (outbox = work_mail(w,
-	    REPLY_REJECTED, to, data, NULL, error)) < 0) ||
-	    work_event(w, "rejected", admin, detail, 0, outbox, error) < 0 ||
+	if (reject_record(w, by, reason, token, error) < 0 ||
 	    store_commit(w->context->store, error) < 0) {
-		template_data_free(data);
 		store_rollback(w->context->store);
 		return -1;
 	}
-	template_data_free(data);
 	log_info("lifecycle: %s rejected", w->row.id);
 	return 0;
 }
@@ -123,6 +146,7 @@ lifecycle_admin_reply(struct work *w, const struct received_mail *mail,
 	g_autoptr(GPtrArray) tokens = NULL, candidates = NULL;
 	const struct token_row *token;
 	const char *problem;
+	struct decider by = { NULL, NULL };
 
 	if (!g_regex_match(regex, line, 0, &match))
 		return work_refuse(w, "admin_reply_refused", "the first line is not "
@@ -150,36 +174,37 @@ lifecycle_admin_reply(struct work *w, const struct received_mail *mail,
 		problem = "the request is finished";
 	if (problem != NULL)
 		return work_refuse(w, "admin_reply_refused", problem, message, error);
-	return g_str_equal(verb, "APPROVE") ? approve(w, mail->from, token->id, error) :
-	    reject(w, mail->from, reason, token->id, error);
+	by.admin = mail->from;
+	return g_str_equal(verb, "APPROVE") ? approve(w, &by, token->id, error) :
+	    reject(w, &by, reason, token->id, error);
 }
 
 /* queue approve */
 int
-lifecycle_approve(struct context *context, const char *id, const char *admin,
-    GError **error)
+lifecycle_approve(struct context *context, const char *id,
+    const struct decider *by, GError **error)
 {
 	struct work w;
 	int status;
 
 	if (work_open(context, id, &w, error) < 0)
 		return -1;
-	status = approve(&w, admin, 0, error);
+	status = approve(&w, by, 0, error);
 	work_clear(&w);
 	return status;
 }
 
 /* queue reject */
 int
-lifecycle_reject(struct context *context, const char *id, const char *admin,
-    const char *reason, GError **error)
+lifecycle_reject(struct context *context, const char *id,
+    const struct decider *by, const char *reason, GError **error)
 {
 	struct work w;
 	int status;
 
 	if (work_open(context, id, &w, error) < 0)
 		return -1;
-	status = reject(&w, admin, reason, 0, error);
+	status = reject(&w, by, reason, 0, error);
 	work_clear(&w);
 	return status;
 }
@@ -201,7 +226,8 @@ extend_problem(const struct work *w, GDateTime *first_month_end)
 
 /* Extend the deadline by two months and tell the subject why. */
 static int
-extend(struct work *w, const char *admin, const char *reason, GError **error)
+extend(struct work *w, const struct decider *by, const char *reason,
+    GError **error)
 {
 	static const struct duration one = { 1, 0 }, three = { 3, 0 };
 	g_autoptr(GDateTime) received = clock_parse_iso(w->row.received_at);
@@ -211,8 +237,9 @@ extend(struct work *w, const char *admin, const char *reason, GError **error)
 	const struct request_update update = { .due_at = due_text,
 	    .extension_reason = reason };
 	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason,
-	    "due", due_text, NULL);
-	const char *to = w->address != NULL ? w->address : w->row.sender;
+	    "due", due_text, "login", by->login, NULL);
+	const char *to = !work_answers_subject(w) ? NULL : w->address != NULL ?
+	    w->address : w->row.sender;
 	const char *problem = extend_problem(w, month);
 	struct template_data *data;
 	gint64 outbox = 0;
@@ -237,7 +264,8 @@ extend(struct work *w, const char *admin, const char *reason, GError **error)
 			status = (outbox = work_mail(w, REPLY_EXTENDED, to, data, NULL,
 			    error)) < 0 ? -1 : 0;
 		if (status == 0)
-			status = work_event(w, "extended", admin, detail, 0, outbox, error);
+			status = work_event(w, "extended", by->admin, detail, 0, outbox,
+			    error);
 		if (status == 0)
 			status = store_commit(w->context->store, error);
 		if (status < 0)
@@ -249,8 +277,8 @@ extend(struct work *w, const char *admin, const char *reason, GError **error)
 
 /* queue extend */
 int
-lifecycle_extend(struct context *context, const char *id, const char *admin,
-    const char *reason, GError **error)
+lifecycle_extend(struct context *context, const char *id,
+    const struct decider *by, const char *reason, GError **error)
 {
 	struct work w;
 	int status;
@@ -262,7 +290,7 @@ lifecycle_extend(struct context *context, const char *id, const char *admin,
 	}
 	if (work_open(context, id, &w, error) < 0)
 		return -1;
-	status = extend(&w, admin, reason, error);
+	status = extend(&w, by, reason, error);
 	work_clear(&w);
 	return status;
 }
@@ -284,20 +312,20 @@ reasons_without_unknown(const char *reasons)
 /* queue classify */
 int
 lifecycle_classify(struct context *context, const char *id, const char *kind,
-    const char *admin, GError **error)
+    const struct decider *by, GError **error)
 {
-	g_autofree char *detail = store_event_detail(NULL, 0, "kind", kind, NULL);
-	g_autofree char *left = NULL;
+	g_autofree char *detail = store_event_detail(NULL, 0, "kind", kind,
+	    "login", by->login, NULL);
+	g_autofree char *left = NULL, *kinds = NULL;
 	struct request_update update = { .kind = kind };
 	struct work w;
 	gboolean again;
 	int status = -1;
 
 	if (!config_is_request_kind(kind) || g_str_equal(kind, "unknown")) {
+		kinds = config_request_kinds_text();
 		g_set_error(error, DSR_ERROR, DSR_ERROR_USAGE, "\"%s\" is not a kind "
-		    "to classify as; use one of access, portability, rectification, "
-		    "erasure, restriction, objection, publication, disclosure, "
-		    "anonymisation", kind);
+		    "to classify as; use one of %s", kind, kinds);
 		return -1;
 	}
 	if (work_open(context, id, &w, error) < 0)
@@ -315,7 +343,7 @@ lifecycle_classify(struct context *context, const char *id, const char *kind,
 	if (store_begin(context->store, error) < 0)
 		goto out;
 	if (store_lifecycle_update(context->store, id, &update, w.now_text, error) < 0 ||
-	    work_event(&w, "classified", admin, detail, 0, 0, error) < 0 ||
+	    work_event(&w, "classified", by->admin, detail, 0, 0, error) < 0 ||
 	    store_commit(context->store, error) < 0) {
 		store_rollback(context->store);
 		goto out;

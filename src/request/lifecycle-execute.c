@@ -43,48 +43,139 @@ execute_access(struct work *w, gint64 *outbox, GError **error)
 	return *outbox < 0 ? -1 : 0;
 }
 
-/* Tell each recipient whose tables changed (N12, GDPR Art. 19). changes is
- * a list of applied changes (rectification) or NULL (erasure); held: an
- * erasure kept some data for a legal hold (the recipient must not delete
- * what it too must keep). */
-static int
-notify_recipients(struct work *w, GPtrArray *tables, GPtrArray *changes,
-    gboolean held, gboolean *notified, GError **error)
+/* What every notice about one change to w's subject shares. */
+struct notice_facts {
+	enum notice_change change;
+	GPtrArray *changes;       /* label, value pairs, or NULL */
+	gboolean held;            /* an erasure kept data for a legal hold */
+	gboolean restricted;      /* Art. 18(2): no values, the key only */
+	gboolean banned;          /* N19: to the admins for a decision first */
+};
+
+/* The fields of a notice to party (source: a [source]) about w's subject. */
+static struct template_data *
+notice_data(struct work *w, const struct notice_facts *facts,
+    const struct map_recipient *party, gboolean source)
 {
-	const struct map *map = w->context->map;
-	guint r, t, i;
+	const struct map_table *table = w->context->map->subject;
+	const struct map_column *key = map_find_column(table, table->key);
+	struct template_data *data = template_data_new();
+	g_autofree char *key_text = g_strdup_printf("%" G_GINT64_FORMAT,
+	    g_array_index(w->subjects, gint64, 0));
+	guint i;
 
-	*notified = FALSE;
-	for (r = 0; r < map->recipients->len; r++) {
-		const struct map_recipient *recipient = map->recipients->pdata[r];
-		gboolean concerned = FALSE;
-		struct template_data *data;
-		gint64 outbox;
-
-		for (t = 0; t < tables->len; t++)
-			concerned |= g_ptr_array_find(recipient->tables, tables->pdata[t], NULL);
-		if (!concerned)
-			continue;
-		data = template_data_new();
+	template_data_set(data, "restricted", facts->restricted ? "yes" : NULL);
+	if (facts->restricted) {
+		template_data_set(data, "subject_key", key_text);
+		if (key != NULL)
+			template_data_set_labels(data, "key_label", &key->label);
+		else
+			template_data_set_labels(data, "key_label", &table->label);
+	} else {
 		template_data_set(data, "subject_name", w->name != NULL ? w->name : "-");
 		template_data_set(data, "subject_address", w->address);
-		template_data_set(data, changes != NULL ? "rectified" : "erased", "yes");
-		template_data_set(data, "held", held ? "yes" : NULL);
-		template_data_set_list(data, "changes");
-		for (i = 0; changes != NULL && i < changes->len; i += 2) {
-			struct template_data *item = template_data_add_item(data, "changes");
-			template_data_set_labels(item, "field", changes->pdata[i]);
-			template_data_set(item, "value", changes->pdata[i + 1]);
-		}
-		outbox = work_mail(w, REPLY_RECIPIENT_NOTICE, recipient->address, data,
-		    NULL, error);
-		template_data_free(data);
-		if (outbox < 0 || work_event(w, "recipient_notified", "system", NULL, 0,
-		    outbox, error) < 0)
-			return -1;
-		*notified = TRUE;
 	}
+	template_data_set(data, "source", source ? "yes" : NULL);
+	template_data_set(data, "rectified", facts->change == NOTICE_RECTIFIED ?
+	    "yes" : NULL);
+	template_data_set(data, "erased", facts->change == NOTICE_ERASED ? "yes" :
+	    NULL);
+	template_data_set(data, "restriction_set", facts->change ==
+	    NOTICE_RESTRICTED ? "yes" : NULL);
+	template_data_set(data, "restriction_lifted", facts->change ==
+	    NOTICE_LIFTED ? "yes" : NULL);
+	template_data_set(data, "held", facts->held ? "yes" : NULL);
+	template_data_set(data, "banned", facts->banned ? "yes" : NULL);
+	template_data_set(data, "party_name", party->name);
+	template_data_set(data, "party_address", party->address);
+	template_data_set_list(data, "changes");
+	for (i = 0; !facts->restricted && facts->changes != NULL &&
+	    i < facts->changes->len; i += 2) {
+		struct template_data *item = template_data_add_item(data, "changes");
+		template_data_set_labels(item, "field", facts->changes->pdata[i]);
+		template_data_set(item, "value", facts->changes->pdata[i + 1]);
+	}
+	return data;
+}
+
+/* Tell one party; with a disclosure ban the notice goes to each admin
+ * instead, saying whom it was for and that they decide (N19). */
+static int
+notify_party(struct work *w, const struct notice_facts *facts,
+    const struct map_recipient *party, gboolean source, GError **error)
+{
+	struct template_data *data = notice_data(w, facts, party, source);
+	g_autofree char *detail = store_event_detail(NULL, 0, "party", party->name,
+	    "role", source ? "source" : "recipient", NULL);
+	char *const only[] = { party->address, NULL };
+	char *const *to = facts->banned ? w->context->config->admins : only;
+	int status = 0;
+
+	for (; status == 0 && to != NULL && *to != NULL; to++) {
+		gint64 outbox = work_mail(w, REPLY_RECIPIENT_NOTICE, *to, data, NULL,
+		    error);
+		status = outbox < 0 ? -1 : work_event(w, facts->banned ?
+		    "recipient_notice_held" : "recipient_notified", "system", detail,
+		    0, outbox, error);
+	}
+	template_data_free(data);
+	return status;
+}
+
+/* TRUE if a table of party is among tables (NULL: every party). */
+static gboolean
+party_concerned(const struct map_recipient *party, GPtrArray *tables)
+{
+	guint t;
+
+	for (t = 0; tables != NULL && t < tables->len; t++)
+		if (g_ptr_array_find(party->tables, tables->pdata[t], NULL))
+			return TRUE;
+	return tables == NULL && party->tables->len > 0;
+}
+
+/* Tell the recipients and sources concerned (see lifecycle-work.h). */
+int
+lifecycle_notify_parties(struct work *w, enum notice_change change,
+    GPtrArray *tables, GPtrArray *changes, gboolean held, gboolean *notified,
+    gboolean *held_back, GError **error)
+{
+	const struct map *map = w->context->map;
+	struct notice_facts facts = { change, changes, held, FALSE, FALSE };
+	GPtrArray *groups[] = { map->recipients, change == NOTICE_RECTIFIED ?
+	    map->sources : NULL };
+	guint g, r;
+	guint i;
+
+	*notified = *held_back = FALSE;
+	if (w->subjects->len == 0 || work_restricted(w, &facts.restricted,
+	    error) < 0)
+		return w->subjects->len == 0 ? 0 : -1;
+	facts.restricted |= w->was_restricted;
+	for (i = 0; i < w->subjects->len && !facts.banned; i++)
+		if (execute_get_flag(w->context->store, map->disclosure_ban,
+		    g_array_index(w->subjects, gint64, i), &facts.banned, error) < 0)
+			return -1;
+	for (g = 0; g < G_N_ELEMENTS(groups); g++)
+		for (r = 0; groups[g] != NULL && r < groups[g]->len; r++) {
+			const struct map_recipient *party = groups[g]->pdata[r];
+
+			if (!party_concerned(party, tables))
+				continue;
+			if (notify_party(w, &facts, party, g == 1, error) < 0)
+				return -1;
+			*notified |= !facts.banned;
+			*held_back |= facts.banned;
+		}
 	return 0;
+}
+
+/* Say in a reply to the subject what became of the notices. */
+static void
+notified_set(struct template_data *data, gboolean notified, gboolean held_back)
+{
+	template_data_set(data, "recipients_notified", notified ? "yes" : NULL);
+	template_data_set(data, "recipients_held", held_back ? "yes" : NULL);
 }
 
 /* A field the data map does not know (never used as a column name). */
@@ -152,12 +243,14 @@ execute_rectification(struct work *w, gint64 *outbox, GError **error)
 	g_autoptr(GPtrArray) tables = g_ptr_array_new();
 	g_autoptr(GString) reasons = g_string_new(NULL);
 	struct template_data *done = template_data_new(), *refused = template_data_new();
-	gboolean notified = FALSE;
+	gboolean notified = FALSE, held_back = FALSE;
 	int status = -1;
 	guint i;
 
 	if (changes == NULL)
 		goto out;
+	template_data_set(done, "dispute_ended", w->dispute_ended ? "yes" : NULL);
+	template_data_set(refused, "dispute_ended", w->dispute_ended ? "yes" : NULL);
 	template_data_set_list(done, "changes");
 	template_data_set_list(refused, "changes");
 	for (i = 0; i < changes->len; i++) {
@@ -180,9 +273,10 @@ execute_rectification(struct work *w, gint64 *outbox, GError **error)
 			g_ptr_array_add(tables, column->table);
 	}
 	if (applied->len > 0) {
-		if (notify_recipients(w, tables, applied, FALSE, &notified, error) < 0)
+		if (lifecycle_notify_parties(w, NOTICE_RECTIFIED, tables, applied,
+		    FALSE, &notified, &held_back, error) < 0)
 			goto out;
-		template_data_set(done, "recipients_notified", notified ? "yes" : NULL);
+		notified_set(done, notified, held_back);
 		if ((*outbox = work_mail(w, REPLY_RECTIFICATION_DONE, w->address, done,
 		    NULL, error)) < 0)
 			goto out;
@@ -238,12 +332,14 @@ execute_erasure(struct work *w, enum erase_mode mode, gint64 *outbox,
 {
 	struct template_data *data = template_data_new();
 	g_autoptr(GPtrArray) tables = g_ptr_array_new();
-	gboolean kept = FALSE, notified = FALSE;
+	gboolean kept = FALSE, notified = FALSE, held_back = FALSE;
 	enum reply_kind kind;
 	int status = -1;
 	guint i, k;
 
 	template_data_set_list(data, "kept");
+	if (work_restricted(w, &w->was_restricted, error) < 0)
+		goto out;
 	for (i = 0; i < w->subjects->len; i++) {
 		struct erasure result;
 
@@ -262,16 +358,19 @@ execute_erasure(struct work *w, enum erase_mode mode, gint64 *outbox,
 		erasure_clear(&result);
 	}
 	if (erasure_forget(w, error) < 0 ||
-	    notify_recipients(w, tables, NULL, kept, &notified, error) < 0)
+	    lifecycle_notify_parties(w, NOTICE_ERASED, tables, NULL, kept,
+	    &notified, &held_back, error) < 0)
 		goto out;
-	template_data_set(data, "recipients_notified", notified ? "yes" : NULL);
+	notified_set(data, notified, held_back);
 	template_data_set(data, "partial", kept ? "yes" : NULL);
 	kind = mode == ERASE_MODE_ANONYMISE ? REPLY_ANONYMISATION_DONE :
 	    kept ? REPLY_ERASURE_PARTIAL : REPLY_ERASURE_DONE;
 	/* After a full erasure the name is gone: the reply does not repeat it. */
 	if (!kept)
 		template_data_set(data, "name", "");
-	*outbox = work_mail(w, kind, w->address, data, NULL, error);
+	/* A retention erasure the admins approved: nobody asked, nobody is told. */
+	*outbox = work_answers_subject(w) ? work_mail(w, kind, w->address, data,
+	    NULL, error) : 0;
 	status = *outbox < 0 ? -1 : 0;
 out:
 	template_data_free(data);
@@ -288,36 +387,58 @@ flag_column(const struct map *map, const char *kind)
 		return map->publication_ban;
 	if (g_str_equal(kind, "disclosure"))
 		return map->disclosure_ban;
-	if (g_str_equal(kind, "restriction"))
+	if (g_str_equal(kind, "restriction") ||
+	    g_str_equal(kind, "processing_objection"))
 		return map->restricted;
 	return NULL;
 }
 
-/* Bans (N8, N9, N19) and restriction (N14): the flag set on every subject. */
+/* The reply a flag kind gets. */
+static enum reply_kind
+flag_reply(const char *kind)
+{
+	if (g_str_equal(kind, "restriction"))
+		return REPLY_RESTRICTION_DONE;
+	if (g_str_equal(kind, "processing_objection"))
+		return REPLY_OBJECTION_UPHELD;
+	return REPLY_BANS_SET;
+}
+
+/* Bans (N8, N9, N19), restriction (N14) and an upheld objection on grounds
+ * of the particular situation (Art. 21(1): the processing stops, so the
+ * data is restricted): the flag set on every subject; recipients are told
+ * of a restriction (Art. 19). */
 static int
 execute_flag(struct work *w, gint64 *outbox, GError **error)
 {
-	const struct map_column *column = flag_column(w->context->map, w->row.kind);
+	const struct map *map = w->context->map;
+	const struct map_column *column = flag_column(map, w->row.kind);
 	struct template_data *data;
+	gboolean notified = FALSE, held_back = FALSE;
 	guint i;
 
 	if (column == NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "%s: the data map "
 		    "names no column for %s requests; add it to [map] in %s",
-		    w->row.id, w->row.kind, w->context->map->file);
+		    w->row.id, w->row.kind, map->file);
 		return -1;
 	}
 	for (i = 0; i < w->subjects->len; i++)
 		if (execute_set_flag(w->context->store, column,
 		    g_array_index(w->subjects, gint64, i), TRUE, error) < 0)
 			return -1;
+	if (column == map->restricted && lifecycle_notify_parties(w,
+	    NOTICE_RESTRICTED, NULL, NULL, FALSE, &notified, &held_back, error) < 0)
+		return -1;
 	data = template_data_new();
-	if (column != w->context->map->restricted)
-		template_data_set(data, column == w->context->map->marketing_ban ?
-	    "marketing_ban" : column == w->context->map->publication_ban ?
-		    "publication_ban" : "disclosure_ban", "yes");
-	*outbox = work_mail(w, g_str_equal(w->row.kind, "restriction") ?
-	    REPLY_RESTRICTION_DONE : REPLY_BANS_SET, w->address, data, NULL, error);
+	if (column != map->restricted)
+		template_data_set(data, column == map->marketing_ban ? "marketing_ban" :
+		    column == map->publication_ban ? "publication_ban" :
+		    "disclosure_ban", "yes");
+	else
+		notified_set(data, notified, held_back);
+	*outbox = work_mail(w, flag_reply(w->row.kind), w->address, data, NULL,
+	    error);
 	template_data_free(data);
 	return *outbox < 0 ? -1 : 0;
 }
@@ -337,7 +458,8 @@ execute_kind(struct work *w, gint64 *outbox, GError **error)
 	if (g_str_equal(kind, "anonymisation"))
 		return execute_erasure(w, ERASE_MODE_ANONYMISE, outbox, error);
 	if (g_str_equal(kind, "restriction") || g_str_equal(kind, "objection") ||
-	    g_str_equal(kind, "publication") || g_str_equal(kind, "disclosure"))
+	    g_str_equal(kind, "publication") || g_str_equal(kind, "disclosure") ||
+	    g_str_equal(kind, "processing_objection"))
 		return execute_flag(w, outbox, error);
 	g_set_error(error, DSR_ERROR, DSR_ERROR_SOFTWARE, "%s: a request of kind "
 	    "%s cannot be carried out", w->row.id, kind);
@@ -354,6 +476,7 @@ lifecycle_execute(struct work *w, const char *actor, GError **error)
 	gboolean erases = g_str_equal(w->row.kind, "erasure") ||
 	    g_str_equal(w->row.kind, "anonymisation");
 	gint64 outbox = 0;
+	gboolean ended;
 
 	if (w->address == NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_DATA, "%s has no register "
@@ -362,7 +485,10 @@ lifecycle_execute(struct work *w, const char *actor, GError **error)
 	}
 	if (store_begin(w->context->store, error) < 0)
 		return -1;
-	if (execute_kind(w, &outbox, error) < 0 ||
+	/* The decision ends a dispute first: a correction's notices then carry
+	 * the new values. */
+	if (lifecycle_dispute_end(w, &ended, error) < 0 ||
+	    execute_kind(w, &outbox, error) < 0 ||
 	    store_lifecycle_update(w->context->store, w->row.id, &update,
 	    w->now_text, error) < 0 ||
 	    work_event(w, "executed", "system", detail, 0, outbox, error) < 0 ||

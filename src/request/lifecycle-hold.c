@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/token.h"
 #include "request/identifiers.h"
+#include "request/lifecycle.h"
 #include "request/lifecycle-work.h"
 #include "store/store.h"
 #include "store/store-event.h"
@@ -19,28 +20,73 @@
 /* How long an admin notice's token is good for. */
 static const struct duration admin_token_ttl = { 3, 0 };
 
-/* Why a request waits for an admin: the code stored in hold_reasons, and
- * the words of the admin notice. */
+/* Why a request waits for an admin: the code stored in hold_reasons, the
+ * words of the admin notice, and the few words `requests show` puts after
+ * the code (lifecycle_hold_words; for policy, after the kind). */
 static const struct {
 	const char *code;
 	const char *text;
+	const char *brief;
 } hold_texts[] = {
-	{ "policy", "[policy] approve holds this kind of request for an admin" },
+	{ "policy", "[policy] approve holds this kind of request for an admin",
+	  "needs approval" },
 	{ "dmarc_fail", "DMARC failed for the sender's domain (trusted "
-	  "Authentication-Results): the From address may be forged" },
+	  "Authentication-Results): the From address may be forged",
+	  "DMARC failed: the sender may be forged" },
 	{ "unknown_kind", "the kind of request is unclear: set it with dsrmail "
-	  "queue classify" },
-	{ "unknown_field", "a correction names a field the data map does not know" },
-	{ "no_changes", "the correction request names no field and new value" },
-	{ "names_other_address", "the mail names another e-mail address" },
+	  "queue classify", "kind unclear: set it with queue classify" },
+	{ "unknown_field", "a correction names a field the data map does not know",
+	  "a field the data map does not know" },
+	{ "no_changes", "the correction request names no field and new value",
+	  "no field and new value given" },
+	{ "names_other_address", "the mail names another e-mail address",
+	  "the mail names another e-mail address" },
 	{ "no_match_names_identifiers", "the sender's address is not in the "
 	  "register, but the mail names other identifying details (a name, a "
-	  "phone number or another address)" },
+	  "phone number or another address)", "sender not in the register, "
+	  "but the mail names other identifying details" },
 	{ "repeated", "possibly excessive (GDPR Art. 12(5)): a third or later "
-	  "access request about this person within [policy] repeat_window; "
-	  "it is never refused automatically" },
-	{ "not_in_map", "the data map has no column for this kind of request" },
+	  "request of this kind about this person within [policy] "
+	  "repeat_window; it is never refused automatically", "possibly "
+	  "excessive: a third request of this kind within repeat_window" },
+	{ "not_in_map", "the data map has no column for this kind of request",
+	  "the data map has no column for this kind" },
+	{ "oversized", "too large: attachments not stored (the mail was over "
+	  "[policy] max_message_size; its headers and first text part were "
+	  "kept, and the sender was told how to send attachments)",
+	  "too large: attachments not stored" },
+	{ "objection_weighed", "an objection on grounds of the person's "
+	  "particular situation (GDPR Art. 21(1)), never carried out "
+	  "automatically: the processing must stop unless the controller "
+	  "demonstrates compelling legitimate grounds that override the "
+	  "person's interests, rights and freedoms, or needs the data for legal "
+	  "claims. Approve to stop it (the person's data is restricted), or "
+	  "reject with those grounds as the reason (the person is told, with "
+	  "the Data Protection Ombudsman)", "an objection on particular grounds "
+	  "(Art. 21(1)) to weigh" },
+	{ "restricted", "the person's data is restricted (GDPR Art. 18(2)): an "
+	  "erasure or anonymisation of it waits for an admin",
+	  "the data is restricted (Art. 18(2))" },
+	{ "retention_restricted", "the retention period has ended (dsrmail "
+	  "sweep), but the person's data is restricted (GDPR Art. 18(2)): "
+	  "approve to erase it now as the retention erasure would, or reject "
+	  "to keep it while it is restricted. Nobody asked, so nobody is "
+	  "answered", "retention ended, but the data is restricted" },
 };
+
+/* The words for a hold reason (see lifecycle.h). */
+char *
+lifecycle_hold_words(const char *code, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(hold_texts); i++)
+		if (g_strcmp0(code, hold_texts[i].code) == 0)
+			return g_str_equal(code, "policy") && kind != NULL ?
+			    g_strdup_printf("%s %s", kind, hold_texts[i].brief) :
+			    g_strdup(hold_texts[i].brief);
+	return NULL;
+}
 
 /* Kinds that run without approval once identity is confirmed (N8, N9, N19). */
 static gboolean
@@ -58,9 +104,37 @@ policy_approves(const struct config *config, const char *kind)
 	    g_strv_contains((const char *const *)config->approve, kind);
 }
 
-/* Add the admin-notice fields common to a request's notices. */
+/* The earlier requests of w's kind about its subjects within [policy]
+ * repeat_window (N23): a new array of ids, or NULL with error. */
+static GPtrArray *
+hold_repeats(struct work *w, GError **error)
+{
+	g_autoptr(GDateTime) since = duration_subtract(w->now,
+	    &w->context->config->repeat_window);
+	g_autofree char *since_text = clock_format_iso(since);
+
+	return store_lifecycle_repeats(w->context->store, w->row.id, since_text,
+	    error);
+}
+
+/* The earlier requests as "DSR-2026-0001, DSR-2026-0002" (a new string). */
+static char *
+hold_repeats_text(GPtrArray *earlier)
+{
+	GString *text = g_string_new(NULL);
+	guint i;
+
+	for (i = 0; i < earlier->len; i++)
+		g_string_append_printf(text, "%s%s", i ? ", " : "",
+		    (char *)earlier->pdata[i]);
+	return g_string_free(text, FALSE);
+}
+
+/* Add the admin-notice fields common to a request's notices; earlier: the
+ * ids of the requests a repeat follows, or NULL. */
 static void
-notice_fields(struct work *w, struct template_data *data, char **codes)
+notice_fields(struct work *w, struct template_data *data, char **codes,
+    const char *earlier)
 {
 	size_t i, c;
 
@@ -71,16 +145,22 @@ notice_fields(struct work *w, struct template_data *data, char **codes)
 	work_set_date(data, "due_date", w->row.due_at);
 	template_data_set_list(data, "hold_reasons");
 	for (c = 0; codes != NULL && codes[c] != NULL; c++)
-		for (i = 0; i < G_N_ELEMENTS(hold_texts); i++)
-			if (strcmp(codes[c], hold_texts[i].code) == 0)
-				template_data_add_text(data, "hold_reasons",
-				    hold_texts[i].text);
+		for (i = 0; i < G_N_ELEMENTS(hold_texts); i++) {
+			g_autofree char *text = NULL;
+
+			if (strcmp(codes[c], hold_texts[i].code) != 0)
+				continue;
+			text = g_str_equal(codes[c], "repeated") && earlier != NULL ?
+			    g_strdup_printf("%s (earlier: %s)", hold_texts[i].text,
+			    earlier) : g_strdup(hold_texts[i].text);
+			template_data_add_text(data, "hold_reasons", text);
+		}
 }
 
 /* One admin notice with its own token, to admin. */
 static int
 hold_notify_admin(struct work *w, const char *admin, char **codes,
-    GError **error)
+    const char *earlier, GError **error)
 {
 	g_autofree char *token = token_new(), *hash = token_hash(token);
 	g_autoptr(GDateTime) expires = duration_add(w->now, &admin_token_ttl);
@@ -90,8 +170,10 @@ hold_notify_admin(struct work *w, const char *admin, char **codes,
 	gint64 outbox = -1;
 	guint i;
 
-	notice_fields(w, data, codes);
+	notice_fields(w, data, codes, earlier);
 	template_data_set(data, "token", token);
+	template_data_set(data, "awaiting_confirmation",
+	    work_awaits_confirmation(w) ? "yes" : NULL);
 	template_data_set_list(data, "changes");
 	changes = store_lifecycle_changes(w->context->store, w->row.id, error);
 	for (i = 0; changes != NULL && i < changes->len; i++) {
@@ -109,41 +191,65 @@ hold_notify_admin(struct work *w, const char *admin, char **codes,
 	return work_event(w, "admin_notified", "system", NULL, 0, outbox, error);
 }
 
+/* Tell the subject that a person reviews the request, and why when the
+ * subject should know: an objection weighed, data restricted. */
+static int
+hold_tell_subject(struct work *w, char **codes, gboolean disputed,
+    GError **error)
+{
+	struct template_data *data = template_data_new();
+	gint64 outbox;
+
+	template_data_set(data, "kind", w->row.kind);
+	work_set_date(data, "received_date", w->row.received_at);
+	work_set_date(data, "due_date", w->row.due_at);
+	template_data_set(data, "approval", "yes");
+	template_data_set(data, "objection", g_str_equal(w->row.kind,
+	    "processing_objection") ? "yes" : NULL);
+	template_data_set(data, "restricted", g_strv_contains((const char *const
+	    *)codes, "restricted") ? "yes" : NULL);
+	template_data_set(data, "disputed", disputed ? "yes" : NULL);
+	outbox = work_mail(w, REPLY_RECEIVED, w->address, data, NULL, error);
+	template_data_free(data);
+	if (outbox < 0)
+		return -1;
+	return work_event(w, "received_sent", "system", NULL, 0, outbox, error);
+}
+
 /* Put a request in the queue for the reasons (a comma list): state,
- * event, a notice with a token to each admin, and the subject told that a
- * person reviews it. Inside the caller's transaction. */
+ * event, a notice with a token to each admin, the disputed data
+ * restricted, and the subject told that a person reviews it. Inside the
+ * caller's transaction. */
 int
 lifecycle_hold(struct work *w, const char *reasons, GError **error)
 {
 	const struct request_update update = { .state = "awaiting_approval",
 	    .hold_reasons = reasons };
 	g_auto(GStrv) codes = g_strsplit(reasons, ",", -1);
-	g_autofree char *detail = store_event_detail(NULL, 0, "reasons", reasons,
-	    NULL);
+	g_autoptr(GPtrArray) earlier = NULL;
+	g_autofree char *earlier_text = NULL, *detail = NULL;
+	gboolean disputed = FALSE;
 	char **admin;
 
+	if (g_strv_contains((const char *const *)codes, "repeated")) {
+		if ((earlier = hold_repeats(w, error)) == NULL)
+			return -1;
+		earlier_text = hold_repeats_text(earlier);
+	}
+	detail = store_event_detail(NULL, 0, "reasons", reasons, "earlier",
+	    earlier_text, NULL);
 	if (store_lifecycle_update(w->context->store, w->row.id, &update,
 	    w->now_text, error) < 0 ||
-	    work_event(w, "held", "system", detail, 0, 0, error) < 0)
+	    work_event(w, "held", "system", detail, 0, 0, error) < 0 ||
+	    lifecycle_dispute_start(w, &disputed, error) < 0)
 		return -1;
 	for (admin = w->context->config->admins; admin != NULL && *admin != NULL;
 	    admin++)
-		if (hold_notify_admin(w, *admin, codes, error) < 0)
+		if (hold_notify_admin(w, *admin, codes, earlier_text, error) < 0)
 			return -1;
-	if (w->address != NULL && w->row.verified_at != NULL) {
-		struct template_data *data = template_data_new();
-		gint64 outbox;
-
-		template_data_set(data, "kind", w->row.kind);
-		work_set_date(data, "received_date", w->row.received_at);
-		work_set_date(data, "due_date", w->row.due_at);
-		template_data_set(data, "approval", "yes");
-		outbox = work_mail(w, REPLY_RECEIVED, w->address, data, NULL, error);
-		template_data_free(data);
-		if (outbox < 0 || work_event(w, "received_sent", "system", NULL, 0,
-		    outbox, error) < 0)
-			return -1;
-	}
+	if (w->address != NULL && w->row.verified_at != NULL &&
+	    work_answers_subject(w))
+		return hold_tell_subject(w, codes, disputed, error);
 	return 0;
 }
 
@@ -184,19 +290,21 @@ static char *
 hold_reasons_find(struct work *w, GError **error)
 {
 	const struct config *config = w->context->config;
+	const char *kind = w->row.kind;
 	GString *reasons = g_string_new(NULL);
 	g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) earlier = NULL;
 	struct received_mail loaded = { 0 };
 	const struct received_mail *mail;
-	g_autoptr(GDateTime) since = duration_subtract(w->now, &config->repeat_window);
-	g_autofree char *since_text = clock_format_iso(since);
-	gint64 repeats = 0;
+	gboolean restricted = FALSE;
 
 	if (g_strcmp0(w->row.dmarc, "fail") == 0)
 		lifecycle_reasons_add(reasons, "dmarc_fail");
-	if (g_str_equal(w->row.kind, "unknown"))
+	if (g_str_equal(kind, "unknown"))
 		lifecycle_reasons_add(reasons, "unknown_kind");
-	else if (!kind_is_ban(w->row.kind) && policy_approves(config, w->row.kind))
+	else if (g_str_equal(kind, "processing_objection"))
+		lifecycle_reasons_add(reasons, "objection_weighed");
+	else if (!kind_is_ban(kind) && policy_approves(config, kind))
 		lifecycle_reasons_add(reasons, "policy");
 	if (hold_changes(w, reasons, values, error) < 0 ||
 	    (mail = received_mail_get(w->context->store, w->row.message, NULL, &loaded,
@@ -204,12 +312,20 @@ hold_reasons_find(struct work *w, GError **error)
 		goto fail;
 	if (identifiers_other_address(mail->mime.own, config, w->row.sender, values))
 		lifecycle_reasons_add(reasons, "names_other_address");
-	if (g_str_equal(w->row.kind, "access") &&
-	    (repeats = store_lifecycle_count_repeats(w->context->store, w->row.id,
-	    "access", since_text, error)) < 0)
+	/* N23: repeats of every kind; a ban asks for what is set already and is
+	 * absolute (N8), so it is never held for it. */
+	if (!kind_is_ban(kind) && (earlier = hold_repeats(w, error)) == NULL)
 		goto fail;
-	if (repeats >= 3)
+	if (earlier != NULL && earlier->len + 1 >= 3)
 		lifecycle_reasons_add(reasons, "repeated");
+	if (w->row.oversized)
+		lifecycle_reasons_add(reasons, "oversized");
+	/* Art. 18(2): restricted data is not erased without an admin. */
+	if ((g_str_equal(kind, "erasure") || g_str_equal(kind, "anonymisation")) &&
+	    work_restricted(w, &restricted, error) < 0)
+		goto fail;
+	if (restricted)
+		lifecycle_reasons_add(reasons, "restricted");
 	received_mail_clear(&loaded);
 	return g_string_free(reasons, FALSE);
 fail:

@@ -29,9 +29,11 @@ lift_check(struct work *w, GError **error)
 	const char *id = w->row.id;
 	int current, erased;
 
-	if (!g_str_equal(w->row.kind, "restriction"))
+	if (!g_str_equal(w->row.kind, "restriction") &&
+	    !g_str_equal(w->row.kind, "processing_objection"))
 		why = g_strdup_printf("it is a request of kind %s; only a restriction "
-		    "request can be lifted (see dsrmail requests list)", w->row.kind);
+		    "request, or an upheld objection (processing_objection), can be "
+		    "lifted (see dsrmail requests list)", w->row.kind);
 	else if (!g_str_equal(w->row.state, "done"))
 		why = g_strdup_printf("its restriction was never set (the request is "
 		    "%s); an open request is rejected with dsrmail queue reject",
@@ -62,12 +64,12 @@ lift_check(struct work *w, GError **error)
 /* Tell the subject first: the notice queued, the lift pending, its event,
  * in one transaction. */
 static int
-lift_notify(struct work *w, const char *admin, const char *reason,
+lift_notify(struct work *w, const struct decider *by, const char *reason,
     GError **error)
 {
 	struct store *store = w->context->store;
 	g_autofree char *detail = store_event_detail(NULL, 0, "reason", reason,
-	    NULL);
+	    "login", by->login, NULL);
 	struct template_data *data = template_data_new();
 	gint64 outbox;
 	int status = -1;
@@ -78,8 +80,9 @@ lift_notify(struct work *w, const char *admin, const char *reason,
 		goto out;
 	if ((outbox = work_mail(w, REPLY_RESTRICTION_LIFTED, w->address, data,
 	    NULL, error)) < 0 || store_lift_add(store, w->row.id, outbox, reason,
-	    admin, w->now_text, error) < 0 || work_event(w, "lift_requested",
-	    admin, detail, 0, outbox, error) < 0 || store_commit(store, error) < 0) {
+	    by->admin, w->now_text, error) < 0 || work_event(w, "lift_requested",
+	    by->admin, detail, 0, outbox, error) < 0 ||
+	    store_commit(store, error) < 0) {
 		store_rollback(store);
 		goto out;
 	}
@@ -92,8 +95,8 @@ out:
 
 /* queue lift (see lifecycle.h). */
 int
-lifecycle_lift(struct context *context, const char *id, const char *admin,
-    const char *reason, GError **error)
+lifecycle_lift(struct context *context, const char *id,
+    const struct decider *by, const char *reason, GError **error)
 {
 	struct work w;
 	int status = -1;
@@ -105,7 +108,7 @@ lifecycle_lift(struct context *context, const char *id, const char *admin,
 		return -1;
 	}
 	if (work_open(context, id, &w, error) == 0 && lift_check(&w, error) == 0)
-		status = lift_notify(&w, admin, reason, error);
+		status = lift_notify(&w, by, reason, error);
 	work_clear(&w);
 	return status;
 }
@@ -121,6 +124,7 @@ lift_settle_one(struct context *context, const struct lift_row *lift,
 	    "reason", "the notice could not be delivered; the restriction stays",
 	    NULL);
 	struct work w;
+	gboolean notified, held_back;
 	int status = -1;
 	guint i;
 
@@ -132,6 +136,10 @@ lift_settle_one(struct context *context, const struct lift_row *lift,
 	for (i = 0; status == 0 && lift->sent && i < w.subjects->len; i++)
 		status = execute_set_flag(context->store, context->map->restricted,
 		    g_array_index(w.subjects, gint64, i), FALSE, error);
+	/* Art. 19: the recipients told of the restriction are told it ended. */
+	if (status == 0 && lift->sent)
+		status = lifecycle_notify_parties(&w, NOTICE_LIFTED, NULL, NULL,
+		    FALSE, &notified, &held_back, error);
 	if (status == 0)
 		status = work_event(&w, lift->sent ? "restriction_lifted" :
 		    "lift_failed", "system", detail, 0, lift->outbox, error);
@@ -176,6 +184,7 @@ lifecycle_flush(struct context *context, struct outbox_counts *counts,
     GError **error)
 {
 	g_autoptr(GError) settle = NULL;
+	struct outbox_counts more;
 	int status = outbox_flush(context, counts, error);
 
 	/* Also after a flush that stopped early: the notices that did leave
@@ -188,5 +197,14 @@ lifecycle_flush(struct context *context, struct outbox_counts *counts,
 		g_propagate_error(error, g_steal_pointer(&settle));
 		return -1;
 	}
+	/* A lift settled just now queued its Art. 19 notices to the recipients:
+	 * they go out with this flush, not with the next one. */
+	if (status < 0 || counts->lifted == 0)
+		return status;
+	status = outbox_flush(context, &more, error);
+	counts->sent += more.sent;
+	counts->deferred += more.deferred;
+	counts->failed += more.failed;
+	counts->notices += more.notices;
 	return status;
 }

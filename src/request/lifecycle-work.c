@@ -11,30 +11,6 @@
 #include "store/store-event.h"
 #include "store/store-register.h"
 
-/* The subject's name: the subject table's identity columns, in map order. */
-static char *
-subject_name(struct context *context, gint64 key, GError **error)
-{
-	const struct map_table *table = context->map->subject;
-	GString *name = g_string_new(NULL);
-	guint i;
-
-	for (i = 0; i < table->columns->len; i++) {
-		const struct map_column *column = table->columns->pdata[i];
-		g_autofree char *value = NULL;
-
-		if (g_strcmp0(column->category, "identity") != 0)
-			continue;
-		if (store_register_get(context->store, column, key, &value, error) < 0) {
-			g_string_free(name, TRUE);
-			return NULL;
-		}
-		if (value != NULL && *value != '\0')
-			g_string_append_printf(name, "%s%s", name->len ? " " : "", value);
-	}
-	return g_string_free(name, FALSE);
-}
-
 /* Fill in the address on file and the name from the first subject. */
 static int
 work_subject(struct work *w, GError **error)
@@ -52,10 +28,8 @@ work_subject(struct work *w, GError **error)
 		w->address = address_normalise(address);
 	if (w->address != NULL && !address_is_plausible(w->address))
 		g_clear_pointer(&w->address, g_free);
-	w->name = subject_name(w->context, key, error);
-	if (w->name != NULL && *w->name == '\0')
-		g_clear_pointer(&w->name, g_free);
-	return 0;
+	return store_register_name(w->context->store, w->context->map, key,
+	    &w->name, error);
 }
 
 /* Load a request. */
@@ -149,6 +123,38 @@ work_set_date(struct template_data *data, const char *field, const char *iso)
 	g_autofree char *date = g_strndup(iso != NULL ? iso : "", 10);
 
 	template_data_set(data, field, date);
+}
+
+/* The requests ids as a list field (see lifecycle-work.h). */
+int
+work_list_requests(struct context *context, GPtrArray *ids,
+    struct template_data *data, GError **error)
+{
+	guint i;
+
+	template_data_set_list(data, "requests");
+	template_data_set(data, "several", ids->len > 1 ? "yes" : NULL);
+	for (i = 0; i < ids->len; i++) {
+		struct template_data *item = template_data_add_item(data, "requests");
+		struct request_row row;
+
+		if (store_lifecycle_request(context->store, ids->pdata[i], &row,
+		    error) < 0)
+			return -1;
+		template_data_set(item, "id", row.id);
+		reply_set_kind_label(item, row.kind);
+		request_row_clear(&row);
+	}
+	return 0;
+}
+
+/* TRUE while w's request waits for its subject's confirmation. */
+gboolean
+work_awaits_confirmation(const struct work *w)
+{
+	return w->row.verified_at == NULL && w->address != NULL &&
+	    (g_strcmp0(w->row.state, "verifying") == 0 ||
+	    g_strcmp0(w->row.state, "awaiting_approval") == 0);
 }
 
 /* Record a refused token or admin reply: no effect but the event. */

@@ -22,6 +22,10 @@ struct work {
 	int language;             /* enum language, or -1: fi and en */
 	char *address;            /* the address on file, normalised; NULL: no subject */
 	char *name;               /* the subject's name in the register, or NULL */
+	gboolean dispute_ended;   /* the decision ended the restriction of
+	                             disputed data (lifecycle_dispute_end) */
+	gboolean was_restricted;  /* restricted before an erasure removed the
+	                             flag's row: its notices stay restricted */
 };
 
 /* Read request id and its first subject's address and name; now is
@@ -45,6 +49,17 @@ gint64 work_mail(struct work *w, enum reply_kind kind, const char *to,
 /* Append an event about the request; detail is JSON or NULL. */
 int work_event(struct work *w, const char *type, const char *actor,
     const char *detail, gint64 message, gint64 outbox, GError **error);
+
+/* Set the list field "requests" (id, kind_label per item) to the requests
+ * ids, in their order, and "several" when there is more than one. 0, or -1
+ * with error. */
+int work_list_requests(struct context *context, GPtrArray *ids,
+    struct template_data *data, GError **error);
+
+/* TRUE while w's request waits for the subject's confirmation: `verifying`,
+ * or held for an admin before it (an oversized mail, lifecycle-oversized.c),
+ * not yet verified, with an address on file to have sent the code to. */
+gboolean work_awaits_confirmation(const struct work *w);
 
 /* Set field to the date part (YYYY-MM-DD) of an ISO 8601 time. */
 void work_set_date(struct template_data *data, const char *field,
@@ -76,6 +91,50 @@ const struct token_row *work_token_find(GPtrArray *tokens, GPtrArray *candidates
 const char *work_token_problem(const struct token_row *token, const char *from,
     const char *now);
 
+/* TRUE when the request came by mail, so its subject is answered; FALSE
+ * for one dsrmail opened itself (a retention erasure held for the admins):
+ * nobody asked, and nobody is answered. */
+#define work_answers_subject(w) ((w)->row.message != 0)
+
+/* lifecycle-restrict.c: *restricted TRUE when a subject of w has the data
+ * map's restriction flag set (N14); FALSE without the column. */
+int work_restricted(struct work *w, gboolean *restricted, GError **error);
+
+/* lifecycle-restrict.c: a rectification or an objection on grounds of the
+ * particular situation, confirmed and waiting for an admin, restricts its
+ * subjects until it is decided ([policy] restrict_while_disputed, GDPR Art.
+ * 18(1)(a) and (d)): *started TRUE if it did. Inside the caller's
+ * transaction. */
+int lifecycle_dispute_start(struct work *w, gboolean *started, GError **error);
+
+/* lifecycle-restrict.c: w's decision ends its dispute: the restriction flag
+ * it set is cleared, unless another open dispute takes it over or a
+ * restriction, an upheld objection or an erasure since keeps it. *ended
+ * (and w->dispute_ended) TRUE if w had one. Inside the caller's
+ * transaction. */
+int lifecycle_dispute_end(struct work *w, gboolean *ended, GError **error);
+
+/* lifecycle-execute.c: what a notice to the map's recipients and sources
+ * tells them (N12, GDPR Art. 19). */
+enum notice_change {
+	NOTICE_RECTIFIED,         /* corrected: recipients and sources */
+	NOTICE_ERASED,            /* erased or anonymised: recipients */
+	NOTICE_RESTRICTED,        /* restricted: recipients */
+	NOTICE_LIFTED,            /* restriction lifted: recipients */
+};
+
+/* Tell the recipients (and, for a correction, the sources) whose tables
+ * hold what changed: tables (const struct map_table *; NULL: every
+ * recipient), changes (label, value pairs of a correction, or NULL), held
+ * (an erasure kept data for a legal hold). A restricted subject's notice
+ * names the subject by register key and carries no values (Art. 18(2)); a
+ * subject with a disclosure ban gets its notice sent to the admins for a
+ * decision instead (N19). *notified and *held_back say what happened.
+ * Inside the caller's transaction. */
+int lifecycle_notify_parties(struct work *w, enum notice_change change,
+    GPtrArray *tables, GPtrArray *changes, gboolean held, gboolean *notified,
+    gboolean *held_back, GError **error);
+
 /* lifecycle.c: sort request ids into the safe order of execution (access
  * before erasure). */
 int lifecycle_sort_safe(struct context *context, GPtrArray *ids, GError **error);
@@ -103,6 +162,20 @@ void lifecycle_reasons_add(GString *reasons, const char *code);
 /* lifecycle-hold.c: a verified request: held for an admin with the reasons
  * found, or carried out. */
 int lifecycle_decide(struct context *context, const char *id, GError **error);
+
+/* lifecycle-oversized.c: the first step's part for a mail over [policy]
+ * max_message_size (after the challenge or "no data"): each of its
+ * requests ids still `verifying` held for an admin with reason oversized
+ * (the others the first step held already), and the sender (the address
+ * on file, else the From if plausible) told the mail arrived without its
+ * attachments and how to send them. Inside the caller's transaction. */
+int lifecycle_oversized_start(struct work *w, GPtrArray *ids, GError **error);
+
+/* lifecycle-oversized.c: a follow-up mail (number message) over the limit
+ * about w's request, from the request's own address: its sender told its
+ * attachments were not stored. Its own transaction. */
+int lifecycle_oversized_followup(struct work *w, const struct received_mail *mail,
+    gint64 message, GError **error);
 
 /* lifecycle-decide.c: an admin's reply to a notice (line: its first line,
  * "APPROVE <code>" or "REJECT <code> <reasons>"), from the address the

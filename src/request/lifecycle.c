@@ -25,8 +25,8 @@ static int
 kind_rank(const char *kind)
 {
 	static const char *const order[] = { "access", "portability",
-	    "rectification", "restriction", "objection", "publication",
-	    "disclosure", "unknown", "anonymisation", "erasure" };
+	    "rectification", "restriction", "objection", "processing_objection",
+	    "publication", "disclosure", "unknown", "anonymisation", "erasure" };
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(order); i++)
@@ -72,7 +72,8 @@ lifecycle_sort_safe(struct context *context, GPtrArray *ids, GError **error)
 }
 
 /* A sender the register does not know: "no data found" to that sender; the
- * requests end, or wait for an admin when the mail names someone. */
+ * requests end, or wait for an admin when the mail names someone or was
+ * too large to keep whole (its attachments may say who asks). */
 static int
 start_no_match(struct work *w, GPtrArray *ids, const struct received_mail *given,
     GError **error)
@@ -80,6 +81,7 @@ start_no_match(struct work *w, GPtrArray *ids, const struct received_mail *given
 	struct received_mail loaded = { 0 };
 	const struct received_mail *mail = received_mail_get(w->context->store,
 	    w->row.message, given, &loaded, error);
+	g_autoptr(GString) reasons = g_string_new(NULL);
 	gboolean names;
 	gint64 outbox = 0;
 	guint i;
@@ -90,6 +92,10 @@ start_no_match(struct work *w, GPtrArray *ids, const struct received_mail *given
 	names = identifiers_named(mail->mime.own) ||
 	    identifiers_other_address(mail->mime.own, w->context->config,
 	    w->row.sender, NULL);
+	if (names)
+		lifecycle_reasons_add(reasons, "no_match_names_identifiers");
+	if (w->row.oversized)
+		lifecycle_reasons_add(reasons, "oversized");
 	if (w->row.sender != NULL && address_is_plausible(w->row.sender)) {
 		struct template_data *data = template_data_new();
 		template_data_set(data, "address", w->row.sender);
@@ -108,7 +114,7 @@ start_no_match(struct work *w, GPtrArray *ids, const struct received_mail *given
 		if (work_open(w->context, ids->pdata[i], &each, error) < 0)
 			goto out;
 		if (work_event(&each, "no_data", "system", NULL, 0, outbox, error) < 0 ||
-		    (names ? lifecycle_hold(&each, "no_match_names_identifiers", error) :
+		    (reasons->len > 0 ? lifecycle_hold(&each, reasons->str, error) :
 		    store_lifecycle_update(w->context->store, each.row.id, &done,
 		    w->now_text, error)) < 0) {
 			work_clear(&each);
@@ -144,6 +150,8 @@ start(struct context *context, gint64 message, const struct received_mail *given
 	if (status == 0)
 		status = w.address != NULL ? lifecycle_challenge_send(&w, ids, error) :
 		    start_no_match(&w, ids, given, error);
+	if (status == 0 && w.row.oversized)
+		status = lifecycle_oversized_start(&w, ids, error);
 	if (status == 0)
 		status = store_commit(context->store, error);
 	if (status < 0)
@@ -194,8 +202,12 @@ followup(struct context *context, const char *id, gint64 message,
 			goto out;
 		}
 	}
-	status = g_str_equal(w.row.state, "verifying") ?
+	status = work_awaits_confirmation(&w) ?
 	    lifecycle_challenge_answer(&w, mail, message, error) : 0;
+	/* A follow-up too large to keep whole was read as far as its text;
+	 * its sender hears that its attachments were not stored. */
+	if (status == 0 && mail->oversized)
+		status = lifecycle_oversized_followup(&w, mail, message, error);
 out:
 	received_mail_clear(&loaded);
 	work_clear(&w);

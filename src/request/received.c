@@ -7,14 +7,18 @@ int
 received_mail_load(struct store *store, gint64 message,
     struct received_mail *mail, GError **error)
 {
-	g_autoptr(GBytes) raw = NULL;
+	struct message_row row;
 
-	if (store_lifecycle_message(store, message, &raw, &mail->from,
-	    &mail->dmarc, error) < 0)
+	if (store_lifecycle_message(store, message, &row, error) < 0)
 		return -1;
-	if (raw == NULL)
-		raw = g_bytes_new_static("", 0);
-	mime_mail_parse(raw, &mail->mime);
+	mail->from = row.from_address;
+	mail->dmarc = row.dmarc;
+	mail->size = row.size;
+	mail->oversized = row.oversized;
+	if (row.raw == NULL)
+		row.raw = g_bytes_new_static("", 0);
+	mime_mail_parse(row.raw, &mail->mime);
+	g_bytes_unref(row.raw);
 	return 0;
 }
 

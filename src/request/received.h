@@ -14,6 +14,8 @@ struct store;
 struct received_mail {
 	char *from;               /* normalised From (dsr_messages.from_address), or NULL */
 	char *dmarc;              /* the trusted DMARC verdict (dsr_messages.dmarc), or NULL */
+	gint64 size;              /* the whole mail's size as it arrived */
+	gboolean oversized;       /* over max_message_size: mime is only its start */
 	struct mime_mail mime;    /* the stored bytes, parsed */
 };
 

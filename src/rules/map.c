@@ -197,8 +197,8 @@ static struct map_table *
 map_read_table(struct map *map, GKeyFile *file, const char *group,
     const struct map_schema *schema, GError **error)
 {
-	static const char *const allowed[] = { "label", "key", "link", "via",
-		"erase", NULL };
+	static const char *const allowed[] = { "label", "row_label", "key", "link",
+		"via", "erase", NULL };
 	struct map_table *table = g_new0(struct map_table, 1);
 	g_autofree char *erase = NULL, *link = NULL, *via = NULL;
 	g_autoptr(GPtrArray) names = NULL;
@@ -208,6 +208,7 @@ map_read_table(struct map *map, GKeyFile *file, const char *group,
 	table->columns = g_ptr_array_new();
 	g_ptr_array_add(map->tables, table);
 	labels_read(&table->label, file, group, "label");
+	labels_read(&table->row_label, file, group, "row_label");
 	if (map_check_keys(file, map, group, allowed, error) < 0)
 		return NULL;
 	names = schema->columns(schema->database, table->name, error);
@@ -347,10 +348,10 @@ map_read_hold(struct map *map, GKeyFile *file, const char *group,
 	return 0;
 }
 
-/* Read one [recipient NAME] group (N12). */
+/* Read one [recipient NAME] or [source NAME] group (N12) into parties. */
 static int
 map_read_recipient(struct map *map, GKeyFile *file, const char *group,
-    GError **error)
+    GPtrArray *parties, GError **error)
 {
 	static const char *const allowed[] = { "name", "address", "tables", NULL };
 	struct map_recipient *recipient = g_new0(struct map_recipient, 1);
@@ -358,7 +359,7 @@ map_read_recipient(struct map *map, GKeyFile *file, const char *group,
 	size_t i;
 
 	recipient->tables = g_ptr_array_new();
-	g_ptr_array_add(map->recipients, recipient);
+	g_ptr_array_add(parties, recipient);
 	if (map_check_keys(file, map, group, allowed, error) < 0)
 		return -1;
 	recipient->name = map_string(file, map, group, "name", TRUE, error);
@@ -507,14 +508,17 @@ map_read_groups(struct map *map, GKeyFile *file, const struct map_schema *schema
 			else if (pass == 1 && g_str_has_prefix(g, "hold "))
 				rc = map_read_hold(map, file, g, schema, error);
 			else if (pass == 1 && g_str_has_prefix(g, "recipient "))
-				rc = map_read_recipient(map, file, g, error);
+				rc = map_read_recipient(map, file, g, map->recipients, error);
+			else if (pass == 1 && g_str_has_prefix(g, "source "))
+				rc = map_read_recipient(map, file, g, map->sources, error);
 			else if (pass == 0 && strcmp(g, "map") != 0 &&
 			    !g_str_has_prefix(g, "category ") && !g_str_has_prefix(g, "table ") &&
 			    !g_str_has_prefix(g, "column ") && !g_str_has_prefix(g, "hold ") &&
-			    !g_str_has_prefix(g, "recipient "))
+			    !g_str_has_prefix(g, "recipient ") &&
+			    !g_str_has_prefix(g, "source "))
 				rc = map_error(error, map, g, "unknown group; the groups are "
 				    "[map], [category NAME], [table NAME], [column TABLE.COLUMN], "
-				    "[hold NAME] and [recipient NAME]");
+				    "[hold NAME], [recipient NAME] and [source NAME]");
 			if (rc < 0)
 				return -1;
 		}
@@ -534,6 +538,7 @@ map_load(const char *path, const struct map_schema *schema, GError **error)
 	map->tables = g_ptr_array_new();
 	map->holds = g_ptr_array_new();
 	map->recipients = g_ptr_array_new();
+	map->sources = g_ptr_array_new();
 	map->categories = g_ptr_array_new();
 	if (!g_key_file_load_from_file(file, path, G_KEY_FILE_KEEP_TRANSLATIONS, &local)) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the data map %s: %s; "
@@ -577,6 +582,7 @@ table_free(gpointer data)
 	g_free(table->key);
 	g_free(table->link_column);
 	labels_clear(&table->label);
+	labels_clear(&table->row_label);
 	g_free(table);
 }
 
@@ -598,6 +604,7 @@ map_free(struct map *map)
 		g_ptr_array_free(hold->keeps, TRUE);
 		g_free(hold);
 	}
+	g_ptr_array_extend_and_steal(map->recipients, map->sources);
 	for (i = 0; i < map->recipients->len; i++) {
 		struct map_recipient *recipient = map->recipients->pdata[i];
 		g_free(recipient->name);

@@ -43,6 +43,7 @@ struct map_table {
 	char *name;
 	char *key;                    /* primary key column */
 	struct labels label;
+	struct labels row_label;      /* what one row is called ("customer"), or NULLs */
 	enum link_kind link;
 	char *link_column;            /* see enum link_kind; NULL for the subject */
 	gboolean erase_rows;          /* erasure may delete its rows (erase = delete) */
@@ -60,7 +61,10 @@ struct map_hold {
 	GPtrArray *keeps;             /* struct map_column * kept besides the rows */
 };
 
-/* Who is told of a correction or erasure (N12, GDPR Art. 19). */
+/* A [recipient NAME], told of a correction, erasure or restriction of the
+ * data in its tables (N12, GDPR Art. 19), or a [source NAME], told of a
+ * correction of the data in the tables it supplies (N12: "whoever the
+ * wrong data came from"). */
 struct map_recipient {
 	char *name;
 	char *address;
@@ -84,6 +88,7 @@ struct map {
 	GPtrArray *tables;             /* struct map_table *, subject first */
 	GPtrArray *holds;              /* struct map_hold * */
 	GPtrArray *recipients;         /* struct map_recipient * */
+	GPtrArray *sources;            /* struct map_recipient *, [source NAME] */
 	GPtrArray *categories;         /* struct category * */
 };
 

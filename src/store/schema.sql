@@ -43,7 +43,10 @@ CREATE TABLE dsr_messages(
 	dkim TEXT,
 	screened TEXT,                  -- NULL: a request; else why it was ignored
 	raw BLOB,                       -- the mail as received
-	raw_removed_at TEXT
+	raw_removed_at TEXT,
+	-- 1: over [policy] max_message_size; raw is only the start of the mail,
+	-- up to the end of its first text part (its attachments not stored)
+	oversized INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX dsr_messages_by_message_id ON dsr_messages(message_id)
 	WHERE message_id IS NOT NULL;
@@ -87,7 +90,8 @@ CREATE TABLE dsr_requests(
 		kind = 'rectification' OR kind = 'erasure' OR
 		kind = 'restriction' OR kind = 'objection' OR
 		kind = 'publication' OR kind = 'disclosure' OR
-		kind = 'anonymisation' OR kind = 'unknown'),
+		kind = 'anonymisation' OR kind = 'processing_objection' OR
+		kind = 'unknown'),
 	state TEXT NOT NULL CHECK (state = 'received' OR state = 'verifying' OR
 		state = 'awaiting_approval' OR state = 'approved' OR
 		state = 'done' OR state = 'rejected' OR state = 'expired' OR
@@ -228,3 +232,55 @@ CREATE TABLE dsr_lifts(
 CREATE UNIQUE INDEX dsr_lifts_current ON dsr_lifts(request)
 	WHERE state IN ('pending', 'lifted');
 CREATE INDEX dsr_lifts_by_state ON dsr_lifts(state, outbox);
+
+-- dsrmail web: sign-in links mailed to an admin (an address in [organisation]
+-- admins). Only the SHA-256 of the link's token is kept; a link works once
+-- (used_at), until expires_at (15 minutes). The rows also count the links
+-- asked per address ([web] signin_rate); old ones are purged.
+CREATE TABLE dsr_web_signins(
+	id INTEGER PRIMARY KEY,
+	address TEXT NOT NULL,          -- the admin it signs in
+	token_hash TEXT NOT NULL UNIQUE,
+	created_at TEXT NOT NULL,
+	expires_at TEXT NOT NULL,
+	used_at TEXT
+);
+CREATE INDEX dsr_web_signins_by_address ON dsr_web_signins(address, created_at);
+
+-- dsrmail web: signed-in sessions. The cookie holds a random id; only its
+-- SHA-256 is kept. csrf is the token every form of the session carries.
+-- A session ends on sign-out (ended_at), after [web] session_idle without a
+-- request, or 12 hours after it began.
+CREATE TABLE dsr_web_sessions(
+	id_hash TEXT PRIMARY KEY,
+	address TEXT NOT NULL,          -- the admin signed in (N20, N24)
+	csrf TEXT NOT NULL,
+	created_at TEXT NOT NULL,
+	last_seen_at TEXT NOT NULL,
+	ended_at TEXT
+);
+
+-- Data restricted while it is disputed (N14, GDPR Art. 18(1)(a) and (d),
+-- [policy] restrict_while_disputed): a rectification, or an objection on
+-- grounds of the particular situation, that waits for an admin restricts its
+-- subject until it is decided. set_flag: this dispute set the register's
+-- restriction flag (it was clear), so the flag is cleared again when the
+-- dispute ends, unless another dispute or a restriction still needs it.
+CREATE TABLE dsr_disputes(
+	request TEXT NOT NULL REFERENCES dsr_requests(id),
+	subject_key INTEGER NOT NULL,
+	set_flag INTEGER NOT NULL,
+	started_at TEXT NOT NULL,
+	ended_at TEXT,
+	PRIMARY KEY (request, subject_key)
+);
+CREATE INDEX dsr_disputes_open ON dsr_disputes(subject_key) WHERE ended_at IS NULL;
+
+-- OAuth2 sign-ins found revoked or expired (the token endpoint answered
+-- invalid_grant): one row per `dsrmail oauth2 login`, so the admins are told
+-- once per login however often poll, send or sweep fail after it; a new
+-- login has a new login_at and is told about afresh.
+CREATE TABLE dsr_oauth2_revocations(
+	login_at TEXT PRIMARY KEY,      -- the token file's login time
+	noticed_at TEXT NOT NULL
+);

@@ -12,8 +12,9 @@ store_lifecycle_request(struct store *store, const char *id,
 	sqlite3_stmt *s = store_statement(store, "SELECT r.id, r.kind, r.state, "
 	    "r.sender, r.language, r.received_at, r.due_at, r.extended_at, "
 	    "r.verified_at, r.hold_reasons, coalesce(r.message, 0), m.message_id, "
-	    "m.dmarc FROM dsr_requests r LEFT JOIN dsr_messages m ON m.id = "
-	    "r.message WHERE r.id = ?1", error);
+	    "m.dmarc, coalesce(m.oversized, 0), coalesce(m.size, 0) FROM "
+	    "dsr_requests r LEFT JOIN dsr_messages m ON m.id = r.message WHERE "
+	    "r.id = ?1", error);
 	char **texts[] = { &row->id, &row->kind, &row->state, &row->sender,
 	    &row->language, &row->received_at, &row->due_at, &row->extended_at,
 	    &row->verified_at, &row->hold_reasons };
@@ -31,6 +32,8 @@ store_lifecycle_request(struct store *store, const char *id,
 		row->message = sqlite3_column_int64(s, 10);
 		row->message_id = store_column_text(s, 11);
 		row->dmarc = store_column_text(s, 12);
+		row->oversized = sqlite3_column_int(s, 13) != 0;
+		row->message_size = sqlite3_column_int64(s, 14);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -85,12 +88,37 @@ static const char *const selections[] = {
 	    "ORDER BY year, number",
 	[SELECT_OPEN] = "SELECT id FROM dsr_requests WHERE state IN ('received', "
 	    "'verifying', 'awaiting_approval', 'approved') ORDER BY year, number",
-	[SELECT_EXPIRED] = "SELECT r.id FROM dsr_requests r WHERE r.state = "
-	    "'verifying' AND NOT EXISTS (SELECT 1 FROM dsr_tokens t JOIN "
+	[SELECT_EXPIRED] = "SELECT r.id FROM dsr_requests r WHERE (r.state = "
+	    "'verifying' OR (r.state = 'awaiting_approval' AND r.verified_at IS "
+	    "NULL AND EXISTS (SELECT 1 FROM dsr_tokens t JOIN dsr_requests q ON "
+	    "q.id = t.request WHERE t.purpose = 'challenge' AND q.message = "
+	    "r.message))) AND NOT EXISTS (SELECT 1 FROM dsr_tokens t JOIN "
 	    "dsr_requests q ON q.id = t.request WHERE t.purpose = 'challenge' AND "
 	    "q.message = r.message AND t.used_at IS NULL AND t.expires_at > ?1) "
 	    "ORDER BY r.year, r.number",
+	[SELECT_MESSAGE_UNCONFIRMED] = "SELECT id FROM dsr_requests WHERE "
+	    "message = ?2 AND verified_at IS NULL AND state IN ('verifying', "
+	    "'awaiting_approval') ORDER BY year, number",
 };
+
+/* The ids of a statement's first column, as a new array; NULL with error. */
+static GPtrArray *
+lifecycle_ids(struct store *store, sqlite3_stmt *s, const char *what,
+    GError **error)
+{
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		g_ptr_array_add(ids, store_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref(ids);
+		store_fail(store, error, what);
+		return NULL;
+	}
+	return ids;
+}
 
 /* List request ids. */
 GPtrArray *
@@ -98,8 +126,6 @@ store_lifecycle_select(struct store *store, enum request_selection selection,
     const char *text, gint64 number, GError **error)
 {
 	sqlite3_stmt *s = store_statement(store, selections[selection], error);
-	GPtrArray *ids;
-	int rc;
 
 	if (s == NULL)
 		return NULL;
@@ -107,16 +133,7 @@ store_lifecycle_select(struct store *store, enum request_selection selection,
 		store_bind_text(s, 1, text);
 	if (sqlite3_bind_parameter_count(s) >= 2)
 		sqlite3_bind_int64(s, 2, number);
-	ids = g_ptr_array_new_with_free_func(g_free);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		g_ptr_array_add(ids, store_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		g_ptr_array_unref(ids);
-		store_fail(store, error, "listing requests");
-		return NULL;
-	}
-	return ids;
+	return lifecycle_ids(store, s, "listing requests", error);
 }
 
 /* Change the columns an update names. */
@@ -150,47 +167,66 @@ store_lifecycle_update(struct store *store, const char *id,
 	return store_step_done(store, s, error);
 }
 
-/* Count requests of kind about the same subjects since a time. */
-gint64
-store_lifecycle_count_repeats(struct store *store, const char *request,
-    const char *kind, const char *since, GError **error)
+/* Earlier requests of the same kind about the same subjects. */
+GPtrArray *
+store_lifecycle_repeats(struct store *store, const char *request,
+    const char *since, GError **error)
 {
-	sqlite3_stmt *s = store_statement(store, "SELECT count(DISTINCT r.id) "
-	    "FROM dsr_requests r JOIN dsr_request_subjects rs ON rs.request = r.id "
-	    "WHERE r.kind = ?2 AND r.state != 'ignored' AND r.received_at >= ?3 "
-	    "AND r.received_at <= (SELECT received_at FROM dsr_requests WHERE id = "
-	    "?1) AND rs.subject_key IN (SELECT subject_key FROM "
-	    "dsr_request_subjects WHERE request = ?1)", error);
+	sqlite3_stmt *s = store_statement(store, "SELECT DISTINCT r.id FROM "
+	    "dsr_requests r JOIN dsr_request_subjects rs ON rs.request = r.id "
+	    "JOIN dsr_requests q ON q.id = ?1 WHERE r.kind = q.kind AND r.id != "
+	    "q.id AND r.state != 'ignored' AND r.message IS NOT NULL AND "
+	    "r.received_at >= ?2 AND (r.received_at < q.received_at OR "
+	    "(r.received_at = q.received_at AND (r.year, r.number) < (q.year, "
+	    "q.number))) AND rs.subject_key IN (SELECT subject_key FROM "
+	    "dsr_request_subjects WHERE request = ?1) ORDER BY r.year, r.number",
+	    error);
+
+	if (s == NULL)
+		return NULL;
+	store_bind_text(s, 1, request);
+	store_bind_text(s, 2, since);
+	return lifecycle_ids(store, s, "looking for repeated requests", error);
+}
+
+/* Rate notices to a sender since a time. */
+gint64
+store_lifecycle_rate_told(struct store *store, const char *sender,
+    const char *since, GError **error)
+{
+	sqlite3_stmt *s = store_statement(store, "SELECT count(*) FROM dsr_outbox "
+	    "WHERE template = 'rate_limited' AND recipient = ?1 AND created_at >= "
+	    "?2", error);
 
 	if (s == NULL)
 		return -1;
-	store_bind_text(s, 1, request);
-	store_bind_text(s, 2, kind);
-	store_bind_text(s, 3, since);
-	return store_step_integer(store, s, "counting repeated requests", error);
+	store_bind_text(s, 1, sender);
+	store_bind_text(s, 2, since);
+	return store_step_integer(store, s, "looking for rate notices", error);
 }
 
 /* A stored mail's bytes and sender. */
 int
-store_lifecycle_message(struct store *store, gint64 message, GBytes **raw,
-    char **from_address, char **dmarc, GError **error)
+store_lifecycle_message(struct store *store, gint64 message,
+    struct message_row *row, GError **error)
 {
-	sqlite3_stmt *s = store_statement(store, "SELECT raw, from_address, dmarc "
-	    "FROM dsr_messages WHERE id = ?1", error);
+	sqlite3_stmt *s = store_statement(store, "SELECT raw, from_address, dmarc, "
+	    "size, oversized FROM dsr_messages WHERE id = ?1", error);
 	int rc;
 
-	*raw = NULL;
-	*from_address = *dmarc = NULL;
+	memset(row, 0, sizeof *row);
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, message);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-			*raw = g_bytes_new(sqlite3_column_blob(s, 0),
+			row->raw = g_bytes_new(sqlite3_column_blob(s, 0),
 			    (gsize)sqlite3_column_bytes(s, 0));
-		*from_address = store_column_text(s, 1);
-		*dmarc = store_column_text(s, 2);
+		row->from_address = store_column_text(s, 1);
+		row->dmarc = store_column_text(s, 2);
+		row->size = sqlite3_column_int64(s, 3);
+		row->oversized = sqlite3_column_int(s, 4) != 0;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -16,6 +16,8 @@ struct request_row {
 	gint64 message;           /* dsr_messages.id of the opening mail, or 0 */
 	char *message_id;         /* that mail's Message-ID, or NULL */
 	char *dmarc;              /* its trusted DMARC verdict, or NULL */
+	gboolean oversized;       /* that mail was over max_message_size */
+	gint64 message_size;      /* its size in bytes as it arrived, or 0 */
 };
 
 /* Read a request: 1 and *row filled (request_row_clear), 0 if there is no
@@ -34,7 +36,11 @@ enum request_selection {
 	SELECT_MESSAGE_STATE,     /* opened by mail `number` and in `text` state */
 	SELECT_STATE,             /* in `text` state */
 	SELECT_OPEN,              /* received, verifying, awaiting_approval, approved */
-	SELECT_EXPIRED,           /* verifying, every challenge of its mail past `text` (now) */
+	SELECT_EXPIRED,           /* waiting for its confirmation (verifying, or
+	                             awaiting_approval unverified with a challenge),
+	                             every challenge of its mail past `text` (now) */
+	SELECT_MESSAGE_UNCONFIRMED, /* opened by mail `number`, not yet verified:
+	                             verifying or awaiting_approval */
 };
 
 /* Request ids, oldest first: a new array of strings. */
@@ -58,15 +64,29 @@ struct request_update {
 int store_lifecycle_update(struct store *store, const char *id,
     const struct request_update *update, const char *now, GError **error);
 
-/* Access requests about the same subjects as request, received in
- * [since, request's receipt], request included; -1 with error. */
-gint64 store_lifecycle_count_repeats(struct store *store, const char *request,
-    const char *kind, const char *since, GError **error);
+/* The requests of request's kind about one of its subjects, opened by a
+ * mail received at or after since and before request (N23), oldest first,
+ * ignored ones left out: a new array of ids, or NULL with error. */
+GPtrArray *store_lifecycle_repeats(struct store *store, const char *request,
+    const char *since, GError **error);
 
-/* The raw bytes and sender of a stored mail. *raw NULL if it was removed.
- * 1 found, 0 not, -1 error. */
-int store_lifecycle_message(struct store *store, gint64 message, GBytes **raw,
-    char **from_address, char **dmarc, GError **error);
+/* How many rate notices (outbox mails of template rate_limited) were
+ * queued to sender at or after since; -1 with error. */
+gint64 store_lifecycle_rate_told(struct store *store, const char *sender,
+    const char *since, GError **error);
+
+/* A stored mail as the lifecycle reads it back. */
+struct message_row {
+	GBytes *raw;              /* NULL if it was removed */
+	char *from_address, *dmarc;
+	gint64 size;              /* as it arrived */
+	gboolean oversized;       /* over max_message_size: raw is its start */
+};
+
+/* Read stored mail number message into *row (strings and raw owned by the
+ * caller). 1 found, 0 not, -1 error. */
+int store_lifecycle_message(struct store *store, gint64 message,
+    struct message_row *row, GError **error);
 
 /* A stored token. */
 struct token_row {

@@ -443,6 +443,32 @@ store_register_get(struct store *store, const struct map_column *column,
 	return 0;
 }
 
+/* The subject's name from its identity columns (see the header). */
+int
+store_register_name(struct store *store, const struct map *map, gint64 key,
+    char **name, GError **error)
+{
+	const struct map_table *table = map->subject;
+	g_autoptr(GString) joined = g_string_new(NULL);
+	guint i;
+
+	*name = NULL;
+	for (i = 0; i < table->columns->len; i++) {
+		const struct map_column *column = table->columns->pdata[i];
+		g_autofree char *value = NULL;
+
+		if (g_strcmp0(column->category, "identity") != 0)
+			continue;
+		if (store_register_get(store, column, key, &value, error) < 0)
+			return -1;
+		if (value != NULL && *value != '\0')
+			g_string_append_printf(joined, "%s%s", joined->len ? " " : "", value);
+	}
+	if (joined->len > 0)
+		*name = g_string_free(g_steal_pointer(&joined), FALSE);
+	return 0;
+}
+
 /* Subjects whose relationship ended before cutoff (N6). julianday() reads
  * both a date and a time with a zone, so the comparison is by time. */
 int

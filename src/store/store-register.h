@@ -64,6 +64,13 @@ int store_register_delete(struct store *store, const struct map_table *table,
 int store_register_get(struct store *store, const struct map_column *column,
     gint64 row_key, char **text, GError **error);
 
+/* The subject's name: the values of the subject table's identity columns
+ * (category identity), in map order, joined by spaces. *name gets a new
+ * string, NULL when they are all empty or the row is gone. For replies and
+ * the admin at the terminal, never for logs. 0, or -1 with error. */
+int store_register_name(struct store *store, const struct map *map,
+    gint64 key, char **name, GError **error);
+
 /* The keys of every subject whose relationship_ended column (map) holds a
  * time before cutoff (ISO 8601), in key order; keys gets them. Subjects with
  * NULL or an unreadable date are not included. 0, or -1 with error. */

@@ -58,8 +58,9 @@ store_message_add(struct store *store, const struct message_record *record,
 	sqlite3_stmt *statement = store_statement(store, "INSERT INTO "
 	    "dsr_messages(message_id, sha256, source, imap_uidvalidity, imap_uid, "
 	    "received_at, size, from_address, from_name, reply_to, return_path, "
-	    "subject, language, dmarc, dkim, screened, raw) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)", error);
+	    "subject, language, dmarc, dkim, screened, raw, oversized) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+	    "?16, ?17, ?18)", error);
 	const char *const texts[] = { record->from_address, record->from_name,
 	    record->reply_to, record->return_path, record->subject,
 	    record->language, record->dmarc, record->dkim, record->screened };
@@ -78,9 +79,10 @@ store_message_add(struct store *store, const struct message_record *record,
 	sqlite3_bind_int64(statement, 7, record->size);
 	for (i = 0; i < G_N_ELEMENTS(texts); i++)
 		store_bind_text(statement, 8 + (int)i, texts[i]);
-	/* (raw is the last column written: SQLite keeps a large one's zeros
+	/* (raw is the last column with bytes: SQLite keeps a large one's zeros
 	 * out of the record, and store_blob_fill writes the mail in pieces.) */
 	store_bind_blob(statement, 17, record->raw, &later);
+	sqlite3_bind_int(statement, 18, record->oversized ? 1 : 0);
 	if (store_step_done(store, statement, error) < 0)
 		return -1;
 	id = sqlite3_last_insert_rowid(store_handle(store));
@@ -183,12 +185,12 @@ store_request_add(struct store *store, const struct request_record *record,
 	return id;
 }
 
-/* Does a request id exist? */
+/* Does a mail naming request id continue it? */
 int
-store_request_exists(struct store *store, const char *id, GError **error)
+store_request_continues(struct store *store, const char *id, GError **error)
 {
 	sqlite3_stmt *statement = store_statement(store, "SELECT count(*) FROM "
-	    "dsr_requests WHERE id = ?1", error);
+	    "dsr_requests WHERE id = ?1 AND state != 'ignored'", error);
 
 	if (statement == NULL)
 		return -1;

@@ -28,6 +28,7 @@ struct message_record {
 	const char *dkim;
 	const char *screened;     /* NULL: a request; else the reason */
 	GBytes *raw;              /* what is kept of the mail */
+	gboolean oversized;       /* over max_message_size: raw is its start */
 };
 
 /* The id of an earlier copy of a mail: same Message-ID, else (when it has
@@ -66,8 +67,11 @@ struct request_record {
 char *store_request_add(struct store *store, const struct request_record *record,
     GError **error);
 
-/* 1 if a request with this id exists, 0 if not, -1 with error. */
-int store_request_exists(struct store *store, const char *id, GError **error);
+/* 1 if a mail naming request id continues it: the request exists and
+ * was not ignored (a mail answering the notice about an ignored one, such
+ * as the sender_rate reply, is a new mail); 0 if not, -1 with error. */
+int store_request_continues(struct store *store, const char *id,
+    GError **error);
 
 /* Link a request to a register subject (dsr_request_subjects). */
 int store_request_add_subject(struct store *store, const char *request,

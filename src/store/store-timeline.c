@@ -6,25 +6,24 @@
 	"sender, hold_reasons"
 
 /* Step a prepared statement and hand each row's text to callback. */
-static int
-timeline_rows(struct store *store, sqlite3_stmt *statement,
-    timeline_row_func callback, void *data, int *rows, GError **error)
+int
+store_timeline_each(struct store *store, sqlite3_stmt *statement,
+    timeline_row_func callback, void *data, GError **error)
 {
-	int count = sqlite3_column_count(statement), i, rc;
+	int count = sqlite3_column_count(statement), i, rc, rows = 0;
 	const char **columns = g_new0(const char *, count);
 
-	*rows = 0;
 	while ((rc = sqlite3_step(statement)) == SQLITE_ROW) {
 		for (i = 0; i < count; i++)
 			columns[i] = (const char *)sqlite3_column_text(statement, i);
 		callback(columns, count, data);
-		(*rows)++;
+		rows++;
 	}
 	g_free(columns);
 	sqlite3_reset(statement);
 	if (rc != SQLITE_DONE)
 		return store_fail(store, error, "reading requests");
-	return 0;
+	return rows;
 }
 
 /* Prepare sql, bind ?1 (text, may be NULL) and ?2 if given, and run it. */
@@ -34,16 +33,13 @@ timeline_query(struct store *store, const char *sql, const char *first,
     GError **error)
 {
 	sqlite3_stmt *statement = store_statement(store, sql, error);
-	int rows;
 
 	if (statement == NULL)
 		return -1;
 	store_bind_text(statement, 1, first);
 	if (sqlite3_bind_parameter_count(statement) >= 2)
 		store_bind_text(statement, 2, second);
-	if (timeline_rows(store, statement, callback, data, &rows, error) < 0)
-		return -1;
-	return rows;
+	return store_timeline_each(store, statement, callback, data, error);
 }
 
 /* List requests, optionally only open or overdue ones. */

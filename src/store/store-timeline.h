@@ -12,6 +12,11 @@
 typedef void (*timeline_row_func)(const char *const *columns, int count,
     void *data);
 
+/* Step a prepared, bound statement, calling callback with each row's
+ * columns as text; the number of rows, or -1 with error. */
+int store_timeline_each(struct store *store, sqlite3_stmt *statement,
+    timeline_row_func callback, void *data, GError **error);
+
 /* Requests in id order: id, kind, state, received_at, due_at, language,
  * sender, hold_reasons. only_open: not done/rejected/expired/ignored/failed;
  * overdue_at (ISO time or NULL): only open requests due before it.

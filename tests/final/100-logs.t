@@ -29,6 +29,9 @@ sqlite3 "$DB" "SELECT first_name, last_name, trim(email), lower(trim(email)),
 grep -ohiE '[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}' "$TESTS_DIR"/mail/*.eml "$TESTS_DIR"/*.t \
 	"$TESTS_DIR"/*.sh 2>/dev/null | tr 'A-Z' 'a-z' | sort -u |
 	grep -vE '@(hrmentor\.fi|example\.net|localhost)$' >>"$T/values"
+# The OAuth2 tests' tokens, codes and secrets (tests/lib-oauth2.sh keeps
+# every one their authorization server issued or saw next to the log copy).
+[ -f "$LOG.oauth2-secrets" ] && sort -u "$LOG.oauth2-secrets" >>"$T/values"
 sort -u -o "$T/values" "$T/values"
 count=$(wc -l <"$T/values")
 ok "a list of personal values to look for ($count)" test "$count" -ge 30

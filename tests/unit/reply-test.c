@@ -82,6 +82,32 @@ static const char *const sample_texts[][2] = {
 	{ "restriction_kept", "yes" },
 	{ "partial", "yes" },
 	{ "held", "yes" },
+	{ "size", "43 MB" },
+	{ "limit", "25 MB" },
+	{ "no_match", "yes" },
+	{ "followup", "yes" },
+	{ "awaiting_confirmation", "yes" },
+	{ "link", "https://dsr.hrmentor.fi/signin/link?t=K3J9XQ2VLM8PZR4TW7YB1CN5AB" },
+	{ "minutes", "15" },
+	{ "recipients_held", "yes" },
+	{ "dispute_ended", "yes" },
+	{ "objection", "yes" },
+	{ "disputed", "yes" },
+	{ "restricted", "yes" },
+	{ "rate_limit", "10" },
+	{ "hours", "24" },
+	{ "retry_date", "2026-11-03" },
+	{ "subject_key", "4" },
+	{ "source", "yes" },
+	{ "restriction_set", "yes" },
+	{ "restriction_lifted", "yes" },
+	{ "banned", "yes" },
+	{ "party_name", "Taloushallinnon ulkoistuskumppani" },
+	{ "party_address", "kirjanpito@tilitoimisto.example" },
+	{ "provider", "Microsoft 365" },
+	{ "account", "tietosuoja@hrmentor.fi" },
+	{ "revoked_at", "2026-11-02T10:00:00Z" },
+	{ "smtp_too", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -89,7 +115,10 @@ static const char *const sample_flags[] = {
 	"verification", "approval", "several", "recipients_notified",
 	"forwarded", "overdue", "expired", "rectified", "erased",
 	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
-	"partial", "held", NULL
+	"partial", "held", "no_match", "followup", "awaiting_confirmation",
+	"recipients_held", "dispute_ended", "objection", "disputed", "restricted",
+	"source", "restriction_set", "restriction_lifted", "banned", "smtp_too",
+	NULL
 };
 
 /* Set labels from three texts. */
@@ -131,6 +160,8 @@ sample_list(struct template_data *data, const char *name)
 		    "En obetald fordran");
 		set_labels(item, "until", "kunnes lasku on maksettu",
 		    "until the invoice is paid", "tills fakturan är betald");
+	} else if (strcmp(name, "key_label") == 0) {
+		set_labels(data, name, "Asiakasnumero", "Customer number", "Kundnummer");
 	} else if (strcmp(name, "requests") == 0) {
 		item = template_data_add_item(data, name);
 		template_data_set(item, "id", "DSR-2026-0042");
