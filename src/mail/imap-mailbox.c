@@ -63,6 +63,32 @@ imap_uid_compare(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
+/* libetpan's progress callback: nothing to do, but libetpan hands each
+ * message to imap_fetch_message_done only while one is set. */
+static void
+imap_fetch_progress(size_t current, size_t maximum, void *data)
+{
+	(void)current;
+	(void)maximum;
+	(void)data;
+}
+
+/* libetpan's message handler while listing: one mail's UID, size and
+ * flags, kept as it arrives (a folder may hold a hundred thousand). */
+static void
+imap_list_message(struct mailimap_msg_att *message, void *data)
+{
+	GArray *mails = data;
+	struct imap_mail mail = { 0, 0, NULL };
+	gboolean deleted = FALSE;
+	const char *body = NULL;
+	size_t length = 0;
+
+	imap_message_read(message, &mail.uid, &mail.size, &deleted, &body, &length);
+	if (mail.uid != 0 && !deleted)
+		g_array_append_val(mails, mail);
+}
+
 /* List the folder: UID FETCH 1:* (UID RFC822.SIZE FLAGS), one command. */
 GArray *
 imap_list(struct imap *imap, GError **error)
@@ -71,7 +97,6 @@ imap_list(struct imap *imap, GError **error)
 	struct mailimap_fetch_type *what;
 	struct mailimap_set *set;
 	clist *result = NULL;
-	clistiter *at;
 	int rc;
 
 	if (imap->session->imap_selection_info->sel_exists == 0)
@@ -81,26 +106,20 @@ imap_list(struct imap *imap, GError **error)
 	mailimap_fetch_type_new_fetch_att_list_add(what, mailimap_fetch_att_new_rfc822_size());
 	mailimap_fetch_type_new_fetch_att_list_add(what, mailimap_fetch_att_new_flags());
 	set = mailimap_set_new_interval(1, 0);   /* 1:* */
+	mailimap_set_msg_att_handler(imap->session, imap_list_message, mails);
+	mailimap_set_progress_callback(imap->session, imap_fetch_progress, NULL, NULL);
 	rc = mailimap_uid_fetch(imap->session, set, what, &result);
+	mailimap_set_progress_callback(imap->session, NULL, NULL, NULL);
+	mailimap_set_msg_att_handler(imap->session, NULL, NULL);
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(what);
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
 	if (rc != MAILIMAP_NO_ERROR) {
 		g_array_unref(mails);
 		imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID FETCH (listing)", error);
 		return NULL;
 	}
-	for (at = clist_begin(result); at != NULL; at = clist_next(at)) {
-		struct imap_mail mail = { 0, 0, NULL };
-		gboolean deleted = FALSE;
-		const char *body = NULL;
-		size_t length = 0;
-
-		imap_message_read(clist_content(at), &mail.uid, &mail.size, &deleted,
-		    &body, &length);
-		if (mail.uid != 0 && !deleted)
-			g_array_append_val(mails, mail);
-	}
-	mailimap_fetch_list_free(result);
 	g_array_sort(mails, imap_mail_compare);
 	return mails;
 }
@@ -191,15 +210,6 @@ imap_fetch_message_done(struct mailimap_msg_att *message, void *data)
 		g_bytes_unref(raw);
 }
 
-/* libetpan's progress callback: nothing to do, but libetpan hands each
- * message to imap_fetch_message_done only while one is set. */
-static void
-imap_fetch_progress(size_t current, size_t maximum, void *data)
-{
-	(void)current;
-	(void)maximum;
-	(void)data;
-}
 
 /* Fetch a slice of the list with one UID FETCH (UID BODY.PEEK[]), each
  * body kept once, as it arrives (see imap_fetch_body_piece). */
