@@ -19,9 +19,20 @@
  * early when it held the write lock POLL_GROUP_USEC), each mail and each
  * lifecycle step in its own savepoint: one commit (and one sync) per batch
  * instead of two per mail. A batch's mails are moved only after its commit
- * returned; a crash loses at most the uncommitted batch's work, whose mails
- * are still in the folder, and a crash between the commit and the MOVE
- * leaves committed mails there, found again by UID and only moved. */
+ * returned (the commit is synced: store.c); a crash loses at most the
+ * uncommitted batch's work, whose mails are still in the folder, and a
+ * crash between the commit and the MOVE leaves committed mails there, found
+ * again by UID and only moved.
+ *
+ * Where a failure can strike, in order, and what it leaves (for tests that
+ * inject faults): the fetch of batch k+1 (poll_background: that batch is
+ * not stored; batch k is); storing a mail of batch k (poll_mail: its
+ * savepoint rolled back, the mails before it committed, it stays in the
+ * folder and is recorded as failed); the batch's commit (poll_group_commit:
+ * none of its mails stored, all stay); the MOVE of batch k (in the next
+ * background work: committed mails stay in the folder); recording how far
+ * the folder is done (poll_background_finish, after the MOVE returned:
+ * only an optimisation lost). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
