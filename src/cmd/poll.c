@@ -32,7 +32,7 @@
  * none of its mails stored, all stay); the MOVE of batch k (in the next
  * background work: committed mails stay in the folder); recording how far
  * the folder is done (poll_background_finish, after the MOVE returned:
- * only an optimisation lost). */
+ * only that record is lost: no mail is skipped by it). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
