@@ -8,7 +8,8 @@
 # dsrmail: the issue asks for at least 0.67, dsrmail within 1.5 times
 # procmail), one deliver at -vv for where its time goes, and the floor: an
 # empty program linking the libraries deliver links, which is what loading
-# them costs before any work.
+# them costs before any work. BENCH_COMPARE=/path/to/another/dsrmail runs
+# that build in the same rounds too (before and after a change).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS_DIR/lib-bench.sh"
@@ -27,10 +28,12 @@ mail() {
 	sed "s/^Message-ID: .*/Message-ID: <bench-$1@example.fi>/I" \
 	    "$TESTS_DIR/mail/fi-access-thunderbird.eml" >"$T/mail.eml"
 }
+# deliver_round [FILE BINARY]: one deliver, measured
 deliver_round() {
-	bench_measure "$T/dsrmail.txt" --stdin "$T/mail.eml" --err "$T/deliver.err" \
-	    -- "$DSRMAIL_BIN" deliver
-	[ "$(awk 'END { print $5 }' "$T/dsrmail.txt")" = 0 ] ||
+	local file=${1:-$T/dsrmail.txt}
+	bench_measure "$file" --stdin "$T/mail.eml" --err "$T/deliver.err" \
+	    -- "${2:-$DSRMAIL_BIN}" deliver
+	[ "$(awk 'END { print $5 }' "$file")" = 0 ] ||
 		bench_fail "deliver failed: $(cat "$T/deliver.err")"
 }
 procmail_round() {
@@ -44,13 +47,20 @@ for round in $(seq 1 "$ROUNDS"); do
 	mail "$round"
 	if [ $((round % 2)) = 1 ]; then deliver_round; procmail_round
 	else procmail_round; deliver_round; fi
+	if [ -n "${BENCH_COMPARE:-}" ]; then
+		mail "compare-$round"
+		deliver_round "$T/compare.txt" "$BENCH_COMPARE"
+	fi
 done
 bench_load after
-stored=$(sqlite3 "$DB" "SELECT count(*) FROM dsr_messages WHERE message_id LIKE 'bench-%'")
+stored=$(sqlite3 "$DB" "SELECT count(*) FROM dsr_messages WHERE message_id LIKE 'bench-%'
+    AND message_id NOT LIKE 'bench-compare-%'")
 challenged=$(sqlite3 "$DB" "SELECT count(*) FROM dsr_requests WHERE state = 'verifying'")
 [ "$stored" = $((ROUNDS + 1)) ] || bench_fail "deliver stored $stored of $((ROUNDS + 1)) mails"
 bench_report "one mail ($stored stored, $challenged challenges queued; procmail: one maildir)" \
     "$T/procmail.txt" "$T/dsrmail.txt"
+[ -z "${BENCH_COMPARE:-}" ] ||
+	bench_report "$BENCH_COMPARE (peer) against this build" "$T/compare.txt" "$T/dsrmail.txt"
 bench_rounds "$T/procmail.txt" "$T/dsrmail.txt"
 echo "$BENCH_NAME: peak RSS: procmail $(bench_median "$T/procmail.txt" 4) KB," \
     "dsrmail $(bench_median "$T/dsrmail.txt" 4) KB"
