@@ -25,7 +25,7 @@ done
 smtp_start
 
 plan $((6 + expected))
-is "$mails" 72 "72 mails queued: 15 subject kinds x (fi, en, sv, fi+en) + 4 staff kinds x 3"
+is "$mails" 76 "76 mails queued: 16 subject kinds x (fi, en, sv, fi+en) + 4 staff kinds x 3"
 run send
 is "$rc" 0 "send succeeds"
 like "$out" "^sent $mails, deferred 0, failed 0, admin notices 0; 0 queued" "send prints the counts"

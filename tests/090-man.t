@@ -50,7 +50,7 @@ is "$(sed -n 's/^present //p' "$T/man" | sort)" "$(cat "$T/help")" \
 	"dsrmail(1) describes every command of the command table, and marks no present one as missing"
 # DESIGN.md's command-line contract: each is described, present or to come.
 is "$(sed -E 's/^(present|missing) //' "$T/man" | sort | tr '\n' ,)" \
-	"audit verify,deliver,export,init,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,sweep," \
+	"audit verify,deliver,export,init,keys import,keys list,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,sweep," \
 	"dsrmail(1) describes every command of the contract (those to come marked so)"
 
 # Config keys: group.key from the table in src/base/config.c.

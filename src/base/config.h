@@ -13,6 +13,13 @@
 
 enum tls_mode { TLS_NO, TLS_YES, TLS_REQUIRED };
 
+/* [policy] encrypt_exports: when an access or portability reply is encrypted. */
+enum encrypt_mode {
+	ENCRYPT_WHEN_KEY,           /* when the subject's key is known */
+	ENCRYPT_ALWAYS,             /* never unencrypted: no key, no data */
+	ENCRYPT_NEVER,
+};
+
 /* "10/day": at most count mails per period. */
 struct rate {
 	int count;
@@ -58,6 +65,14 @@ struct config {
 	char *trusted_authserv_id;  /* NULL: no Authentication-Results trusted */
 	struct duration retention;
 	struct duration evidence_retention;
+	gboolean signed_identity;   /* a valid signature stands in for the mailed code */
+	enum encrypt_mode encrypt_exports;
+
+	/* [crypto]: off (all NULL) unless home is set */
+	char *crypto_home;          /* dsrmail's own GnuPG home, absolute, or NULL */
+	char *openpgp_keyring;      /* the OpenPGP keys the organisation accepts, or NULL */
+	char *smime_trust;          /* the CA certificates it accepts (PEM), or NULL */
+	char *signing_key;          /* the organisation's key for its replies, or NULL */
 };
 
 /* Find the config file (see above). explicit_path is -c, or NULL.

@@ -15,7 +15,9 @@ enum command_needs {
 	NEEDS_STORE = 1 << 1 | NEEDS_CONFIG,   /* an existing, current database */
 	NEEDS_MAP = 1 << 2 | NEEDS_STORE,      /* the data map, checked */
 	NEEDS_NOTICE = 1 << 3 | NEEDS_CONFIG,  /* rules/notice.conf */
-	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked */
+	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked;
+	                                            with the crypto home */
+	NEEDS_CRYPTO = 1 << 5 | NEEDS_CONFIG,  /* [crypto] home (NULL if unset) */
 };
 
 /* Open what needs says, in order; 0 or -1 with error (exit code inside). */
@@ -61,6 +63,8 @@ int queue_reject_command(struct context *context, int argc, char **argv, GError 
 int queue_extend_command(struct context *context, int argc, char **argv, GError **error);
 int queue_lift_command(struct context *context, int argc, char **argv, GError **error);
 int queue_classify_command(struct context *context, int argc, char **argv, GError **error);
+int keys_import_command(struct context *context, int argc, char **argv, GError **error);
+int keys_list_command(struct context *context, int argc, char **argv, GError **error);
 
 /* requests.c: `requests show ID` (also `queue show`), and one list line
  * (a timeline_row_func over store_timeline_requests' columns). */

@@ -55,6 +55,11 @@ static const struct command commands[] = {
 	{ "sweep", "[--dry-run]", "retention (N6), reminders, expiries, stalled "
 	  "requests, outbox retries", NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
 	  sweep_command },
+	{ "keys import", "FILE", "import a person's OpenPGP key or S/MIME "
+	  "certificate, to encrypt their replies to", NEEDS_STORE | NEEDS_CRYPTO,
+	  keys_import_command },
+	{ "keys list", "", "the people's keys replies are encrypted to",
+	  NEEDS_STORE, keys_list_command },
 	/* deliver opens the store itself: every failure must become exit 75. */
 	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
 	  "request ids", NEEDS_NOTHING, deliver_command },

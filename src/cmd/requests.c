@@ -88,6 +88,17 @@ print_mail(const char *const *c, int count, void *data)
 	    c[5] ? " " : "", c[5] ? c[5] : "");
 }
 
+/* One signature on the request's mails: how it was checked and whose key
+ * it was. */
+static void
+print_signature(const char *const *c, int count, void *data)
+{
+	(void)count;
+	(void)data;
+	printf("  %s  %s %s by %s (%s), key %s, fingerprint %s\n", c[0], c[1], c[2],
+	    or_dash(c[3]), or_dash(c[4]), or_dash(c[5]), or_dash(c[6]));
+}
+
 /* requests show ID */
 int
 request_show(struct context *context, const char *id, GError **error)
@@ -108,6 +119,10 @@ request_show(struct context *context, const char *id, GError **error)
 	printf(subjects ? "\n" : "  subjects:  none found for the sender's address\n");
 	printf("changes:\n");
 	if (store_timeline_changes(context->store, id, print_change, NULL, error) < 0)
+		return -1;
+	printf("signatures:\n");
+	if (store_timeline_signatures(context->store, id, print_signature, NULL,
+	    error) < 0)
 		return -1;
 	printf("timeline:\n");
 	if (store_timeline_events(context->store, id, print_event, NULL, error) < 0)

@@ -430,6 +430,8 @@ part_visit(GMimeObject *object, struct mime_mail *mail, struct text_choice *choi
 	if (g_mime_content_type_is_type(type, "message", "delivery-status") ||
 	    g_mime_content_type_is_type(type, "message", "global-delivery-status"))
 		mail->is_report = TRUE;
+	if (g_mime_content_type_is_type(type, "application", "pgp-keys"))
+		mail->has_keys = TRUE;
 	if (g_mime_content_type_is_type(type, "text", "rfc822-headers") ||
 	    (mail->is_report && g_mime_content_type_is_type(type, "message", "*"))) {
 		g_autofree char *text = part_text(GMIME_PART(object), FALSE);
@@ -481,34 +483,47 @@ mail_read_headers(GMimeMessage *message, struct mime_mail *mail)
 }
 
 /* Parse with GMime from a memory stream over the bytes. */
-void
-mime_mail_parse(GBytes *raw, struct mime_mail *mail)
+GMimeMessage *
+mime_message_new(GBytes *raw)
 {
 	gsize length;
 	const char *data = g_bytes_get_data(raw, &length);
 	gsize skip = data != NULL ? mbox_from_length(data, length) : 0;
-	struct text_choice choice = { NULL, NULL };
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
 
 	mime_init();
-	memset(mail, 0, sizeof *mail);
-	mail->headers = g_ptr_array_new_with_free_func(g_free);
-	mail->reported_ids = g_ptr_array_new_with_free_func(g_free);
 	stream = g_mime_stream_mem_new_with_buffer(data != NULL ? data + skip : "",
 	    length - skip);
 	parser = g_mime_parser_new_with_stream(stream);
 	message = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(stream);
+	return message;
+}
+
+/* Parse a mail and read what intake needs from it. */
+void
+mime_mail_parse(GBytes *raw, struct mime_mail *mail)
+{
+	struct text_choice choice = { NULL, NULL };
+	GMimeMessage *message;
+	GMimeObject *top;
+
+	memset(mail, 0, sizeof *mail);
+	mail->headers = g_ptr_array_new_with_free_func(g_free);
+	mail->reported_ids = g_ptr_array_new_with_free_func(g_free);
+	message = mime_message_new(raw);
 	if (message != NULL) {
 		mail->parsed = TRUE;
 		mail_read_headers(message, mail);
-		if (g_mime_message_get_mime_part(message) != NULL)
-			part_visit(g_mime_message_get_mime_part(message), mail, &choice);
+		if ((top = g_mime_message_get_mime_part(message)) != NULL) {
+			mail->is_signed = GMIME_IS_MULTIPART_SIGNED(top);
+			part_visit(top, mail, &choice);
+		}
 		g_object_unref(message);
 	}
-	g_object_unref(parser);
-	g_object_unref(stream);
 	mail->text = choice.plain != NULL ? choice.plain :
 	    choice.html != NULL ? g_steal_pointer(&choice.html) : g_strdup("");
 	g_free(choice.html);

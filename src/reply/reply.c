@@ -44,6 +44,8 @@ static const char *const fields_rejected[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "reason", NULL };
 static const char *const fields_extended[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "reason", NULL };
+static const char *const fields_key_needed[] = { COMMON_FIELDS, "name", "kind",
+	"kind_label", NULL };
 static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 	"kind_label", "sender", "received_date", "due_date", "hold_reasons[]",
 	"changes[field,value]", "token", NULL };
@@ -75,6 +77,7 @@ static const struct {
 	[REPLY_NO_DATA] = { "no_data", fields_no_data },
 	[REPLY_REJECTED] = { "rejected", fields_rejected },
 	[REPLY_EXTENDED] = { "extended", fields_extended },
+	[REPLY_KEY_NEEDED] = { "key_needed", fields_key_needed },
 	[REPLY_ADMIN_NOTICE] = { "admin_notice", fields_admin_notice },
 	[REPLY_DEADLINE_REMINDER] = { "deadline_reminder", fields_deadline_reminder },
 	[REPLY_RECIPIENT_NOTICE] = { "recipient_notice", fields_recipient_notice },
@@ -577,7 +580,7 @@ reply_build(const struct reply_templates *templates,
 {
 	g_autofree char *subject = NULL, *body = NULL;
 	GMimeMessage *message;
-	GMimeObject *content;
+	GMimeObject *body_part, *content;
 
 	memset(mail, 0, sizeof *mail);
 	if (!address_is_plausible(reply->to_address)) {
@@ -593,7 +596,14 @@ reply_build(const struct reply_templates *templates,
 	mail->message_id = message_id_new(config->registry_address);
 	message = g_mime_message_new(TRUE);
 	message_set_headers(message, config, reply, subject, mail->message_id);
-	content = message_body(body, reply->bundle);
+	body_part = message_body(body, reply->bundle);
+	content = crypto_seal(reply->crypto, body_part, reply->encrypt_to, error);
+	g_object_unref(body_part);
+	if (content == NULL) {
+		g_object_unref(message);
+		reply_mail_clear(mail);
+		return -1;
+	}
 	g_mime_message_set_mime_part(message, content);
 	g_object_unref(content);
 	mail->raw = message_bytes(message);

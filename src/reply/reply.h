@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "base/config.h"
+#include "mail/crypto.h"
 #include "rules/notice.h"
 #include "store/store.h"
 #include "reply/template.h"
@@ -32,6 +33,7 @@ enum reply_kind {
 	REPLY_NO_DATA,              /* no data found for this address */
 	REPLY_REJECTED,             /* reason and the authority (N18, N23) */
 	REPLY_EXTENDED,             /* deadline extended, with reason (N21) */
+	REPLY_KEY_NEEDED,           /* encrypt_exports = always: how to send a key */
 	/* to staff and partners: auto-generated */
 	REPLY_ADMIN_NOTICE,         /* a new item in the queue, APPROVE/REJECT by reply */
 	REPLY_DEADLINE_REMINDER,    /* N21 */
@@ -85,6 +87,9 @@ struct reply {
 	GPtrArray *bundle;            /* struct bundle_file * to attach, or NULL */
 	struct template_data *data;   /* the kind's fields; reply_build adds the
 	                                 common ones to it */
+	struct crypto *crypto;        /* signs with [crypto] signing_key, if set;
+	                                 NULL: crypto off */
+	const struct crypto_key *encrypt_to; /* the body encrypted to it, or NULL */
 };
 
 /* What reply_build makes. */

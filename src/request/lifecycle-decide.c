@@ -49,7 +49,14 @@ approve(struct work *w, const char *admin, gint64 token, GError **error)
 	const struct request_update update = { .state = "approved",
 	    .decided_by = admin, .hold_reasons = "" };
 	const char *problem = approve_problem(w);
+	gboolean no_key = FALSE;
 
+	if (problem == NULL && work_export_blocked(w, &no_key, error) < 0)
+		return -1;
+	if (no_key)
+		problem = "[policy] encrypt_exports = always and no key of the "
+		    "subject's is known: import it with dsrmail keys import FILE, or "
+		    "wait for their reply with the key";
 	if (problem != NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_DATA, "cannot approve %s: %s",
 		    w->row.id, problem);

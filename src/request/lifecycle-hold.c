@@ -40,6 +40,11 @@ static const struct {
 	  "access request about this person within [policy] repeat_window; "
 	  "it is never refused automatically" },
 	{ "not_in_map", "the data map has no column for this kind of request" },
+	{ "no_encryption_key", "[policy] encrypt_exports = always, and no key of "
+	  "the subject's is known: they were asked to reply with their key "
+	  "attached or signed, and the request goes on by itself when it "
+	  "arrives; or import their key with dsrmail keys import FILE and "
+	  "approve" },
 };
 
 /* Kinds that run without approval once identity is confirmed (N8, N9, N19). */
@@ -109,6 +114,30 @@ hold_notify_admin(struct work *w, const char *admin, char **codes,
 	return work_event(w, "admin_notified", "system", NULL, 0, outbox, error);
 }
 
+/* Tell the subject their request waits: that a person reviews it, or,
+ * when the data may only go encrypted and no key of theirs is known, how
+ * to send one. */
+static int
+hold_tell_subject(struct work *w, gboolean key_needed, GError **error)
+{
+	struct template_data *data = template_data_new();
+	gint64 outbox;
+
+	template_data_set(data, "kind", w->row.kind);
+	if (!key_needed) {
+		work_set_date(data, "received_date", w->row.received_at);
+		work_set_date(data, "due_date", w->row.due_at);
+		template_data_set(data, "approval", "yes");
+	}
+	outbox = work_mail(w, key_needed ? REPLY_KEY_NEEDED : REPLY_RECEIVED,
+	    w->address, data, NULL, error);
+	template_data_free(data);
+	if (outbox < 0)
+		return -1;
+	return work_event(w, key_needed ? "key_requested" : "received_sent",
+	    "system", NULL, 0, outbox, error);
+}
+
 /* Put a request in the queue for the reasons (a comma list): state,
  * event, a notice with a token to each admin, and the subject told that a
  * person reviews it. Inside the caller's transaction. */
@@ -130,20 +159,9 @@ lifecycle_hold(struct work *w, const char *reasons, GError **error)
 	    admin++)
 		if (hold_notify_admin(w, *admin, codes, error) < 0)
 			return -1;
-	if (w->address != NULL && w->row.verified_at != NULL) {
-		struct template_data *data = template_data_new();
-		gint64 outbox;
-
-		template_data_set(data, "kind", w->row.kind);
-		work_set_date(data, "received_date", w->row.received_at);
-		work_set_date(data, "due_date", w->row.due_at);
-		template_data_set(data, "approval", "yes");
-		outbox = work_mail(w, REPLY_RECEIVED, w->address, data, NULL, error);
-		template_data_free(data);
-		if (outbox < 0 || work_event(w, "received_sent", "system", NULL, 0,
-		    outbox, error) < 0)
-			return -1;
-	}
+	if (w->address != NULL && w->row.verified_at != NULL)
+		return hold_tell_subject(w, g_strv_contains((const char *const *)codes,
+		    "no_encryption_key"), error);
 	return 0;
 }
 
@@ -191,6 +209,7 @@ hold_reasons_find(struct work *w, GError **error)
 	g_autoptr(GDateTime) since = duration_subtract(w->now, &config->repeat_window);
 	g_autofree char *since_text = clock_format_iso(since);
 	gint64 repeats = 0;
+	gboolean no_key;
 
 	if (g_strcmp0(w->row.dmarc, "fail") == 0)
 		lifecycle_reasons_add(reasons, "dmarc_fail");
@@ -210,6 +229,10 @@ hold_reasons_find(struct work *w, GError **error)
 		goto fail;
 	if (repeats >= 3)
 		lifecycle_reasons_add(reasons, "repeated");
+	if (work_export_blocked(w, &no_key, error) < 0)
+		goto fail;
+	if (no_key)
+		lifecycle_reasons_add(reasons, "no_encryption_key");
 	received_mail_clear(&loaded);
 	return g_string_free(reasons, FALSE);
 fail:
