@@ -11,11 +11,12 @@
 . "$TESTS_DIR/lib-smtp.sh"
 . "$TESTS_DIR/lib-lifecycle.sh"
 . "$TESTS_DIR/lib-crypto.sh"
+. "$TESTS_DIR/lib-dovecot.sh"
 export DSRMAIL_NOW=2026-03-02T08:00:00Z
 PEOPLE="$T/people"          # the data subjects' own GnuPG home
 gnupg_home "$PEOPLE"
 gnupg_home "$DSR_HOME"
-plan 22
+plan 23
 
 request() { printf 'Hei,\n\npyydän saada tietää, mitä henkilötietoja teillä on minusta.\n'; }
 
@@ -149,6 +150,27 @@ request | crypto_mail sign-pgp "$PEOPLE" "$matti" matti@example.org "Tarkastuspy
 deliver pgp3
 is "$(sqlite3 -separator ' ' "$DB" "SELECT status, trusted FROM dsr_signatures ORDER BY id DESC LIMIT 1")" \
 	"untrusted 0" "a key removed from openpgp_keyring is no longer accepted"
+# --- poll --watch runs for weeks: it sees openpgp_keyring change
+dovecot_start
+imap_config >>"$CONF"
+for n in 1 2; do
+	request | crypto_mail sign-pgp "$PEOPLE" "$matti" matti@example.org "Tarkastuspyyntö" >"$T/mail/watch$n.eml"
+done
+signatures() { sqlite3 -cmd ".timeout 5000" "$DB" "SELECT count(*) FROM dsr_signatures"; }
+signed() { [ "$(signatures)" -ge "$1" ]; }   # at least N signatures stored
+before=$(signatures)
+imap_tool append INBOX "$T/mail/watch1.eml"
+"$DSRMAIL_BIN" poll --watch 2>>"$T/watch.err" & watcher=$!
+at_exit "kill $watcher"
+wait_until 10 signed $((before + 1))
+gpg --homedir "$PEOPLE" --armor --export "$matti" "$other" >"$T/accepted.asc" 2>/dev/null
+imap_tool append INBOX "$T/mail/watch2.eml"
+wait_until 10 signed $((before + 2))
+kill "$watcher"
+wait "$watcher"
+is "$(sqlite3 "$DB" "SELECT group_concat(status, ' ') FROM (SELECT status FROM dsr_signatures ORDER BY id DESC LIMIT 2)")" \
+	"valid untrusted" "a key added to openpgp_keyring is accepted without a restart"
+
 # --- an erasure forgets who signed and the keys kept for the person
 gpg --homedir "$PEOPLE" --armor --export "$matti" >"$T/matti.asc" 2>/dev/null
 printf 'Hei,\n\npoistakaa kaikki tietoni rekisteristänne.\n' |
@@ -162,7 +184,7 @@ run queue approve "$erase_id" --as "$ADMIN"
 is "$before $rc $(sqlite3 "$DB" "SELECT count(*) FROM dsr_keys WHERE address = 'matti@example.org'
 	") $(sqlite3 "$DB" "SELECT count(*) FROM dsr_signatures WHERE signer LIKE '%Meikäläinen%' OR
 	address = 'matti@example.org'") $(sqlite3 "$DB" "SELECT count(*) FROM dsr_signatures WHERE
-	fingerprint = '$matti' AND status IN ('valid', 'untrusted')")" "1 0 0 0 3" \
+	fingerprint = '$matti' AND status IN ('valid', 'untrusted')")" "1 0 0 0 5" \
 	"after his erasure: his key's record is gone, his signatures name no one, their checks stay"
 is "$(stat -c %a "$DSR_HOME") $(sed -n 2p "$DSR_HOME/trustlist.txt" | cut -d' ' -f2)" "700 S" \
 	"dsrmail's GnuPG home is 0700 and trusts the CA of smime_trust"

@@ -8,6 +8,7 @@
 #   ca_make DIR "CN"                   DIR/ca.pem, DIR/ca.key
 #   cert_make CADIR ADDRESS OUT "CN"   OUT.pem, OUT.key: RSA, the address as
 #                                      subjectAltName, signed by the CA
+# (RSA of 1024 bits: the keys are thrown away, and are made fast)
 #   crypto_mail COMMAND ARGS...        tests/crypto-mail.py
 
 DSR_HOME="$T/gnupg"
@@ -28,7 +29,7 @@ pgp_key() {
 
 ca_make() {
 	mkdir -p "$1"
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1/ca.key" -out "$1/ca.pem" \
+	openssl req -x509 -newkey rsa:1024 -nodes -keyout "$1/ca.key" -out "$1/ca.pem" \
 		-days 3650 -subj "/C=FI/O=Test/CN=$2" \
 		-addext "basicConstraints=critical,CA:TRUE" \
 		-addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null ||
@@ -39,7 +40,7 @@ cert_make() {
 	local ca=$1 address=$2 out=$3 cn=$4
 	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=emailProtection\nsubjectAltName=email:%s\n' \
 		"$address" >"$out.ext"
-	openssl req -newkey rsa:2048 -nodes -keyout "$out.key" -out "$out.csr" \
+	openssl req -newkey rsa:1024 -nodes -keyout "$out.key" -out "$out.csr" \
 		-subj "/C=FI/CN=$cn" 2>/dev/null &&
 	openssl x509 -req -in "$out.csr" -CA "$ca/ca.pem" -CAkey "$ca/ca.key" \
 		-CAcreateserial -out "$out.pem" -days 365 -extfile "$out.ext" 2>/dev/null ||

@@ -239,6 +239,7 @@ crypto_mail_read(struct crypto *crypto, GBytes *raw, const char *sender,
 
 	memset(mail, 0, sizeof *mail);
 	mail->keys = g_ptr_array_new_with_free_func(crypto_key_free);
+	crypto_trust_refresh(crypto);
 	if (top != NULL && GMIME_IS_MULTIPART_SIGNED(top)) {
 		mail->is_signed = TRUE;
 		signature_check(crypto, top, sender, &mail->signature);

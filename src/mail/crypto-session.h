@@ -13,10 +13,18 @@ struct crypto_key;
 struct crypto {
 	char *home;               /* [crypto] home, absolute */
 	char *signing_key;        /* [crypto] signing_key as written, or NULL */
+	char *openpgp_keyring;    /* [crypto] openpgp_keyring, or NULL */
+	char *smime_trust;        /* [crypto] smime_trust, or NULL */
+	char *trust_stamp;        /* both files' times and sizes when last read */
 	struct crypto_key *signer; /* the secret key it names, or NULL */
 	GHashTable *accepted;     /* OpenPGP fingerprint -> GStrv: the keys of
 	                             openpgp_keyring and their addresses there */
 };
+
+/* Read openpgp_keyring and smime_trust again if either changed since they
+ * were last read (poll --watch runs for weeks); on failure the trust stays
+ * as it was, and a warning says why. */
+void crypto_trust_refresh(struct crypto *crypto);
 
 /* A new GpgME context for protocol (enum crypto_protocol) in the home,
  * offline; NULL with DSR_ERROR_SOFTWARE. gpgme_release it. */

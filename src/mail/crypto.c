@@ -396,15 +396,15 @@ trust_smime(const struct crypto *crypto, const char *path, GBytes *cas,
 
 /* Build a new trust state from the config's files. */
 static GKeyFile *
-trust_state_build(const struct crypto *crypto, const struct config *config,
-    GBytes *keyring, GBytes *cas, const char *source, GError **error)
+trust_state_build(const struct crypto *crypto, GBytes *keyring, GBytes *cas,
+    const char *source, GError **error)
 {
 	GKeyFile *state = g_key_file_new();
 
 	g_key_file_set_string(state, "trust", "source", source);
-	if ((config->openpgp_keyring != NULL && trust_openpgp(crypto,
-	    config->openpgp_keyring, keyring, state, error) < 0) ||
-	    (config->smime_trust != NULL && trust_smime(crypto, config->smime_trust,
+	if ((crypto->openpgp_keyring != NULL && trust_openpgp(crypto,
+	    crypto->openpgp_keyring, keyring, state, error) < 0) ||
+	    (crypto->smime_trust != NULL && trust_smime(crypto, crypto->smime_trust,
 	    cas, state, error) < 0)) {
 		g_key_file_free(state);
 		return NULL;
@@ -448,6 +448,7 @@ trust_accepted_load(struct crypto *crypto, GKeyFile *state)
 	g_auto(GStrv) fingerprints = g_key_file_get_keys(state, "openpgp", NULL, NULL);
 	char **fingerprint;
 
+	g_hash_table_remove_all(crypto->accepted);
 	for (fingerprint = fingerprints; fingerprint != NULL && *fingerprint != NULL;
 	    fingerprint++)
 		g_hash_table_insert(crypto->accepted, g_strdup(*fingerprint),
@@ -458,12 +459,12 @@ trust_accepted_load(struct crypto *crypto, GKeyFile *state)
 /* Bring the home's trust in line with the config: imported again only when
  * openpgp_keyring or smime_trust changed (the state file remembers). */
 static int
-trust_sync(struct crypto *crypto, const struct config *config, GError **error)
+trust_sync(struct crypto *crypto, GError **error)
 {
 	g_autoptr(GBytes) keyring = trust_file_read("openpgp_keyring",
-	    config->openpgp_keyring, error);
+	    crypto->openpgp_keyring, error);
 	g_autoptr(GBytes) cas = keyring == NULL ? NULL :
-	    trust_file_read("smime_trust", config->smime_trust, error);
+	    trust_file_read("smime_trust", crypto->smime_trust, error);
 	g_autofree char *source = cas == NULL ? NULL : trust_source(keyring, cas);
 	g_autofree char *path = g_build_filename(crypto->home, TRUST_STATE, NULL);
 	g_autofree char *known = NULL, *text = NULL;
@@ -476,7 +477,7 @@ trust_sync(struct crypto *crypto, const struct config *config, GError **error)
 		known = g_key_file_get_string(state, "trust", "source", NULL);
 	if (g_strcmp0(known, source) != 0) {
 		g_key_file_unref(state);
-		if ((state = trust_state_build(crypto, config, keyring, cas, source,
+		if ((state = trust_state_build(crypto, keyring, cas, source,
 		    error)) == NULL)
 			return -1;
 		text = g_key_file_to_data(state, NULL, NULL);
@@ -485,6 +486,42 @@ trust_sync(struct crypto *crypto, const struct config *config, GError **error)
 	}
 	trust_accepted_load(crypto, state);
 	return trust_list_write(crypto, state, error);
+}
+
+/* When the trust files were last changed, and how big they are. */
+static char *
+trust_stamp_of(const struct crypto *crypto)
+{
+	const char *paths[] = { crypto->openpgp_keyring, crypto->smime_trust };
+	GString *stamp = g_string_new(NULL);
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(paths); i++)
+		if (paths[i] != NULL && stat(paths[i], &st) == 0)
+			g_string_append_printf(stamp, "%lld.%ld:%lld;",
+			    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			    (long long)st.st_size);
+		else
+			g_string_append(stamp, "-;");
+	return g_string_free(stamp, FALSE);
+}
+
+/* Read the trust files again if they changed (see crypto-session.h). */
+void
+crypto_trust_refresh(struct crypto *crypto)
+{
+	g_autofree char *stamp = trust_stamp_of(crypto);
+	g_autoptr(GError) local = NULL;
+
+	if (g_strcmp0(stamp, crypto->trust_stamp) == 0)
+		return;
+	if (trust_sync(crypto, &local) < 0) {
+		log_warn("crypto: %s; the keys accepted before stay", local->message);
+		return;
+	}
+	g_free(crypto->trust_stamp);
+	crypto->trust_stamp = g_steal_pointer(&stamp);
 }
 
 /* The first usable secret key of protocol that pattern names, or NULL. */
@@ -550,9 +587,12 @@ crypto_open(const struct config *config, GError **error)
 	crypto = g_new0(struct crypto, 1);
 	crypto->home = g_strdup(config->crypto_home);
 	crypto->signing_key = g_strdup(config->signing_key);
+	crypto->openpgp_keyring = g_strdup(config->openpgp_keyring);
+	crypto->smime_trust = g_strdup(config->smime_trust);
+	crypto->trust_stamp = trust_stamp_of(crypto);
 	crypto->accepted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)g_strfreev);
-	if (trust_sync(crypto, config, error) < 0 || signer_find(crypto, error) < 0) {
+	if (trust_sync(crypto, error) < 0 || signer_find(crypto, error) < 0) {
 		crypto_free(crypto);
 		return NULL;
 	}
@@ -567,6 +607,9 @@ crypto_free(struct crypto *crypto)
 		return;
 	g_free(crypto->home);
 	g_free(crypto->signing_key);
+	g_free(crypto->openpgp_keyring);
+	g_free(crypto->smime_trust);
+	g_free(crypto->trust_stamp);
 	crypto_key_free(crypto->signer);
 	g_hash_table_unref(crypto->accepted);
 	g_free(crypto);
