@@ -8,8 +8,8 @@
 #   ca_make DIR "CN"                   DIR/ca.pem, DIR/ca.key
 #   cert_make CADIR ADDRESS OUT "CN"   OUT.pem, OUT.key: RSA, the address as
 #                                      subjectAltName, signed by the CA
-# (RSA of 1024 bits: the keys are thrown away, and are made fast)
 #   crypto_mail COMMAND ARGS...        tests/crypto-mail.py
+# The RSA keys have 1024 bits: they are thrown away, and made fast.
 
 DSR_HOME="$T/gnupg"
 
