@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """crypto-mail.py: signed request mails and encrypted replies for the crypto
-tests (tests/077-*, 078-*), made and opened with the real tools (gpg, openssl).
+tests (tests/067-*, 068-*), made and opened with the real tools (gpg, openssl).
 
   crypto-mail.py sign-pgp GNUPGHOME KEY FROM SUBJECT < TEXT    PGP/MIME signed
   crypto-mail.py sign-smime CERT KEY FROM SUBJECT < TEXT       S/MIME signed

@@ -1,5 +1,5 @@
 # tests/lib-crypto.sh: throwaway OpenPGP keys, a throwaway CA and S/MIME
-# certificates for the crypto tests (077, 078), sourced after lib.sh.
+# certificates for the crypto tests (067, 068), sourced after lib.sh.
 # Every GnuPG home made here has its gpg-agent stopped when the test ends.
 #
 #   gnupg_home DIR                     a GnuPG home (0700), its agent stopped at exit
