@@ -17,7 +17,7 @@ MANDIR = $(PREFIX)/share/man
 UNITDIR = $(PREFIX)/lib/systemd/system
 
 PACKAGES = gmime-3.0 libetpan libcurl sqlite3 json-glib-1.0 libxml-2.0 gnutls \
-	libmicrohttpd
+	libmicrohttpd gpgme
 PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PACKAGES) 2>/dev/null)
 

@@ -39,6 +39,8 @@ struct shown {
 	GPtrArray *subjects;      /* rows: subject_key */
 	GPtrArray *names;         /* char *: each subject's name, or NULL */
 	GPtrArray *changes, *events, *mails;
+	GPtrArray *signatures;    /* rows: checked_at, protocol, status, signer,
+	                             address, key_id, fingerprint */
 };
 
 /* A timeline_row_func: append a copy of the row to the GPtrArray data. */
@@ -60,6 +62,13 @@ rows_new(void)
 	return g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 }
 
+/* text, or "-" for none. */
+static const char *
+or_none(const char *text)
+{
+	return text != NULL && *text != '\0' ? text : "-";
+}
+
 /* Column i of a row. */
 static const char *
 cell(GPtrArray *row, guint i)
@@ -77,6 +86,7 @@ shown_clear(struct shown *shown)
 	g_clear_pointer(&shown->changes, g_ptr_array_unref);
 	g_clear_pointer(&shown->events, g_ptr_array_unref);
 	g_clear_pointer(&shown->mails, g_ptr_array_unref);
+	g_clear_pointer(&shown->signatures, g_ptr_array_unref);
 }
 
 /* Read request id and everything shown about it. 1 found, 0 not, -1 error. */
@@ -94,6 +104,7 @@ shown_read(struct context *context, const char *id, struct shown *shown,
 	shown->changes = rows_new();
 	shown->events = rows_new();
 	shown->mails = rows_new();
+	shown->signatures = rows_new();
 	if (store_timeline_request(store, id, collect_row, shown->request, error) < 0)
 		return -1;
 	if (shown->request->len == 0)
@@ -101,7 +112,9 @@ shown_read(struct context *context, const char *id, struct shown *shown,
 	if (store_timeline_subjects(store, id, collect_row, shown->subjects, error) < 0 ||
 	    store_timeline_changes(store, id, collect_row, shown->changes, error) < 0 ||
 	    store_timeline_events(store, id, collect_row, shown->events, error) < 0 ||
-	    store_timeline_mails(store, id, collect_row, shown->mails, error) < 0)
+	    store_timeline_mails(store, id, collect_row, shown->mails, error) < 0 ||
+	    store_timeline_signatures(store, id, collect_row, shown->signatures,
+	    error) < 0)
 		return -1;
 	if (shown->subjects->len > 0 && context->map == NULL &&
 	    command_open_map(context, error) < 0)
@@ -401,6 +414,26 @@ event_words(const char *type, const char *actor, JsonObject *d, const char *kind
 		g_string_append_printf(out, "decided: the restriction while disputed "
 		    "ended%s", detail_number(d, "flags_cleared", 0) > 0 ? "" :
 		    " (another restriction keeps the data restricted)");
+	else if (g_str_equal(type, "signature"))
+		g_string_append_printf(out, "a %s signature on the mail: %s%s%s",
+		    g_strcmp0(detail_text(d, "protocol"), "smime") == 0 ? "S/MIME" :
+		    "PGP/MIME", detail_text(d, "status") ? detail_text(d, "status") : "?",
+		    detail_text(d, "problem") ? " (" : "", detail_text(d, "problem") ?
+		    detail_text(d, "problem") : "");
+	else if (g_str_equal(type, "signature_accepted"))
+		g_string_append(out, "confirmed by the person's valid signature, no "
+		    "code needed ([policy] signed_identity)");
+	else if (g_str_equal(type, "key_received"))
+		g_string_append_printf(out, "the person's %s key came with the mail",
+		    g_strcmp0(detail_text(d, "protocol"), "smime") == 0 ? "S/MIME" :
+		    "OpenPGP");
+	else if (g_str_equal(type, "reply_encrypted"))
+		g_string_append_printf(out, "the reply with the data encrypted to the "
+		    "person's %s key", g_strcmp0(detail_text(d, "protocol"), "smime") == 0 ?
+		    "S/MIME" : "OpenPGP");
+	else if (g_str_equal(type, "key_requested"))
+		g_string_append(out, "the person asked for their key: the data goes "
+		    "only encrypted ([policy] encrypt_exports = always)");
 	else if (g_str_equal(type, "rate_limited"))
 		g_string_append(out, "over [policy] sender_rate: the sender told why "
 		    "it was not handled, the admins too");
@@ -494,7 +527,9 @@ print_header(const struct context *context, const struct shown *shown)
 	if (cell(r, REQUEST_VERIFIED) != NULL)
 		verified = g_strdup_printf("%s by %s", cell(r, REQUEST_VERIFIED),
 		    g_strcmp0(cell(r, REQUEST_VERIFIED_BY), "challenge") == 0 ?
-		    "the person, with the code" : cell(r, REQUEST_VERIFIED_BY));
+		    "the person, with the code" : g_strcmp0(cell(r,
+		    REQUEST_VERIFIED_BY), "signature") == 0 ? "the person's valid "
+		    "signature" : cell(r, REQUEST_VERIFIED_BY));
 	print_field("verified:", verified);
 	if (cell(r, REQUEST_DECIDED) != NULL)
 		decided = g_strdup_printf("%s by %s%s%s", cell(r, REQUEST_DECIDED),
@@ -521,6 +556,15 @@ print_text(const struct context *context, const struct shown *shown)
 		    cell(c, CHANGE_VALUE) : "", cell(c, CHANGE_STATE),
 		    cell(c, CHANGE_REASON) ? ": " : "", cell(c, CHANGE_REASON) ?
 		    cell(c, CHANGE_REASON) : "");
+	}
+	/* Only mails that were signed have a line: who signed, with what key. */
+	if (shown->signatures->len > 0)
+		printf("signatures:\n");
+	for (i = 0; i < shown->signatures->len; i++) {
+		GPtrArray *g = shown->signatures->pdata[i];
+		printf("  %s  %s %s by %s (%s), key %s, fingerprint %s\n", cell(g, 0),
+		    cell(g, 1), cell(g, 2), or_none(cell(g, 3)), or_none(cell(g, 4)),
+		    or_none(cell(g, 5)), or_none(cell(g, 6)));
 	}
 	printf("timeline:\n");
 	for (i = 0; i < shown->events->len; i++) {
@@ -666,6 +710,8 @@ print_json(const struct context *context, const struct shown *shown)
 	    "state", "reason", NULL };
 	static const char *const mail_names[] = { "template", "to", "message_id",
 	    "state", "queued_at", "sent_at", NULL };
+	static const char *const signature_names[] = { "checked_at", "protocol",
+	    "status", "signer", "address", "key_id", "fingerprint", NULL };
 	GPtrArray *r = shown->request->pdata[0];
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(JsonGenerator) generator = json_generator_new();
@@ -678,6 +724,7 @@ print_json(const struct context *context, const struct shown *shown)
 	json_rows(builder, "changes", shown->changes, change_names);
 	json_events(builder, shown, cell(r, REQUEST_KIND));
 	json_rows(builder, "mails", shown->mails, mail_names);
+	json_rows(builder, "signatures", shown->signatures, signature_names);
 	json_builder_end_object(builder);
 	root = json_builder_get_root(builder);
 	json_generator_set_root(generator, root);

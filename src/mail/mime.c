@@ -430,6 +430,8 @@ part_visit(GMimeObject *object, struct mime_mail *mail, struct text_choice *choi
 	if (g_mime_content_type_is_type(type, "message", "delivery-status") ||
 	    g_mime_content_type_is_type(type, "message", "global-delivery-status"))
 		mail->is_report = TRUE;
+	if (g_mime_content_type_is_type(type, "application", "pgp-keys"))
+		mail->has_keys = TRUE;
 	if (g_mime_content_type_is_type(type, "text", "rfc822-headers") ||
 	    (mail->is_report && g_mime_content_type_is_type(type, "message", "*"))) {
 		g_autofree char *text = part_text(GMIME_PART(object), FALSE);
@@ -481,11 +483,13 @@ mail_read_headers(GMimeMessage *message, struct mime_mail *mail)
 }
 
 /* The message GMime reads in raw after any mbox "From " line (*skip gets
- * that line's length): a new reference, or NULL. The parser keeps the
- * stream (persist_stream), so each part's content is a window on the
- * bytes, whose bounds are offsets from *skip. */
+ * that line's length): a new reference, or NULL. With persist the parser
+ * keeps the stream (persist_stream), so each part's content is a window on
+ * the bytes, whose bounds are offsets from *skip, and raw must outlive the
+ * message; without, each part's content is its own copy (what checking a
+ * signature over the parts wants). */
 static GMimeMessage *
-message_parse(GBytes *raw, gsize *skip)
+message_parse(GBytes *raw, gboolean persist, gsize *skip)
 {
 	gsize length;
 	const char *data = g_bytes_get_data(raw, &length);
@@ -498,30 +502,42 @@ message_parse(GBytes *raw, gsize *skip)
 	stream = g_mime_stream_mem_new_with_buffer(data != NULL ? data + *skip : "",
 	    length - *skip);
 	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_persist_stream(parser, TRUE);
+	g_mime_parser_set_persist_stream(parser, persist);
 	message = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	g_object_unref(stream);
 	return message;
 }
 
-/* Parse with GMime from a memory stream over the bytes. */
+/* Parse with GMime from a memory stream over the bytes (see mime.h). */
+GMimeMessage *
+mime_message_new(GBytes *raw)
+{
+	gsize skip;
+
+	return message_parse(raw, FALSE, &skip);
+}
+
+/* Parse a mail and read what intake needs from it. */
 void
 mime_mail_parse(GBytes *raw, struct mime_mail *mail)
 {
 	struct text_choice choice = { NULL, NULL };
 	GMimeMessage *message;
+	GMimeObject *top;
 	gsize skip;
 
 	memset(mail, 0, sizeof *mail);
 	mail->headers = g_ptr_array_new_with_free_func(g_free);
 	mail->reported_ids = g_ptr_array_new_with_free_func(g_free);
-	message = message_parse(raw, &skip);
+	message = message_parse(raw, TRUE, &skip);
 	if (message != NULL) {
 		mail->parsed = TRUE;
 		mail_read_headers(message, mail);
-		if (g_mime_message_get_mime_part(message) != NULL)
-			part_visit(g_mime_message_get_mime_part(message), mail, &choice);
+		if ((top = g_mime_message_get_mime_part(message)) != NULL) {
+			mail->is_signed = GMIME_IS_MULTIPART_SIGNED(top);
+			part_visit(top, mail, &choice);
+		}
 		g_object_unref(message);
 	}
 	mail->text = choice.plain != NULL ? choice.plain :
@@ -574,7 +590,7 @@ gsize
 mime_first_text_end(GBytes *raw)
 {
 	gsize skip;
-	GMimeMessage *message = message_parse(raw, &skip);
+	GMimeMessage *message = message_parse(raw, TRUE, &skip);
 	GMimeObject *body = message != NULL ? g_mime_message_get_mime_part(message) :
 	    NULL;
 	gint64 end = body != NULL ? part_first_text_end(body) : -1;

@@ -15,8 +15,10 @@
 #include "base/error.h"
 #include "request/intake.h"
 #include "base/log.h"
+#include "mail/crypto.h"
 #include "mail/mime.h"
 #include "base/regex.h"
+#include "store/store-crypto.h"
 #include "store/store-event.h"
 #include "store/store-register.h"
 #include "store/store-request.h"
@@ -44,6 +46,7 @@ struct intake {
 	GArray *subjects;         /* gint64 register keys */
 	GDateTime *now;
 	gint64 message;
+	struct crypto_mail crypto; /* its signature and keys, when checked */
 };
 
 /* The compiled rules, kept across the mails of one run (poll reads many). */
@@ -511,6 +514,61 @@ intake_store_requests(struct intake *intake, struct intake_result *result,
 	return 0;
 }
 
+/* The signature's event detail: how it was checked, not who signed (that
+ * stays in dsr_signatures, which an erasure can blank). */
+static char *
+signature_detail(const struct crypto_signature *signature, gint64 row)
+{
+	return store_event_detail("signature", row, "protocol",
+	    crypto_protocol_name(signature->protocol), "status", signature->status,
+	    "key_id", signature->key_id, "fingerprint", signature->fingerprint,
+	    "problem", signature->problem, NULL);
+}
+
+/* Record what crypto_mail_read found: the signature, the attached keys
+ * bound to the sender, and an event about each on every request the mail
+ * opened or continued. */
+static int
+intake_store_crypto(struct intake *intake, GPtrArray *requests, GError **error)
+{
+	const struct crypto_signature *signature = &intake->crypto.signature;
+	g_autofree char *now = clock_format_iso(intake->now);
+	g_autofree char *detail = NULL;
+	guint i, r;
+
+	if (intake->crypto.is_signed) {
+		struct signature_record record = { intake->message,
+		    crypto_protocol_name(signature->protocol), signature->status,
+		    signature->trusted, signature->bound, signature->signer,
+		    signature->address, signature->key_id, signature->fingerprint, now };
+		gint64 row = store_signature_add(intake->context->store, &record, error);
+
+		if (row < 0)
+			return -1;
+		detail = signature_detail(signature, row);
+		for (r = 0; r < requests->len; r++)
+			if (intake_event(intake, requests->pdata[r], "signature", detail, 0,
+			    error) < 0)
+				return -1;
+	}
+	for (i = 0; intake->crypto.keys != NULL && i < intake->crypto.keys->len; i++) {
+		const struct crypto_key *key = intake->crypto.keys->pdata[i];
+		g_autofree char *about = store_event_detail(NULL, 0, "protocol",
+		    crypto_protocol_name(key->protocol), "fingerprint",
+		    key->fingerprint, NULL);
+
+		if (store_key_add(intake->context->store, intake->sender,
+		    crypto_protocol_name(key->protocol), key->fingerprint, "attachment",
+		    intake->message, now, error) < 0)
+			return -1;
+		for (r = 0; r < requests->len; r++)
+			if (intake_event(intake, requests->pdata[r], "key_received", about,
+			    0, error) < 0)
+				return -1;
+	}
+	return 0;
+}
+
 /* Everything inside the transaction: dedupe, screen, identify, store. */
 static int
 intake_transaction(struct intake *intake, struct intake_result *result,
@@ -540,7 +598,9 @@ intake_transaction(struct intake *intake, struct intake_result *result,
 		result->screened = g_strdup(intake->screened);
 	if (intake->screened != NULL)
 		return intake_store_screened(intake, result, error);
-	return intake_store_requests(intake, result, error);
+	if (intake_store_requests(intake, result, error) < 0)
+		return -1;
+	return intake_store_crypto(intake, result->requests, error);
 }
 
 /* Free an intake's working state. */
@@ -557,6 +617,7 @@ intake_clear(struct intake *intake)
 	g_free(intake->bounced_request);
 	g_free(intake->continued);
 	classify_result_clear(&intake->classified);
+	crypto_mail_clear(&intake->crypto);
 	if (intake->subjects != NULL)
 		g_array_unref(intake->subjects);
 	if (intake->now != NULL)
@@ -594,6 +655,12 @@ intake_message(struct context *context, GBytes *raw,
 	intake_parse(&intake, raw);
 	intake_authentication(&intake);
 	classify_text(rules, intake.mail.subject, intake.mail.own, &intake.classified);
+	/* Signatures and keys are checked before the transaction: GnuPG runs
+	 * as processes of its own, not while the database is locked. */
+	if (context->crypto != NULL && intake.sender != NULL &&
+	    (intake.mail.is_signed || intake.mail.has_keys))
+		crypto_mail_read(context->crypto, intake.kept, intake.sender,
+		    &intake.crypto);
 	log_debug("intake: text %zu bytes, own text %zu bytes, %u kind(s)",
 	    strlen(intake.mail.text), strlen(intake.mail.own),
 	    intake.classified.kinds->len);

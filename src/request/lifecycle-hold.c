@@ -72,6 +72,11 @@ static const struct {
 	  "approve to erase it now as the retention erasure would, or reject "
 	  "to keep it while it is restricted. Nobody asked, so nobody is "
 	  "answered", "retention ended, but the data is restricted" },
+	{ "no_encryption_key", "[policy] encrypt_exports = always, and no key of "
+	  "the subject's is known: they were asked to reply with their key "
+	  "attached or signed, and the request goes on by itself when it "
+	  "arrives; or import their key with dsrmail keys import FILE and "
+	  "approve", "no key to encrypt the data to (encrypt_exports = always)" },
 };
 
 /* The words for a hold reason (see lifecycle.h). */
@@ -191,29 +196,37 @@ hold_notify_admin(struct work *w, const char *admin, char **codes,
 	return work_event(w, "admin_notified", "system", NULL, 0, outbox, error);
 }
 
-/* Tell the subject that a person reviews the request, and why when the
- * subject should know: an objection weighed, data restricted. */
+/* Tell the subject their request waits: that a person reviews it, and
+ * why when the subject should know (an objection weighed, data
+ * restricted); or, when the data may only go encrypted and no key of
+ * theirs is known, how to send one. */
 static int
 hold_tell_subject(struct work *w, char **codes, gboolean disputed,
     GError **error)
 {
 	struct template_data *data = template_data_new();
+	gboolean key_needed = g_strv_contains((const char *const *)codes,
+	    "no_encryption_key");
 	gint64 outbox;
 
 	template_data_set(data, "kind", w->row.kind);
-	work_set_date(data, "received_date", w->row.received_at);
-	work_set_date(data, "due_date", w->row.due_at);
-	template_data_set(data, "approval", "yes");
-	template_data_set(data, "objection", g_str_equal(w->row.kind,
-	    "processing_objection") ? "yes" : NULL);
-	template_data_set(data, "restricted", g_strv_contains((const char *const
-	    *)codes, "restricted") ? "yes" : NULL);
-	template_data_set(data, "disputed", disputed ? "yes" : NULL);
-	outbox = work_mail(w, REPLY_RECEIVED, w->address, data, NULL, error);
+	if (!key_needed) {
+		work_set_date(data, "received_date", w->row.received_at);
+		work_set_date(data, "due_date", w->row.due_at);
+		template_data_set(data, "approval", "yes");
+		template_data_set(data, "objection", g_str_equal(w->row.kind,
+		    "processing_objection") ? "yes" : NULL);
+		template_data_set(data, "restricted", g_strv_contains((const char
+		    *const *)codes, "restricted") ? "yes" : NULL);
+		template_data_set(data, "disputed", disputed ? "yes" : NULL);
+	}
+	outbox = work_mail(w, key_needed ? REPLY_KEY_NEEDED : REPLY_RECEIVED,
+	    w->address, data, NULL, error);
 	template_data_free(data);
 	if (outbox < 0)
 		return -1;
-	return work_event(w, "received_sent", "system", NULL, 0, outbox, error);
+	return work_event(w, key_needed ? "key_requested" : "received_sent",
+	    "system", NULL, 0, outbox, error);
 }
 
 /* Put a request in the queue for the reasons (a comma list): state,
@@ -297,6 +310,7 @@ hold_reasons_find(struct work *w, GError **error)
 	struct received_mail loaded = { 0 };
 	const struct received_mail *mail;
 	gboolean restricted = FALSE;
+	gboolean no_key;
 
 	if (g_strcmp0(w->row.dmarc, "fail") == 0)
 		lifecycle_reasons_add(reasons, "dmarc_fail");
@@ -326,6 +340,10 @@ hold_reasons_find(struct work *w, GError **error)
 		goto fail;
 	if (restricted)
 		lifecycle_reasons_add(reasons, "restricted");
+	if (work_export_blocked(w, &no_key, error) < 0)
+		goto fail;
+	if (no_key)
+		lifecycle_reasons_add(reasons, "no_encryption_key");
 	received_mail_clear(&loaded);
 	return g_string_free(reasons, FALSE);
 fail:

@@ -69,6 +69,7 @@ work_clear(struct work *w)
 	g_clear_pointer(&w->now_text, g_free);
 	g_clear_pointer(&w->address, g_free);
 	g_clear_pointer(&w->name, g_free);
+	g_clear_pointer(&w->encrypt_to, crypto_key_free);
 }
 
 /* Replace the work's now. */
@@ -98,6 +99,9 @@ work_mail(struct work *w, enum reply_kind kind, const char *to,
 		.parent_message_id = staff ? NULL : w->row.message_id,
 		.bundle = bundle,
 		.data = data,
+		.crypto = w->context->crypto,
+		.encrypt_to = kind == REPLY_ACCESS || kind == REPLY_PORTABILITY ?
+		    w->encrypt_to : NULL,
 	};
 
 	if (!staff && !template_data_has(data, "name"))

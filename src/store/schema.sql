@@ -277,3 +277,40 @@ CREATE TABLE dsr_oauth2_revocations(
 	login_at TEXT PRIMARY KEY,      -- the token file's login time
 	noticed_at TEXT NOT NULL
 );
+
+-- Signatures on the mails that arrived (src/mail/crypto*.c), one per
+-- signed mail. status: valid (good, by a key or certificate the
+-- organisation accepts, bound to the sender's address), untrusted (good and
+-- bound, but not accepted), mismatch (bound to another address), bad,
+-- expired, revoked, no_key, error. Only a valid one may stand in for the
+-- mailed code ([policy] signed_identity). signer and address are the
+-- person's: an erasure blanks them.
+CREATE TABLE dsr_signatures(
+	id INTEGER PRIMARY KEY,
+	message INTEGER NOT NULL REFERENCES dsr_messages(id),
+	protocol TEXT NOT NULL CHECK (protocol IN ('openpgp', 'smime')),
+	status TEXT NOT NULL CHECK (status IN ('valid', 'untrusted', 'mismatch',
+		'bad', 'expired', 'revoked', 'no_key', 'error')),
+	trusted INTEGER NOT NULL,       -- in openpgp_keyring; chain to smime_trust
+	bound INTEGER NOT NULL,         -- an address of the key is the sender's
+	signer TEXT,                    -- the key's user id or certificate subject
+	address TEXT,                   -- the key's address that matched, or its first
+	key_id TEXT,
+	fingerprint TEXT,
+	checked_at TEXT NOT NULL
+);
+CREATE INDEX dsr_signatures_by_message ON dsr_signatures(message);
+
+-- The subjects' keys replies can be encrypted to: attached to a mail (with
+-- the sender's address among the key's), or imported by `dsrmail keys
+-- import` (a row per address of the key). The keys are in [crypto] home.
+CREATE TABLE dsr_keys(
+	id INTEGER PRIMARY KEY,
+	address TEXT NOT NULL,          -- normalised
+	protocol TEXT NOT NULL CHECK (protocol IN ('openpgp', 'smime')),
+	fingerprint TEXT NOT NULL,
+	source TEXT NOT NULL CHECK (source IN ('attachment', 'admin')),
+	message INTEGER REFERENCES dsr_messages(id),  -- the mail it came with
+	added_at TEXT NOT NULL
+);
+CREATE INDEX dsr_keys_by_address ON dsr_keys(address);

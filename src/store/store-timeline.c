@@ -119,3 +119,25 @@ store_timeline_subjects(struct store *store, const char *id,
 	    "dsr_request_subjects WHERE request = ?1 ORDER BY subject_key", id,
 	    NULL, callback, data, error) < 0 ? -1 : 0;
 }
+
+/* The signatures on a request's mails. */
+int
+store_timeline_signatures(struct store *store, const char *id,
+    timeline_row_func callback, void *data, GError **error)
+{
+	return timeline_query(store, "SELECT checked_at, protocol, status, signer, "
+	    "address, key_id, fingerprint FROM dsr_signatures WHERE message IN "
+	    "(SELECT message FROM dsr_requests WHERE id = ?1 UNION SELECT message "
+	    "FROM dsr_events WHERE request = ?1 AND message IS NOT NULL) ORDER BY "
+	    "id", id, NULL, callback, data, error) < 0 ? -1 : 0;
+}
+
+/* Every recorded key. */
+int
+store_timeline_keys(struct store *store, timeline_row_func callback,
+    void *data, GError **error)
+{
+	return timeline_query(store, "SELECT address, protocol, fingerprint, "
+	    "source, added_at FROM dsr_keys ORDER BY address, id", NULL, NULL,
+	    callback, data, error) < 0 ? -1 : 0;
+}

@@ -358,7 +358,8 @@ test_render_one(const struct reply_templates *templates,
 	g_autofree char *missing = NULL, *subject = NULL, *text = NULL;
 	struct template_data *data = sample_data(kind, NULL, flags, &missing);
 	struct reply reply = { kind, "DSR-2026-0042", language, "matti@example.org",
-		"Matti Meikäläinen", "request.1@example.org", NULL, NULL, NULL, data };
+		"Matti Meikäläinen", "request.1@example.org", NULL, NULL, NULL, data,
+		NULL, NULL };
 	struct reply_mail mail = { 0 };
 	GError *error = NULL;
 	const char *lang = language < 0 ? "fi+en" : language_code(language);
@@ -427,7 +428,7 @@ queue_one(struct context *opened, const struct queue_options *options,
 	struct reply reply = { kind, options->request, language,
 		kind < REPLY_FIRST_STAFF ? options->to : opened->config->admins[0],
 		kind < REPLY_FIRST_STAFF ? options->name : NULL, options->parent,
-		NULL, NULL, NULL, data };
+		NULL, NULL, NULL, data, NULL, NULL };
 	gint64 id = -1;
 
 	if (data == NULL) {
