@@ -49,7 +49,7 @@ static struct classify_rules *intake_rules;
 static char *intake_rules_path;
 
 /* rules/classify.rules of the config, loaded once per path. */
-static const struct classify_rules *
+static struct classify_rules *
 intake_classify_rules(const struct config *config, GError **error)
 {
 	g_autofree char *path = g_build_filename(config->rules_dir,
@@ -555,7 +555,7 @@ intake_message(struct context *context, GBytes *raw,
     GError **error)
 {
 	struct intake intake = { .context = context, .source = source };
-	const struct classify_rules *rules = intake_classify_rules(context->config, error);
+	struct classify_rules *rules = intake_classify_rules(context->config, error);
 	int status = -1;
 
 	memset(result, 0, sizeof *result);
@@ -565,7 +565,8 @@ intake_message(struct context *context, GBytes *raw,
 	intake.now = clock_now();
 	intake_parse(&intake, raw);
 	intake_authentication(&intake);
-	classify_text(rules, intake.mail.subject, intake.mail.own, &intake.classified);
+	classify_text(rules, intake.mail.subject, intake.mail.own, intake.mail.text,
+	    &intake.classified);
 	log_debug("intake: text %zu bytes, own text %zu bytes, %u kind(s)",
 	    strlen(intake.mail.text), strlen(intake.mail.own),
 	    intake.classified.kinds->len);
