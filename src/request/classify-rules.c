@@ -84,21 +84,23 @@ part_compile(struct classify_rules *rules, int language, const char *text,
     struct term_part *part)
 {
 	size_t length = strlen(text);
-	gboolean whole = text[0] == '=';
+	gboolean whole = text[0] == '=', surface = text[0] == '~';
 	gboolean head = text[whole] == '*', tail = length > 1 && text[length - 1] == '*';
-	g_autofree char *bare = g_strndup(text + whole + head, length - whole -
-	    head - tail);
+	g_autofree char *bare = g_strndup(text + whole + surface + head, length -
+	    whole - surface - head - tail);
 	gboolean word = !head && !tail;
 
 	part->lower = g_utf8_strdown(bare, -1);
 	part->plain = words_fold(bare);
 	part->match = strcmp(text, "+digits") == 0 ? TERM_DIGITS : whole ? TERM_WHOLE :
+	    surface ? TERM_SURFACE :
 	    head && tail ? TERM_INFIX : head ? TERM_SUFFIX : tail ? TERM_PREFIX :
 	    TERM_WORD;
 	part->exact = word && g_utf8_strlen(bare, -1) <= 3;
 	part->form = word && language >= 0 ?
 	    words_stem(rules->words, language, bare) : g_strdup(part->plain);
 	part->stemmed = g_utf8_strlen(part->form, -1) >= 4;
+	part->folds = g_utf8_strlen(part->plain, -1) >= 6;
 }
 
 /* Free a term (a GDestroyNotify). */
@@ -616,10 +618,14 @@ classify_part_matches(const struct term_part *part, int language,
 
 	if (part->match == TERM_DIGITS)
 		return word->digits;
+	if (part->match == TERM_SURFACE)
+		return strcmp(word->folded, part->plain) == 0;
 	if (part->exact)
 		return strcmp(word->lower, part->lower) == 0 || forms_match(part, word->bases);
-	if (affix_matches(part->match, word->folded, affix ? part->form : part->plain) ||
-	    forms_match(part, word->bases))
+	/* Accents are forgiven on long words only: "andra" is not "ändra". */
+	if (affix_matches(part->match, word->lower, part->lower) ||
+	    (part->folds && affix_matches(part->match, word->folded, affix ?
+	    part->form : part->plain)) || forms_match(part, word->bases))
 		return TRUE;
 	if (part->match != TERM_WHOLE && forms_match(part, word->parts))
 		return TRUE;
@@ -628,6 +634,6 @@ classify_part_matches(const struct term_part *part, int language,
 	if (strcmp(word->stems[language], part->form) == 0)
 		return TRUE;
 	/* One typo in a long stem, unless Voikko knows the word as it is. */
-	return typos && word->bases->len == 0 && strlen(part->form) >= 6 &&
+	return typos && word->bases->len == 0 && g_utf8_strlen(part->form, -1) >= 7 &&
 	    words_distance(word->stems[language], part->form, 1) <= 1;
 }

@@ -13,6 +13,8 @@ enum term_match {
 	TERM_WORD,        /* same stem, same base form or compound part, or
 	                     same folded word */
 	TERM_WHOLE,       /* "=oikeus": the same, but not a compound's part */
+	TERM_SURFACE,     /* "~kopion": this spelling only (folded), no stem:
+	                     "a copy", not "copies" */
 	TERM_DIGITS,      /* "+digits": a number */
 	TERM_PREFIX,      /* "poisto*": the folded word or a base form begins so */
 	TERM_SUFFIX,      /* "*kielto" */
@@ -21,12 +23,14 @@ enum term_match {
 
 struct term_part {
 	enum term_match match;
-	char *form;               /* TERM_WORD: the folded stem; else the affix */
+	char *form;               /* TERM_WORD: the stem; else the folded affix */
 	char *plain;              /* the folded word as written */
 	char *lower;              /* lower case as written (the affix for an
 	                             affix term): met by base forms */
 	gboolean stemmed;         /* the stem is long enough to go by (four
 	                             letters: short stems of other words meet) */
+	gboolean folds;           /* long enough (six letters) to be met without
+	                             its accents */
 	gboolean exact;           /* a short word (<= 3 letters): lower case only */
 };
 

@@ -446,6 +446,11 @@ reading_cut(struct reading *r)
 
 		if (unit != NULL && boundary == BOUNDARY_NONE && unit_role(r, u, ROLE_SPLIT))
 			boundary = BOUNDARY_CLAUSE;
+		/* "haluan tietää, mitä tietoja": a clause opened by "that" or
+		 * "what" is the object of the one before it, read as one. */
+		if (unit != NULL && boundary == BOUNDARY_CLAUSE && !unit->quoted &&
+		    unit_role(r, u, ROLE_COMPLEMENT))
+			boundary = BOUNDARY_NONE;
 		if (u > 0 && boundary != BOUNDARY_NONE) {
 			clause.end = u;
 			clause.sentence = (int)r->sentences->len;
@@ -581,6 +586,16 @@ unit_in_alternative(const struct reading *r, guint u,
 	return FALSE;
 }
 
+/* TRUE if unit u has the alternative's first class: a clause that begins
+ * with it is a command ("Delete my account", "Radera mina uppgifter"). */
+static gboolean
+unit_first_class(const struct reading *r, guint u,
+    const struct alternative *alternative)
+{
+	return alternative->need->len > 0 && g_array_index(r->units, struct unit,
+	    u).classes[g_array_index(alternative->need, guint, 0)];
+}
+
 /* TRUE if a negation stands near the alternative's words in the clause. */
 static gboolean
 negation_near(const struct reading *r, const struct clause *clause,
@@ -678,7 +693,7 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		return;
 	}
 	explicit = clause->explicit || sentence->request || sentence->subject ||
-	    unit_in_alternative(r, clause_head(r, clause), found);
+	    unit_first_class(r, clause_head(r, clause), found);
 	confidence = strong ? w->strong : w->weak;
 	if (explicit)
 		confidence += strong ? w->explicit_bonus : 2 * w->explicit_bonus;
@@ -700,29 +715,39 @@ rule_in(const struct kind_rule *rule, const guint8 *has)
 	    alternatives_find(rule->maybe, has) != NULL;
 }
 
+/* TRUE if some kind's rule asks in a clause with these classes. */
+static gboolean
+any_rule_in(const struct reading *r, const guint8 *has)
+{
+	guint k;
+
+	for (k = 0; k < r->rules->kinds->len; k++)
+		if (rule_in(r->rules->kinds->pdata[k], has))
+			return TRUE;
+	return FALSE;
+}
+
 /* The classes a ban is read with in clause c: its own, and the forbidding
- * of a neighbour in its sentence that forbids nothing of its own ("I get
- * your ads all the time, stop them"). scratch has room for every class. */
+ * of the next clause of its sentence when that one forbids nothing named
+ * ("I get your ads all the time, stop them"). scratch has room for every
+ * class. */
 static const guint8 *
 ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
     guint8 *scratch)
 {
 	const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+	const struct clause *next;
 	int forbid = r->rules->roles[ROLE_FORBID];
-	guint n;
 
-	if (!rule->ban || rule_in(rule, clause->has))
+	if (!rule->ban || rule_in(rule, clause->has) || c + 1 >= r->clauses->len)
 		return clause->has;
-	for (n = c > 0 ? c - 1 : c + 1; n <= c + 1 && n < r->clauses->len; n += n < c ? 2 : 1) {
-		const struct clause *near = &g_array_index(r->clauses, struct clause, n);
-		if (near->sentence == clause->sentence && near->has[forbid] &&
-		    !rule_in(rule, near->has)) {
-			memcpy(scratch, clause->has, r->rules->classes->len);
-			scratch[forbid] = 1;
-			return scratch;
-		}
-	}
-	return clause->has;
+	next = &g_array_index(r->clauses, struct clause, c + 1);
+	if (next->sentence != clause->sentence || !next->has[forbid] ||
+	    any_rule_in(r, next->has))
+		return clause->has;
+	memcpy(scratch, clause->has, r->rules->classes->len);
+	scratch[forbid] = 1;
+	return scratch;
 }
 
 /* One clause spanning each sentence, for rules read sentence-wide. */

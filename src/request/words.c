@@ -154,10 +154,10 @@ words_stem(struct words *words, int index, const char *word)
 	const sb_symbol *stem;
 
 	if (index < 0 || words->stemmers[index] == NULL)
-		return words_fold(lower);
+		return g_steal_pointer(&lower);
 	stem = sb_stemmer_stem(words->stemmers[index], (const sb_symbol *)lower,
 	    (int)strlen(lower));
-	return words_fold(stem != NULL ? (const char *)stem : lower);
+	return g_strdup(stem != NULL ? (const char *)stem : lower);
 }
 
 /* Add a form, in lower case, to bases unless it is there. Not folded:
@@ -205,13 +205,18 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 		char *base = voikko_mor_analysis_value_cstr(analyses[i], "BASEFORM");
 		char *parts = voikko_mor_analysis_value_cstr(analyses[i], "WORDBASES");
 		char *mood = voikko_mor_analysis_value_cstr(analyses[i], "MOOD");
+		char *number = voikko_mor_analysis_value_cstr(analyses[i], "NUMBER");
 
 		if (base != NULL)
 			bases_add(bases, base);
 		if (parts != NULL)
 			bases_add_parts(parts_out, parts);
-		if (mood != NULL && strcmp(mood, "imperative") == 0)
+		/* The plural command ("poistakaa") is how one asks a company;
+		 * a singular one is too often another word ("saa", "voi"). */
+		if (mood != NULL && strcmp(mood, "imperative") == 0 && number != NULL &&
+		    strcmp(number, "plural") == 0)
 			bases_add(bases, "+imperative");
+		voikko_free_mor_analysis_value_cstr(number);
 		voikko_free_mor_analysis_value_cstr(base);
 		voikko_free_mor_analysis_value_cstr(parts);
 		voikko_free_mor_analysis_value_cstr(mood);

@@ -33,18 +33,18 @@ int words_language_index(const struct words *words, const char *language);
  * caller frees the result. */
 char *words_fold(const char *text);
 
-/* The folded Snowball stem of word (any case) in the language of index
- * (words_language_index), or the folded word when that language has no
- * stemmer. The caller frees the result. */
+/* The lower-case Snowball stem of word (any case) in the language of index
+ * (words_language_index), or the lower-case word when that language has no
+ * stemmer. Not folded: "ändra" is not "andra". The caller frees the result. */
 char *words_stem(struct words *words, int index, const char *word);
 
 /* One word of a text and its forms. */
 struct word {
 	char *lower;              /* as written, lower case */
 	char *folded;             /* lower case, accents folded */
-	char **stems;             /* per language index: the folded stem */
+	char **stems;             /* per language index: the stem */
 	GPtrArray *bases;         /* char *: lower-case Finnish base forms,
-	                             "+imperative" for that mood, and the base
+	                             "+imperative" for a plural command, and the base
 	                             forms of a spelling suggestion; empty
 	                             without Voikko or for other languages */
 	GPtrArray *parts;         /* char *: the lower-case base forms of a compound's parts
