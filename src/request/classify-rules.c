@@ -22,6 +22,7 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_REQUEST] = "request", [ROLE_COMPLEMENT] = "complement",
 	[ROLE_SPLIT] = "split", [ROLE_BOILERPLATE] = "boilerplate",
 	[ROLE_LEAD] = "lead", [ROLE_FORBID] = "forbid",
+	[ROLE_CONDITION_HEAD] = "condition-head",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */
@@ -408,8 +409,9 @@ rules_read_closing(struct classify_rules *rules, GKeyFile *file, GError **error)
 				g_string_append_printf(all, "%s(?:%s)", all->len ? "|" : "",
 				    parts[j]);
 	}
+	/* "Ystävällisin terveisin / Best regards" closes too. */
 	rules->closing = rules_compile(rules, "closing", "all", all->len ?
-	    all->str : "(?!)", "^[ \\t]*(?:", ")[ \\t,.!]*$", error);
+	    all->str : "(?!)", "^[ \\t]*(?:", ")[ \\t,.!]*(?:/.{0,40})?$", error);
 	return rules->closing == NULL ? -1 : 0;
 }
 

@@ -42,6 +42,7 @@ struct clause {
 	guint8 *has;              /* per class: some word of the clause has it */
 	guint condition_from;     /* units from here on are conditional ("tell
 	                             me if the objection ends in deletion") */
+	guint reason_from;        /* units from here on explain ("because ...") */
 	gboolean negated, condition, possibility, reason, explicit, boilerplate;
 };
 
@@ -232,10 +233,14 @@ word_char(gunichar c, gunichar previous, gunichar next)
 	    g_unichar_isalpha(next);
 }
 
-/* Read the characters of one line. */
+/* Read the characters of one line; addresses and links are no words. */
 static void
-reading_line(struct reading *r, const char *line)
+reading_line(struct reading *r, const char *text)
 {
+	static GRegex *slot;
+	g_autofree char *line = g_regex_replace_literal(regex_get(&slot,
+	    "\\S+@\\S+|\\b(?:https?://|www\\.)\\S+", G_REGEX_CASELESS), text, -1, 0,
+	    " ", 0, NULL);
 	gunichar previous = ' ';
 	const char *p;
 
@@ -486,13 +491,18 @@ clause_read(struct reading *r, struct clause *clause)
 	}
 	head = clause_head(r, clause);
 	clause->condition = unit_role(r, head, ROLE_CONDITION) ||
-	    unit_role(r, clause->first, ROLE_CONDITION);
-	clause->condition_from = clause->end;
-	for (u = clause->first; u < clause->end; u++)
-		if (unit_role(r, u, ROLE_CONDITION)) {
+	    unit_role(r, clause->first, ROLE_CONDITION) ||
+	    unit_role(r, head, ROLE_CONDITION_HEAD) ||
+	    unit_role(r, clause->first, ROLE_CONDITION_HEAD);
+	clause->condition_from = clause->reason_from = clause->end;
+	for (u = clause->end; u-- > clause->first;) {
+		if (unit_role(r, u, ROLE_CONDITION))
 			clause->condition_from = u;
-			break;
-		}
+		if (clause->condition && u <= head)
+			clause->condition_from = MIN(clause->condition_from, clause->first);
+		if (unit_role(r, u, ROLE_REASON))
+			clause->reason_from = u;
+	}
 	clause->reason = unit_role(r, head, ROLE_REASON) ||
 	    unit_role(r, clause->first, ROLE_REASON);
 	clause->negated = clause->has[r->rules->roles[ROLE_NEGATION]];
@@ -521,8 +531,8 @@ reading_carry(struct reading *r)
 			clause->explicit |= before->explicit;
 			clause->possibility |= before->possibility;
 		}
-		clause->condition |= before->condition && !unit_role(r, clause->first,
-		    ROLE_SPLIT);
+		clause->condition |= (before->condition || before->condition_from <
+		    before->end) && !unit_role(r, clause->first, ROLE_SPLIT);
 		if (clause->condition)
 			clause->condition_from = clause->first;
 	}
@@ -643,17 +653,17 @@ state_add(struct kind_state *state, double confidence, gboolean main,
 		state->confidence = confidence;
 }
 
-/* The first unit of the clause with a class the alternative needs. */
+/* The last unit of the clause with a class the alternative needs. */
 static guint
-alternative_first(const struct reading *r, const struct clause *clause,
+alternative_last(const struct reading *r, const struct clause *clause,
     const struct alternative *alternative)
 {
 	guint u;
 
-	for (u = clause->first; u < clause->end; u++)
+	for (u = clause->end; u-- > clause->first;)
 		if (unit_in_alternative(r, u, alternative))
 			return u;
-	return clause->end;
+	return clause->first;
 }
 
 /* Weigh what one clause (with classes has) says about one kind. */
@@ -670,7 +680,8 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 
 	if (found == NULL && (found = alternatives_find(rule->maybe, has)) == NULL)
 		return;
-	if (clause->reason || clause->boilerplate || sentence->mention ||
+	if (clause->reason || alternative_last(r, clause, found) >= clause->reason_from ||
+	    clause->boilerplate || sentence->mention ||
 	    (sentence->question && !sentence->request)) {
 		if (classify_trace != NULL)
 			trace(r, clause, rule->kind, clause->reason ? "reason" :
@@ -685,7 +696,7 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		state->negated = TRUE;
 		return;
 	}
-	if (clause->possibility || alternative_first(r, clause, found) >=
+	if (clause->possibility || alternative_last(r, clause, found) >=
 	    clause->condition_from) {
 		if (classify_trace != NULL)
 			trace(r, clause, rule->kind, "hint", 0);
