@@ -684,7 +684,8 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 	    clause->boilerplate || sentence->mention ||
 	    (sentence->question && !sentence->request)) {
 		if (classify_trace != NULL)
-			trace(r, clause, rule->kind, clause->reason ? "reason" :
+			trace(r, clause, rule->kind, clause->reason ||
+			    alternative_last(r, clause, found) >= clause->reason_from ? "reason" :
 			    clause->boilerplate ? "boilerplate" : sentence->mention ?
 			    "mention" : "question", 0);
 		return;
@@ -761,7 +762,8 @@ ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
 	return scratch;
 }
 
-/* One clause spanning each sentence, for rules read sentence-wide. */
+/* One clause spanning each sentence, for rules read sentence-wide: its
+ * classes and roles are those of all its clauses. */
 static GArray *
 reading_spans(const struct reading *r)
 {
@@ -776,9 +778,7 @@ reading_spans(const struct reading *r)
 		if (span->has == NULL) {
 			*span = *clause;
 			span->has = g_memdup2(clause->has, count);
-			if (clause->condition_from >= clause->end)
-				span->condition_from = G_MAXUINT;
-			continue;
+			span->condition_from = span->reason_from = G_MAXUINT;
 		}
 		span->end = clause->end;
 		for (k = 0; k < count; k++)
@@ -789,11 +789,13 @@ reading_spans(const struct reading *r)
 		span->boilerplate |= clause->boilerplate;
 		if (span->condition_from == G_MAXUINT && clause->condition_from < clause->end)
 			span->condition_from = clause->condition_from;
+		if (span->reason_from == G_MAXUINT && clause->reason_from < clause->end)
+			span->reason_from = clause->reason_from;
 	}
 	for (c = 0; c < spans->len; c++) {
 		struct clause *span = &g_array_index(spans, struct clause, c);
-		if (span->condition_from == G_MAXUINT)
-			span->condition_from = span->end;
+		span->condition_from = MIN(span->condition_from, span->end);
+		span->reason_from = MIN(span->reason_from, span->end);
 	}
 	return spans;
 }
