@@ -253,6 +253,28 @@ rules_read_alternatives(struct classify_rules *rules, GKeyFile *file,
 	return 0;
 }
 
+/* A kind's "lines": the classes that, with a "field: value" line, ask. */
+static int
+rules_read_lines(struct classify_rules *rules, GKeyFile *file,
+    const char *group, struct kind_rule *rule, GError **error)
+{
+	g_auto(GStrv) names = g_key_file_get_string_list(file, group, "lines",
+	    NULL, NULL);
+	size_t i;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		int index = class_find(rules, g_strstrip(names[i]));
+		if (index < 0) {
+			g_autofree char *problem = g_strdup_printf("\"%s\" names no "
+			    "[words %s] group", names[i], names[i]);
+			rules_error(error, rules, group, "lines", problem);
+			return -1;
+		}
+		g_array_append_val(rule->lines, index);
+	}
+	return 0;
+}
+
 /* Free a kind rule (a GDestroyNotify). */
 static void
 kind_rule_free(gpointer data)
@@ -261,6 +283,7 @@ kind_rule_free(gpointer data)
 
 	g_array_unref(rule->ask);
 	g_array_unref(rule->maybe);
+	g_array_unref(rule->lines);
 	g_free(rule);
 }
 
@@ -287,10 +310,11 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 		rule->maybe = g_array_new(FALSE, FALSE, sizeof(struct alternative));
 		g_array_set_clear_func(rule->ask, alternative_clear);
 		g_array_set_clear_func(rule->maybe, alternative_clear);
+		rule->lines = g_array_new(FALSE, FALSE, sizeof(guint));
 		g_ptr_array_add(rules->kinds, rule);
 		if (rules_read_alternatives(rules, file, group, "ask", rule->ask, error) < 0 ||
 		    rules_read_alternatives(rules, file, group, "maybe", rule->maybe,
-		    error) < 0)
+		    error) < 0 || rules_read_lines(rules, file, group, rule, error) < 0)
 			return -1;
 	}
 	return 0;
@@ -458,6 +482,8 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 	g_autofree char *line = g_key_file_get_value(file, "rectification", "line", NULL);
 	g_autofree char *address = g_key_file_get_value(file, "rectification",
 	    "address", NULL);
+	g_autofree char *cut = g_key_file_get_value(file, "rectification",
+	    "value_cut", NULL);
 	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
 	size_t i;
 
@@ -469,7 +495,9 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 	    g_strstrip(line), "", "", error);
 	if (rules->field_line == NULL || (address != NULL && (rules->address =
 	    rules_compile(rules, "rectification", "address", g_strstrip(address),
-	    "^", "$", error)) == NULL) || rules_add_patterns(rules, file,
+	    "^", "$", error)) == NULL) || (cut != NULL && (rules->value_cut =
+	    rules_compile(rules, "rectification", "value_cut", g_strstrip(cut),
+	    "", "", error)) == NULL) || rules_add_patterns(rules, file,
 	    "rectification", "ignore", "", "", rules->field_ignore, error) < 0 ||
 	    rules_add_patterns(rules, file, "rectification", "identification",
 	    "", "", rules->identification, error) < 0)
@@ -574,6 +602,8 @@ classify_free(struct classify_rules *rules)
 		g_regex_unref(rules->field_line);
 	if (rules->address != NULL)
 		g_regex_unref(rules->address);
+	if (rules->value_cut != NULL)
+		g_regex_unref(rules->value_cut);
 	words_close(rules->words);
 	language_guess_close(rules->guess);
 	g_strfreev(rules->languages);

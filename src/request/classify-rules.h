@@ -64,6 +64,9 @@ struct kind_rule {
 	                             ("I object, under Art. 21(1), to ...") */
 	GArray *ask;              /* struct alternative: a request when found */
 	GArray *maybe;            /* struct alternative: weak, needs more */
+	GArray *lines;            /* guint classes: a "field: value" line of a
+	                             known field asks for the kind when the mail
+	                             has a word of one of these too */
 };
 
 /* Classes whose words change how a clause reads. */
@@ -94,6 +97,7 @@ struct classify_rules {
 	GHashTable *common;       /* language code -> GHashTable of folded words */
 	GRegex *field_line;
 	GRegex *address;          /* an address value into its columns */
+	GRegex *value_cut;        /* what to cut from a value: a comment */
 	GPtrArray *field_ignore;  /* GRegex * */
 	GPtrArray *identification;/* GRegex *: a line opening the sender's
 	                             identification, not changes */

@@ -345,24 +345,38 @@ term_stems(const struct reading *r, const struct term *term)
 	    g_strcmp0(r->rules->languages[term->language], r->written) == 0;
 }
 
-/* TRUE if term's words stand at units from start, within one clause. */
-static gboolean
+/* How many units term's words take from start, within one clause (a "..."
+ * part skips up to ten words: "pass ... on", "geben ... weiter"), or 0 if they are not there. */
+static guint
 term_at(const struct reading *r, const struct term *term, guint start)
 {
 	gboolean stems = term_stems(r, term);
-	guint i;
+	guint i, u = start, skip = 0;
 
-	if (start + term->count > r->units->len)
-		return FALSE;
 	for (i = 0; i < term->count; i++) {
-		const struct unit *unit = &g_array_index(r->units, struct unit, start + i);
-		if (i > 0 && unit->boundary != BOUNDARY_NONE)
-			return FALSE;
-		if (!classify_part_matches(&term->parts[i], stems ? term->language : -1,
-		    &unit->word, stems))
-			return FALSE;
+		const struct term_part *part = &term->parts[i];
+		const struct unit *unit;
+
+		if (strcmp(part->lower, "...") == 0) {
+			skip = 10;
+			continue;
+		}
+		for (;; skip--) {
+			if (u >= r->units->len)
+				return 0;
+			unit = &g_array_index(r->units, struct unit, u);
+			if (u > start && unit->boundary != BOUNDARY_NONE)
+				return 0;
+			u++;
+			if (classify_part_matches(part, stems ? term->language : -1,
+			    &unit->word, stems))
+				break;
+			if (skip == 0 || i == 0)
+				return 0;
+		}
+		skip = 0;
 	}
-	return TRUE;
+	return u - start;
 }
 
 /* For the tests' trace: each word's classes. */
@@ -401,16 +415,18 @@ reading_classes(struct reading *r)
 			if (!term_applies(r, term))
 				continue;
 			for (u = 0; u < r->units->len; u++)
-				if (!term->exclude && term_at(r, term, u))
+				if (!term->exclude && term_at(r, term, u) > 0)
 					g_array_index(r->units, struct unit, u).classes[c] = 1;
 		}
-		/* Then the exceptions, whatever matched. */
+		/* Then the exceptions ("the correct address"), on all their words. */
 		for (t = 0; t < class->terms->len; t++) {
 			const struct term *term = class->terms->pdata[t];
 			for (u = 0; term->exclude && term_applies(r, term) &&
-			    u < r->units->len; u++)
-				if (term_at(r, term, u))
-					g_array_index(r->units, struct unit, u).classes[c] = 0;
+			    u < r->units->len; u++) {
+				guint length = term_at(r, term, u), i;
+				for (i = 0; i < length; i++)
+					g_array_index(r->units, struct unit, u + i).classes[c] = 0;
+			}
 		}
 	}
 	if (classify_trace != NULL && g_getenv("CLASSIFY_TRACE_WORDS") != NULL)
@@ -739,26 +755,47 @@ any_rule_in(const struct reading *r, const guint8 *has)
 	return FALSE;
 }
 
-/* The classes a ban is read with in clause c: its own, and the forbidding
- * of the next clause of its sentence when that one forbids nothing named
- * ("I get your ads all the time, stop them"). scratch has room for every
- * class. */
+/* TRUE if clause n stands in sentence and names no kind: a negation or a
+ * forbidding in it is about a neighbour. */
+static gboolean
+clause_bare(const struct reading *r, guint n, int sentence)
+{
+	const struct clause *near;
+
+	if (n >= r->clauses->len)
+		return FALSE;
+	near = &g_array_index(r->clauses, struct clause, n);
+	return near->sentence == sentence && !any_rule_in(r, near->has);
+}
+
+/* The classes a ban is read with in clause c: its own, the negation or
+ * forbidding of the clause before it in its sentence ("I do not want my
+ * name, address or phone published"), and the forbidding of the one after
+ * it ("I get your ads all the time, stop them"), when those name no kind of
+ * their own. scratch has room for every class. */
 static const guint8 *
 ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
     guint8 *scratch)
 {
 	const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
-	const struct clause *next;
 	int forbid = r->rules->roles[ROLE_FORBID];
+	int negation = r->rules->roles[ROLE_NEGATION];
+	gboolean lend_forbid = FALSE, lend_negation = FALSE;
 
-	if (!rule->ban || rule_in(rule, clause->has) || c + 1 >= r->clauses->len)
+	if (!rule->ban || rule_in(rule, clause->has))
 		return clause->has;
-	next = &g_array_index(r->clauses, struct clause, c + 1);
-	if (next->sentence != clause->sentence || !next->has[forbid] ||
-	    any_rule_in(r, next->has))
+	if (c > 0 && clause_bare(r, c - 1, clause->sentence)) {
+		const struct clause *before = &g_array_index(r->clauses, struct clause, c - 1);
+		lend_forbid |= before->has[forbid];
+		lend_negation |= before->has[negation];
+	}
+	if (clause_bare(r, c + 1, clause->sentence))
+		lend_forbid |= g_array_index(r->clauses, struct clause, c + 1).has[forbid];
+	if (!lend_forbid && !lend_negation)
 		return clause->has;
 	memcpy(scratch, clause->has, r->rules->classes->len);
-	scratch[forbid] = 1;
+	scratch[forbid] |= lend_forbid;
+	scratch[negation] |= lend_negation;
 	return scratch;
 }
 
@@ -1110,13 +1147,17 @@ field_alias_find(const struct classify_rules *rules, const char *field)
 
 /* Add one change. */
 static void
-changes_add(GPtrArray *changes, const char *field, const char *value,
-    const char *alias)
+changes_add(const struct classify_rules *rules, GPtrArray *changes,
+    const char *field, const char *value, const char *alias)
 {
 	struct classify_change *change = g_new0(struct classify_change, 1);
 
 	change->field = g_strdup(field);
-	change->value = g_strstrip(g_strdup(value));
+	change->value = rules->value_cut != NULL ? g_regex_replace_literal(
+	    rules->value_cut, value, -1, 0, "", 0, NULL) : NULL;
+	if (change->value == NULL)
+		change->value = g_strdup(value);
+	g_strstrip(change->value);
 	change->alias = g_strdup(alias);
 	g_ptr_array_add(changes, change);
 }
@@ -1137,7 +1178,7 @@ changes_add_address(const struct classify_rules *rules, GPtrArray *changes,
 	for (i = 0; i < G_N_ELEMENTS(columns); i++) {
 		g_autofree char *part = g_match_info_fetch_named(match, columns[i]);
 		if (part != NULL && *g_strstrip(part) != '\0')
-			changes_add(changes, field, part, columns[i]);
+			changes_add(rules, changes, field, part, columns[i]);
 	}
 	return TRUE;
 }
@@ -1171,7 +1212,7 @@ changes_read_line(const struct classify_rules *rules, GPtrArray *changes,
 		return FALSE;
 	if (g_strcmp0(alias, "street") != 0 ||
 	    !changes_add_address(rules, changes, field, value))
-		changes_add(changes, field, value, alias);
+		changes_add(rules, changes, field, value, alias);
 	return joined;
 }
 
@@ -1214,6 +1255,52 @@ subject_is_reply(const char *subject)
 	    subject, 0, NULL);
 }
 
+/* TRUE if the text has a "field: value" line of a field the rules know. */
+static gboolean
+text_has_field_line(const struct classify_rules *rules, const char *text)
+{
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(change_free);
+	guint i;
+
+	text_changes(rules, text, changes);
+	for (i = 0; i < changes->len; i++)
+		if (((struct classify_change *)changes->pdata[i])->alias != NULL)
+			return TRUE;
+	return FALSE;
+}
+
+/* Kinds asked by "field: value" lines ("puhelin: 044 901 2233" under "a
+ * few corrections:"): evidence in the first clause with a word of the
+ * kind's "lines" classes that is not negated or conditional. */
+static void
+reading_lines(struct reading *r, const char *body)
+{
+	guint k, c, i;
+	gboolean checked = FALSE, lines = FALSE;
+
+	for (k = 0; k < r->rules->kinds->len; k++) {
+		const struct kind_rule *rule = r->rules->kinds->pdata[k];
+		if (rule->lines->len == 0 || r->states[k].count > 0)
+			continue;
+		if (!checked) {
+			lines = text_has_field_line(r->rules, body);
+			checked = TRUE;
+		}
+		for (c = 0; lines && c < r->clauses->len && r->states[k].count == 0; c++) {
+			const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+			for (i = 0; i < rule->lines->len; i++)
+				if (clause->has[g_array_index(rule->lines, guint, i)] &&
+				    !clause->negated && !clause->condition && !clause->possibility) {
+					if (classify_trace != NULL)
+						trace(r, clause, rule->kind, "field lines", r->rules->weights.strong);
+					state_add(&r->states[k], r->rules->weights.strong, FALSE,
+					    clause->sentence);
+					break;
+				}
+		}
+	}
+}
+
 /* Read a text and keep what it found in result; FALSE if it found nothing. */
 static gboolean
 classify_reading(struct classify_rules *rules, const char *written,
@@ -1226,6 +1313,7 @@ classify_reading(struct classify_rules *rules, const char *written,
 	reading_init(&r, rules, written);
 	r.forwarded = forwarded;
 	reading_run(&r, subject, body);
+	reading_lines(&r, body);
 	found = reading_found(&r);
 	if (found || forwarded)
 		reading_result(&r, result);

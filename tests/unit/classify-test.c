@@ -137,10 +137,17 @@ result_fields(const struct classify_result *result)
 			g_ptr_array_add(items, g_strdup_printf("%s=%s", change->alias,
 			    change->value));
 	}
-	g_ptr_array_sort(items, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(items, compare_strings);
 	for (i = 0; i < items->len; i++)
 		g_string_append_printf(text, "%s%s", i ? " | " : "", (char *)items->pdata[i]);
 	return g_string_free(text, FALSE);
+}
+
+/* qsort over strings. */
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* A label's fields sorted the same way (new string). */
@@ -151,7 +158,7 @@ label_fields(const char *fields)
 	GString *text = g_string_new(NULL);
 	size_t i, n = g_strv_length(items);
 
-	qsort(items, n, sizeof *items, (int (*)(const void *, const void *))g_strcmp0);
+	qsort(items, n, sizeof *items, compare_strings);
 	for (i = 0; i < n; i++)
 		g_string_append_printf(text, "%s%s", i ? " | " : "", items[i]);
 	return g_string_free(text, FALSE);
