@@ -123,6 +123,13 @@ classify_file(struct classify_rules *rules, const char *path,
 	return TRUE;
 }
 
+/* qsort over strings. */
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The known-column changes as a sorted "column=value | ..." (new string). */
 static char *
 result_fields(const struct classify_result *result)
@@ -141,13 +148,6 @@ result_fields(const struct classify_result *result)
 	for (i = 0; i < items->len; i++)
 		g_string_append_printf(text, "%s%s", i ? " | " : "", (char *)items->pdata[i]);
 	return g_string_free(text, FALSE);
-}
-
-/* qsort over strings. */
-static int
-compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* A label's fields sorted the same way (new string). */
