@@ -20,17 +20,36 @@ or_dash(const char *text)
 void
 request_print_line(const char *const *c, int count, void *data)
 {
-	(void)count;
 	(void)data;
-	printf("%s %s %s received %s due %s%s%s\n", c[0], c[1], c[2], c[3], c[4],
+	printf("%s %s %s received %s due %s%s%s", c[0], c[1], c[2], c[3], c[4],
 	    c[7] ? " held: " : "", c[7] ? c[7] : "");
+	if (count > 9 && c[8] != NULL)
+		printf(" (%s, %s%% sure)", strcmp(c[8], "possible_extra") == 0 ?
+		    "possible extra" : c[8], or_dash(c[9]));
+	printf("\n");
+}
+
+/* The classifier's lines of `requests show`: how sure it was, the mark,
+ * the kinds only hinted at, the language the mail was written in. */
+static void
+print_classification(const char *const *c, int count)
+{
+	if (count < 20)
+		return;
+	if (c[17] != NULL)
+		printf("  read as:   %s, %s%% sure%s%s\n", c[1], c[17], c[16] ? ", " : "",
+		    c[16] == NULL ? "" : strcmp(c[16], "possible_extra") == 0 ?
+		    "a possible extra (not the mail's main request)" : c[16]);
+	if (c[19] != NULL)
+		printf("  hinted:    %s (mentioned as a possibility, not asked for)\n", c[19]);
+	if (c[18] != NULL)
+		printf("  written:   %s\n", c[18]);
 }
 
 /* The header block of `requests show`. */
 static void
 print_request_header(const char *const *c, int count, void *data)
 {
-	(void)count;
 	(void)data;
 	printf("%s %s %s\n", c[0], c[1], c[2]);
 	printf("  received:  %s\n  due:       %s%s%s%s\n", c[3], c[4],
@@ -47,6 +66,7 @@ print_request_header(const char *const *c, int count, void *data)
 		    c[14] ? ": " : "", c[14] ? c[14] : "");
 	if (c[15])
 		printf("  completed: %s\n", c[15]);
+	print_classification(c, count);
 }
 
 /* Subject keys on one line. */

@@ -20,7 +20,8 @@ static const char *const fields_footer[] = { COMMON_FIELDS, NULL };
 static const char *const fields_received[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "verification", "approval", NULL };
 static const char *const fields_challenge[] = { COMMON_FIELDS, "name",
-	"requests[id,kind_label]", "several", "token", "expires_date", NULL };
+	"requests[id,kind_label,checked]", "several", "some_checked", "all_checked",
+	"token", "expires_date", NULL };
 static const char *const fields_access[] = { COMMON_FIELDS, "name", "files[]",
 	NULL };
 static const char *const fields_rectification_done[] = { COMMON_FIELDS, "name",
@@ -46,7 +47,9 @@ static const char *const fields_extended[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "reason", NULL };
 static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 	"kind_label", "sender", "received_date", "due_date", "hold_reasons[]",
-	"changes[field,value]", "token", NULL };
+	"changes[field,value]", "token", "confidence", "uncertain",
+	"possible_extra", "hints[kind_label]", "written_language",
+	"reply_language", "fallback", NULL };
 static const char *const fields_deadline_reminder[] = { COMMON_FIELDS, "kind",
 	"kind_label", "state", "due_date", "days_left", "overdue", NULL };
 static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
@@ -103,6 +106,9 @@ static const struct {
 	  "förbud mot utlämnande av uppgifter" } },
 	{ "anonymisation", { "anonymisointipyyntö", "anonymisation request",
 	  "begäran om anonymisering" } },
+	{ "processing_objection", { "vastustus tietojen käsittelyyn (erityinen tilanne)",
+	  "objection to processing (your particular situation)",
+	  "invändning mot behandling (särskild situation)" } },
 	{ "unknown", { "pyyntö", "request", "begäran" } },
 };
 

@@ -1060,10 +1060,11 @@ text_forwarded(const char *whole, const char *own)
 	return g_string_free(text, FALSE);
 }
 
-/* The language of the few common words of [language LL] most seen; NULL
- * on a tie or none (a text too short for its n-grams). */
+/* The language of the common words of [language LL] most seen, at least
+ * minimum times and twice as often as any other; NULL otherwise. */
 static const char *
-text_language_by_words(const struct classify_rules *rules, const char *text)
+text_language_by_words(const struct classify_rules *rules, const char *text,
+    int minimum)
 {
 	static GRegex *word;
 	g_autoptr(GMatchInfo) match = NULL;
@@ -1071,7 +1072,7 @@ text_language_by_words(const struct classify_rules *rules, const char *text)
 	GHashTableIter iter;
 	gpointer code, set;
 	const char *best = NULL;
-	int best_count = 0, tie = 0;
+	int best_count = 0, second = 0, tie = 0;
 
 	g_regex_match(regex_get(&word, "\\w+", G_REGEX_OPTIMIZE), text, 0, &match);
 	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
@@ -1087,24 +1088,35 @@ text_language_by_words(const struct classify_rules *rules, const char *text)
 	while (g_hash_table_iter_next(&iter, &code, &set)) {
 		int count = GPOINTER_TO_INT(set);
 		if (count > best_count) {
+			second = best_count;
 			best = code;
 			best_count = count;
 			tie = 0;
 		} else if (count == best_count)
 			tie = 1;
+		else if (count > second)
+			second = count;
 	}
-	return tie ? NULL : best;
+	return tie || best_count < minimum || best_count < 2 * second ? NULL : best;
 }
+
+/* A text shorter than this is guessed by its common words first: n-grams
+ * need more ("Please delete my data." reads as Afrikaans). */
+#define SHORT_TEXT 300
 
 /* The language the mail is written in: its n-grams, or its common words
  * when it is too short for them. */
 static const char *
 text_written(struct classify_rules *rules, const char *text)
 {
-	const char *code = language_guess_text(rules->guess, text,
-	    (const char *const *)rules->expect);
+	const char *by_words = strlen(text) < SHORT_TEXT ?
+	    text_language_by_words(rules, text, 3) : NULL;
+	const char *code;
 
-	return code != NULL ? code : text_language_by_words(rules, text);
+	if (by_words != NULL)
+		return by_words;
+	code = language_guess_text(rules->guess, text, (const char *const *)rules->expect);
+	return code != NULL ? code : text_language_by_words(rules, text, 1);
 }
 
 /* Free a change (a GDestroyNotify). */

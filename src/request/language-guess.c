@@ -83,11 +83,11 @@ language_guess_text(struct language_guess *guess, const char *text,
 	count = textcat_ClassifyFull(guess->textcat, text, length, guess->candidates);
 	if (count <= 0)
 		return NULL;
-	for (p = prefer; p != NULL && *p != NULL; p++)
-		for (i = 0; i < count; i++)
-			if (guess->candidates[i].score <= guess->candidates[0].score *
-			    (1.0 + NEAR_TIE) && strcmp(guess_code(guess,
-			    guess->candidates[i].name), *p) == 0)
-				return guess_code(guess, guess->candidates[i].name);
+	/* The best-scoring expected language of the near tie. */
+	for (i = 0; i < count && guess->candidates[i].score <=
+	    guess->candidates[0].score * (1.0 + NEAR_TIE); i++)
+		for (p = prefer; p != NULL && *p != NULL; p++)
+			if (strcmp(guess_code(guess, guess->candidates[i].name), *p) == 0)
+				return *p;
 	return guess_code(guess, guess->candidates[0].name);
 }

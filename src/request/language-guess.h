@@ -16,9 +16,9 @@ void language_guess_close(struct language_guess *guess);
 
 /* The ISO 639 code of text's language, or NULL when the text is too short
  * or too unlike any fingerprint. Of candidates scoring within 3% of the
- * best, the first of prefer (a NULL-terminated list of codes, may be NULL)
- * wins: near ties such as Swedish and Danish go the way the deployment
- * expects. The result is a static string or one owned by guess. */
+ * best, the best-scoring one in prefer (a NULL-terminated list of codes,
+ * may be NULL) wins: near ties such as Swedish and Danish go the way the
+ * deployment expects. The result is a static string or one owned by guess. */
 const char *language_guess_text(struct language_guess *guess, const char *text,
     const char *const *prefer);
 

@@ -16,6 +16,10 @@ struct request_row {
 	gint64 message;           /* dsr_messages.id of the opening mail, or 0 */
 	char *message_id;         /* that mail's Message-ID, or NULL */
 	char *dmarc;              /* its trusted DMARC verdict, or NULL */
+	char *mark;               /* "uncertain", "possible_extra" or NULL */
+	double confidence;        /* the classifier's, or -1: none */
+	char *written_language;   /* the opening mail's language as guessed */
+	char *hints;              /* kinds that mail only hinted at, or NULL */
 };
 
 /* Read a request: 1 and *row filled (request_row_clear), 0 if there is no

@@ -82,6 +82,14 @@ static const char *const sample_texts[][2] = {
 	{ "restriction_kept", "yes" },
 	{ "partial", "yes" },
 	{ "held", "yes" },
+	{ "some_checked", "yes" },
+	{ "all_checked", "" },      /* some are, some are not */
+	{ "confidence", "62%" },
+	{ "uncertain", "yes" },
+	{ "possible_extra", "yes" },
+	{ "written_language", "de" },
+	{ "reply_language", "en" },
+	{ "fallback", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -89,7 +97,8 @@ static const char *const sample_flags[] = {
 	"verification", "approval", "several", "recipients_notified",
 	"forwarded", "overdue", "expired", "rectified", "erased",
 	"marketing_ban", "publication_ban", "disclosure_ban", "restriction_kept",
-	"partial", "held", NULL
+	"partial", "held", "some_checked", "all_checked", "uncertain",
+	"possible_extra", "fallback", NULL
 };
 
 /* Set labels from three texts. */
@@ -138,6 +147,9 @@ sample_list(struct template_data *data, const char *name)
 		item = template_data_add_item(data, name);
 		template_data_set(item, "id", "DSR-2026-0043");
 		reply_set_kind_label(item, "erasure");
+		template_data_set(item, "checked", "yes");
+	} else if (strcmp(name, "hints") == 0) {
+		reply_set_kind_label(template_data_add_item(data, name), "erasure");
 	} else if (strcmp(name, "hold_reasons") == 0) {
 		template_data_add_text(data, name, "erasure needs an admin's approval ([policy] approve)");
 		template_data_add_text(data, name, "a legal hold applies: open invoice");
