@@ -283,6 +283,7 @@ kind_rule_free(gpointer data)
 
 	g_array_unref(rule->ask);
 	g_array_unref(rule->maybe);
+	g_array_unref(rule->question);
 	g_array_unref(rule->lines);
 	g_free(rule);
 }
@@ -310,11 +311,15 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 		rule->maybe = g_array_new(FALSE, FALSE, sizeof(struct alternative));
 		g_array_set_clear_func(rule->ask, alternative_clear);
 		g_array_set_clear_func(rule->maybe, alternative_clear);
+		rule->question = g_array_new(FALSE, FALSE, sizeof(struct alternative));
+		g_array_set_clear_func(rule->question, alternative_clear);
 		rule->lines = g_array_new(FALSE, FALSE, sizeof(guint));
 		g_ptr_array_add(rules->kinds, rule);
 		if (rules_read_alternatives(rules, file, group, "ask", rule->ask, error) < 0 ||
 		    rules_read_alternatives(rules, file, group, "maybe", rule->maybe,
-		    error) < 0 || rules_read_lines(rules, file, group, rule, error) < 0)
+		    error) < 0 || rules_read_alternatives(rules, file, group, "question",
+		    rule->question, error) < 0 ||
+		    rules_read_lines(rules, file, group, rule, error) < 0)
 			return -1;
 	}
 	return 0;

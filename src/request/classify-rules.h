@@ -64,6 +64,8 @@ struct kind_rule {
 	                             ("I object, under Art. 21(1), to ...") */
 	GArray *ask;              /* struct alternative: a request when found */
 	GArray *maybe;            /* struct alternative: weak, needs more */
+	GArray *question;         /* struct alternative: asks even as a question
+	                             ("What data do you have about me?") */
 	GArray *lines;            /* guint classes: a "field: value" line of a
 	                             known field asks for the kind when the mail
 	                             has a word of one of these too */

@@ -669,6 +669,19 @@ state_add(struct kind_state *state, double confidence, gboolean main,
 		state->confidence = confidence;
 }
 
+/* TRUE if the alternative needs class ("use negation data until": the
+ * negation is the request, it cancels nothing). */
+static gboolean
+alternative_needs(const struct alternative *alternative, int class)
+{
+	guint i;
+
+	for (i = 0; i < alternative->need->len; i++)
+		if (g_array_index(alternative->need, guint, i) == (guint)class)
+			return TRUE;
+	return FALSE;
+}
+
 /* The last unit of the clause with a class the alternative needs. */
 static guint
 alternative_last(const struct reading *r, const struct clause *clause,
@@ -691,14 +704,19 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 	const struct sentence *sentence = &g_array_index(r->sentences,
 	    struct sentence, clause->sentence);
 	const struct alternative *found = alternatives_find(rule->ask, has);
-	gboolean strong = found != NULL, explicit;
+	const struct alternative *asked = sentence->question && !sentence->request ?
+	    alternatives_find(rule->question, has) : NULL;
+	gboolean strong = found != NULL || asked != NULL, explicit;
+	gboolean explicit_question = asked != NULL;
 	double confidence;
 
+	if (found == NULL)
+		found = asked;
 	if (found == NULL && (found = alternatives_find(rule->maybe, has)) == NULL)
 		return;
 	if (clause->reason || alternative_last(r, clause, found) >= clause->reason_from ||
 	    clause->boilerplate || sentence->mention ||
-	    (sentence->question && !sentence->request)) {
+	    (sentence->question && !sentence->request && !explicit_question)) {
 		if (classify_trace != NULL)
 			trace(r, clause, rule->kind, clause->reason ||
 			    alternative_last(r, clause, found) >= clause->reason_from ? "reason" :
@@ -706,7 +724,8 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 			    "mention" : "question", 0);
 		return;
 	}
-	if (!rule->ban && (negation_near(r, clause, found) ||
+	if (!rule->ban && !alternative_needs(found, r->rules->roles[ROLE_NEGATION]) &&
+	    (negation_near(r, clause, found) ||
 	    (clause->negated && !has[r->rules->roles[ROLE_NEGATION]]))) {
 		if (classify_trace != NULL)
 			trace(r, clause, rule->kind, "negated", 0);
@@ -720,8 +739,10 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		state->hinted = TRUE;
 		return;
 	}
+	/* A question that is itself the request ("What data do you hold on
+	 * me?") asks as plainly as "please". */
 	explicit = clause->explicit || sentence->request || sentence->subject ||
-	    unit_first_class(r, clause_head(r, clause), found);
+	    explicit_question || unit_first_class(r, clause_head(r, clause), found);
 	confidence = strong ? w->strong : w->weak;
 	if (explicit)
 		confidence += strong ? w->explicit_bonus : 2 * w->explicit_bonus;
