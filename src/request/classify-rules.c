@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "base/error.h"
-#include "request/classify.h"
 #include "request/classify-rules.h"
 
 const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1] = {
@@ -552,7 +551,7 @@ rules_new(const char *path)
 
 /* Read the rules file. */
 struct classify_rules *
-classify_load(const char *path, GError **error)
+classify_rules_load(const char *path, GError **error)
 {
 	struct classify_rules *rules = rules_new(path);
 	g_autoptr(GKeyFile) file = g_key_file_new();
@@ -582,13 +581,13 @@ classify_load(const char *path, GError **error)
 		goto fail;
 	return rules;
 fail:
-	classify_free(rules);
+	classify_rules_free(rules);
 	return NULL;
 }
 
 /* Free compiled rules. */
 void
-classify_free(struct classify_rules *rules)
+classify_rules_free(struct classify_rules *rules)
 {
 	if (rules == NULL)
 		return;

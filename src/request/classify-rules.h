@@ -120,6 +120,12 @@ struct field_alias {
  * erasure last: DESIGN.md); NULL-terminated. */
 extern const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1];
 
+/* Read and compile the rules file (classify_load in classify.h is the
+ * public name); NULL with a DSR_ERROR_CONFIG error. */
+struct classify_rules *classify_rules_load(const char *path, GError **error);
+
+void classify_rules_free(struct classify_rules *rules);
+
 /* TRUE if part meets word; language is the term's (-1: any), typos allows
  * one edit on long stems. */
 gboolean classify_part_matches(const struct term_part *part, int language,

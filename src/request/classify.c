@@ -1387,6 +1387,20 @@ classify_text(struct classify_rules *rules, const char *subject,
 	result->text = g_strdup_printf("%s\n%s", own_subject, body);
 }
 
+/* Read the rules file (see classify.h). */
+struct classify_rules *
+classify_load(const char *path, GError **error)
+{
+	return classify_rules_load(path, error);
+}
+
+/* Free compiled rules. */
+void
+classify_free(struct classify_rules *rules)
+{
+	classify_rules_free(rules);
+}
+
 /* The details of one kind. */
 const struct classify_kind *
 classify_result_find(const struct classify_result *result, const char *kind)
