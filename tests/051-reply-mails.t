@@ -47,6 +47,7 @@ for eml in "$SINK"/*.eml; do
 		>"$T/got/$name.txt"
 done
 for want in "$TESTS_DIR"/expected/mail/*.txt; do
+	[ -n "${UPDATE_EXPECTED:-}" ] && cp "$T/got/$(basename "$want")" "$want"
 	same_file "$T/got/$(basename "$want")" "$want" "$(basename "$want" .txt): as expected"
 done
 done_testing

@@ -48,6 +48,7 @@ static const struct key keys[] = {
 	{ "organisation", "registry_address", KEY_ADDRESS, NULL, AT(registry_address), "the address requests arrive at, e.g. tietosuoja@example.fi" },
 	{ "organisation", "admins", KEY_ADDRESSES, "", AT(admins), "comma-separated admin addresses" },
 	{ "organisation", "default_language", KEY_LANGUAGE, "fi", AT(default_language), "fi, en or sv" },
+	{ "organisation", "fallback_language", KEY_LANGUAGE, "en", AT(fallback_language), "fi, en or sv" },
 	{ "paths", "rules", KEY_PATH, DSR_SHARE_DIR "/rules", AT(rules_dir), "the rules directory" },
 	{ "paths", "templates", KEY_PATH, DSR_SHARE_DIR "/templates", AT(templates_dir), "the templates directory" },
 	{ "database", "path", KEY_PATH, "dsrmail.db", AT(database_path), "the SQLite database file" },

@@ -44,6 +44,8 @@ struct config {
 	char *registry_address;
 	char **admins;              /* NULL-terminated, maybe empty */
 	char *default_language;     /* fi, en or sv */
+	char *fallback_language;    /* replies to a mail in a language dsrmail
+	                               has no templates for (fi, en or sv) */
 
 	char *rules_dir;            /* absolute */
 	char *templates_dir;        /* absolute */

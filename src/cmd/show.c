@@ -23,7 +23,8 @@ enum {
 	REQUEST_LANGUAGE, REQUEST_SENDER, REQUEST_HELD, REQUEST_EXTENDED,
 	REQUEST_EXTENSION, REQUEST_VERIFIED, REQUEST_VERIFIED_BY,
 	REQUEST_DECIDED, REQUEST_DECIDED_BY, REQUEST_DECISION,
-	REQUEST_COMPLETED, REQUEST_COLUMNS
+	REQUEST_COMPLETED, REQUEST_MARK, REQUEST_CONFIDENCE, REQUEST_WRITTEN,
+	REQUEST_HINTS, REQUEST_COLUMNS
 };
 
 /* Columns of store_timeline_events, changes and mails. */
@@ -495,6 +496,28 @@ print_field(const char *label, const char *value)
 		printf("  %-10s %s\n", label, value);
 }
 
+/* How the classifier read the request: how sure it was and its mark, the
+ * kinds the mail only hinted at, the language it was written in. */
+static void
+print_classification(GPtrArray *r)
+{
+	const char *mark = cell(r, REQUEST_MARK);
+	g_autofree char *read = NULL;
+
+	if (cell(r, REQUEST_CONFIDENCE) != NULL)
+		read = g_strdup_printf("%s, %s%% sure%s%s", cell(r, REQUEST_KIND),
+		    cell(r, REQUEST_CONFIDENCE), mark != NULL ? ", " : "",
+		    mark == NULL ? "" : g_str_equal(mark, "possible_extra") ?
+		    "a possible extra (not the mail's main request)" : mark);
+	print_field("read as:", read);
+	if (cell(r, REQUEST_HINTS) != NULL) {
+		g_autofree char *hinted = g_strdup_printf("%s (mentioned as a "
+		    "possibility, not asked for)", cell(r, REQUEST_HINTS));
+		print_field("hinted:", hinted);
+	}
+	print_field("written:", cell(r, REQUEST_WRITTEN));
+}
+
 /* The header block: state, dates, subject, why it waits, who decided. */
 static void
 print_header(const struct context *context, const struct shown *shown)
@@ -537,6 +560,7 @@ print_header(const struct context *context, const struct shown *shown)
 		    ": " : "", cell(r, REQUEST_DECISION) ? cell(r, REQUEST_DECISION) : "");
 	print_field("decided:", decided);
 	print_field("completed:", cell(r, REQUEST_COMPLETED));
+	print_classification(r);
 }
 
 /* The whole request as text. */
@@ -612,7 +636,8 @@ json_request(JsonBuilder *builder, GPtrArray *r)
 	static const char *const names[REQUEST_COLUMNS] = { "id", "kind", "state",
 	    "received_at", "due_at", "language", "sender", NULL, "extended_at",
 	    "extension_reason", "verified_at", "verified_by", "decided_at",
-	    "decided_by", "decision_reason", "completed_at" };
+	    "decided_by", "decision_reason", "completed_at", "mark",
+	    "confidence_percent", "written_language", "hints" };
 	g_auto(GStrv) codes = g_strsplit(cell(r, REQUEST_HELD) ?
 	    cell(r, REQUEST_HELD) : "", ",", -1);
 	guint i;

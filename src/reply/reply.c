@@ -21,7 +21,8 @@ static const char *const fields_received[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "verification", "approval",
 	"objection", "restricted", "disputed", NULL };
 static const char *const fields_challenge[] = { COMMON_FIELDS, "name",
-	"requests[id,kind_label]", "several", "token", "expires_date", NULL };
+	"requests[id,kind_label,checked]", "several", "some_checked", "all_checked",
+	"token", "expires_date", NULL };
 static const char *const fields_access[] = { COMMON_FIELDS, "name", "files[]",
 	NULL };
 static const char *const fields_rectification_done[] = { COMMON_FIELDS, "name",
@@ -59,7 +60,9 @@ static const char *const fields_key_needed[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", NULL };
 static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 	"kind_label", "sender", "received_date", "due_date", "hold_reasons[]",
-	"changes[field,value]", "awaiting_confirmation", "token", NULL };
+	"changes[field,value]", "awaiting_confirmation", "token", "confidence",
+	"uncertain", "possible_extra", "hints[kind_label]", "written_language",
+	"reply_language", "fallback", NULL };
 static const char *const fields_deadline_reminder[] = { COMMON_FIELDS, "kind",
 	"kind_label", "state", "due_date", "days_left", "overdue", NULL };
 static const char *const fields_recipient_notice[] = { COMMON_FIELDS,

@@ -54,7 +54,7 @@ static struct classify_rules *intake_rules;
 static char *intake_rules_path;
 
 /* rules/classify.rules of the config, loaded once per path. */
-static const struct classify_rules *
+static struct classify_rules *
 intake_classify_rules(const struct config *config, GError **error)
 {
 	g_autofree char *path = g_build_filename(config->rules_dir,
@@ -349,12 +349,32 @@ intake_identify(struct intake *intake, GError **error)
 	return intake->subjects == NULL ? -1 : 0;
 }
 
-/* The reply language code, or NULL. */
+/* The reply language code: the mail's own when dsrmail has templates in
+ * it, [organisation] fallback_language for any other language it could
+ * tell (never a guessed one of ours), NULL (Finnish and English) when it
+ * could not tell. */
 static const char *
 intake_language(const struct intake *intake)
 {
-	return intake->classified.language >= 0 ?
-	    language_code(intake->classified.language) : NULL;
+	if (intake->classified.language >= 0)
+		return language_code(intake->classified.language);
+	return intake->classified.written != NULL ?
+	    intake->context->config->fallback_language : NULL;
+}
+
+/* The kinds the mail only hinted at, as a comma list (a new string), or
+ * NULL. */
+static char *
+intake_hints(const struct intake *intake)
+{
+	GPtrArray *hints = intake->classified.hints;
+
+	if (hints == NULL || hints->len == 0)
+		return NULL;
+	g_ptr_array_add(hints, NULL);
+	g_autofree char *list = g_strjoinv(",", (char **)hints->pdata);
+	g_ptr_array_remove_index(hints, hints->len - 1);
+	return g_steal_pointer(&list);
 }
 
 /* Store the mail itself. */
@@ -362,6 +382,7 @@ static int
 intake_store_message(struct intake *intake, GError **error)
 {
 	g_autofree char *received = clock_format_iso(intake->now);
+	g_autofree char *hints = intake_hints(intake);
 	struct message_record record = {
 		.message_id = intake->mail.message_id,
 		.sha256 = intake->sha256,
@@ -377,6 +398,8 @@ intake_store_message(struct intake *intake, GError **error)
 		.return_path = intake->mail.return_path,
 		.subject = intake->mail.subject,
 		.language = intake_language(intake),
+		.written_language = intake->classified.written,
+		.hints = hints,
 		.dmarc = intake->dmarc,
 		.dkim = intake->dkim,
 		.screened = intake->screened,
@@ -398,13 +421,16 @@ intake_event(struct intake *intake, const char *request, const char *type,
 	return store_event_add(intake->context->store, &event, error) < 0 ? -1 : 0;
 }
 
-/* Open one request of kind in state, with its subjects and first event. */
+/* Open one request of kind in state, with its subjects and first event;
+ * classified: the classifier's confidence and mark, or NULL. */
 static char *
 intake_open_request(struct intake *intake, const char *kind, const char *state,
-    GError **error)
+    const struct classify_kind *classified, GError **error)
 {
 	struct request_record record = { kind, state, intake->message,
-	    intake->sender, intake_language(intake), intake->now, NULL };
+	    intake->sender, intake_language(intake), intake->now, NULL,
+	    classified != NULL && strcmp(kind, "unknown") != 0 ?
+	    classified->confidence : -1, classified != NULL ? classified->mark : NULL };
 	g_autofree char *detail = NULL;
 	char *id = store_request_add(intake->context->store, &record, error);
 	guint i;
@@ -476,7 +502,7 @@ intake_store_screened(struct intake *intake, struct intake_result *result,
 		g_ptr_array_add(result->requests, g_strdup(intake->continued));
 		return 0;
 	}
-	if ((id = intake_open_request(intake, "unknown", "ignored", error)) == NULL)
+	if ((id = intake_open_request(intake, "unknown", "ignored", NULL, error)) == NULL)
 		return -1;
 	g_ptr_array_add(result->requests, id);
 	return 0;
@@ -502,7 +528,8 @@ intake_store_requests(struct intake *intake, struct intake_result *result,
 	}
 	for (i = 0; i < intake->classified.kinds->len; i++) {
 		const char *kind = intake->classified.kinds->pdata[i];
-		char *id = intake_open_request(intake, kind, "received", error);
+		char *id = intake_open_request(intake, kind, "received",
+		    classify_result_find(&intake->classified, kind), error);
 
 		if (id == NULL)
 			return -1;
@@ -644,7 +671,7 @@ intake_message(struct context *context, GBytes *raw,
     GError **error)
 {
 	struct intake intake = { .context = context, .source = source };
-	const struct classify_rules *rules = intake_classify_rules(context->config, error);
+	struct classify_rules *rules = intake_classify_rules(context->config, error);
 	int status = -1;
 
 	memset(result, 0, sizeof *result);
@@ -654,7 +681,8 @@ intake_message(struct context *context, GBytes *raw,
 	intake.now = clock_now();
 	intake_parse(&intake, raw);
 	intake_authentication(&intake);
-	classify_text(rules, intake.mail.subject, intake.mail.own, &intake.classified);
+	classify_text(rules, intake.mail.subject, intake.mail.own, intake.mail.text,
+	    &intake.classified);
 	/* Signatures and keys are checked before the transaction: GnuPG runs
 	 * as processes of its own, not while the database is locked. */
 	if (context->crypto != NULL && intake.sender != NULL &&

@@ -8,6 +8,7 @@
 #include "base/config.h"
 #include "base/context.h"
 #include "base/error.h"
+#include "base/language.h"
 #include "base/log.h"
 #include "base/token.h"
 #include "request/identifiers.h"
@@ -77,6 +78,12 @@ static const struct {
 	  "attached or signed, and the request goes on by itself when it "
 	  "arrives; or import their key with dsrmail keys import FILE and "
 	  "approve", "no key to encrypt the data to (encrypt_exports = always)" },
+	{ "uncertain_kind", "the classifier is not sure the mail asks for this: "
+	  "read the mail, then approve, reject, or set the kind with dsrmail "
+	  "queue classify", "the classifier is not sure of the kind" },
+	{ "possible_extra", "not the mail's main request (found in passing, or "
+	  "in a template letter's standard text): the sender's confirmation "
+	  "alone does not carry it out", "a possible extra, not the main request" },
 };
 
 /* The words for a hold reason (see lifecycle.h). */
@@ -135,6 +142,37 @@ hold_repeats_text(GPtrArray *earlier)
 	return g_string_free(text, FALSE);
 }
 
+/* The classifier's view of the request for the admin notice: its
+ * confidence and mark, the kinds the mail only hinted at, and the language
+ * it was written in when dsrmail had to answer in another. */
+static void
+notice_classification(struct work *w, struct template_data *data)
+{
+	const struct config *config = w->context->config;
+	g_auto(GStrv) hints = g_strsplit(w->row.hints != NULL ? w->row.hints : "",
+	    ",", -1);
+	size_t i;
+
+	if (w->row.confidence >= 0) {
+		g_autofree char *percent = g_strdup_printf("%.0f%%", 100 * w->row.confidence);
+		template_data_set(data, "confidence", percent);
+	}
+	template_data_set(data, "uncertain", g_strcmp0(w->row.mark, "uncertain") == 0 ?
+	    "yes" : NULL);
+	template_data_set(data, "possible_extra", g_strcmp0(w->row.mark,
+	    "possible_extra") == 0 ? "yes" : NULL);
+	template_data_set_list(data, "hints");
+	for (i = 0; hints[i] != NULL; i++)
+		if (*hints[i] != '\0')
+			reply_set_kind_label(template_data_add_item(data, "hints"), hints[i]);
+	template_data_set(data, "written_language", w->row.written_language);
+	template_data_set(data, "reply_language", w->row.language != NULL ?
+	    w->row.language : "fi+en");
+	template_data_set(data, "fallback", w->row.written_language != NULL &&
+	    language_from_code(w->row.written_language) < 0 &&
+	    g_strcmp0(w->row.language, config->fallback_language) == 0 ? "yes" : NULL);
+}
+
 /* Add the admin-notice fields common to a request's notices; earlier: the
  * ids of the requests a repeat follows, or NULL. */
 static void
@@ -143,6 +181,7 @@ notice_fields(struct work *w, struct template_data *data, char **codes,
 {
 	size_t i, c;
 
+	notice_classification(w, data);
 	template_data_set(data, "kind", w->row.kind);
 	template_data_set(data, "sender", w->row.sender != NULL ? w->row.sender :
 	    "(none)");
@@ -297,6 +336,27 @@ hold_changes(struct work *w, GString *reasons, GPtrArray *values,
 	return 0;
 }
 
+/* The reasons a request waits for an admin that are known before its
+ * sender confirms: a forged-looking sender, an unclear kind, an objection
+ * to weigh, the policy, the classifier's doubt, a possible extra. */
+void
+lifecycle_reasons_known(const struct config *config, const struct request_row *row,
+    GString *reasons)
+{
+	if (g_strcmp0(row->dmarc, "fail") == 0)
+		lifecycle_reasons_add(reasons, "dmarc_fail");
+	if (g_str_equal(row->kind, "unknown"))
+		lifecycle_reasons_add(reasons, "unknown_kind");
+	else if (g_str_equal(row->kind, "processing_objection"))
+		lifecycle_reasons_add(reasons, "objection_weighed");
+	else if (!kind_is_ban(row->kind) && policy_approves(config, row->kind))
+		lifecycle_reasons_add(reasons, "policy");
+	if (g_strcmp0(row->mark, "uncertain") == 0)
+		lifecycle_reasons_add(reasons, "uncertain_kind");
+	if (g_strcmp0(row->mark, "possible_extra") == 0)
+		lifecycle_reasons_add(reasons, "possible_extra");
+}
+
 /* Why a verified request must wait for an admin (a new comma list, maybe
  * empty). */
 static char *
@@ -312,14 +372,7 @@ hold_reasons_find(struct work *w, GError **error)
 	gboolean restricted = FALSE;
 	gboolean no_key;
 
-	if (g_strcmp0(w->row.dmarc, "fail") == 0)
-		lifecycle_reasons_add(reasons, "dmarc_fail");
-	if (g_str_equal(kind, "unknown"))
-		lifecycle_reasons_add(reasons, "unknown_kind");
-	else if (g_str_equal(kind, "processing_objection"))
-		lifecycle_reasons_add(reasons, "objection_weighed");
-	else if (!kind_is_ban(kind) && policy_approves(config, kind))
-		lifecycle_reasons_add(reasons, "policy");
+	lifecycle_reasons_known(config, &w->row, reasons);
 	if (hold_changes(w, reasons, values, error) < 0 ||
 	    (mail = received_mail_get(w->context->store, w->row.message, NULL, &loaded,
 	    error)) == NULL)

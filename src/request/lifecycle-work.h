@@ -159,6 +159,12 @@ int lifecycle_challenge_answer(struct work *w, const struct received_mail *mail,
  * transaction. */
 int lifecycle_hold(struct work *w, const char *reasons, GError **error);
 
+/* lifecycle-hold.c: add to reasons the codes of the holds known before the
+ * sender confirms (DMARC, an unclear kind, the policy, the classifier's
+ * mark): the challenge tells which requests an admin checks. */
+void lifecycle_reasons_known(const struct config *config,
+    const struct request_row *row, GString *reasons);
+
 /* lifecycle-hold.c: add code to a comma list of hold reasons. */
 void lifecycle_reasons_add(GString *reasons, const char *code);
 

@@ -38,7 +38,11 @@ CREATE TABLE dsr_messages(
 	reply_to TEXT,
 	return_path TEXT,
 	subject TEXT,
-	language TEXT,                  -- fi, en, sv, or NULL: unknown
+	language TEXT,                  -- the reply language: fi, en, sv, or NULL: unknown
+	written_language TEXT,          -- the language the mail is written in, as
+	                                -- guessed (any ISO 639 code), or NULL
+	hints TEXT,                     -- kinds the mail mentions as a possibility
+	                                -- without asking for them (comma list)
 	dmarc TEXT,                     -- verdict from the trusted authserv-id
 	dkim TEXT,
 	screened TEXT,                  -- NULL: a request; else why it was ignored
@@ -100,6 +104,12 @@ CREATE TABLE dsr_requests(
 	verified_at TEXT,               -- identity confirmed (N22)
 	verified_by TEXT,               -- challenge | signature | admin
 	hold_reasons TEXT,              -- why it waits for an admin (comma list)
+	confidence REAL,                -- how sure the classifier was of the kind
+	                                -- (0..1); NULL: set by an admin or unknown
+	mark TEXT CHECK (mark IN ('uncertain', 'possible_extra')),
+	                                -- uncertain: below [classify] certain;
+	                                -- possible_extra: not the mail's main
+	                                -- request; either waits for an admin
 	decided_at TEXT,
 	decided_by TEXT,                -- the admin's identity (N20, N24)
 	decision_reason TEXT,

@@ -108,6 +108,14 @@ static const char *const sample_texts[][2] = {
 	{ "account", "tietosuoja@hrmentor.fi" },
 	{ "revoked_at", "2026-11-02T10:00:00Z" },
 	{ "smtp_too", "yes" },
+	{ "some_checked", "yes" },
+	{ "all_checked", "" },      /* some are, some are not */
+	{ "confidence", "62%" },
+	{ "uncertain", "yes" },
+	{ "possible_extra", "yes" },
+	{ "written_language", "de" },
+	{ "reply_language", "en" },
+	{ "fallback", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -118,6 +126,7 @@ static const char *const sample_flags[] = {
 	"partial", "held", "no_match", "followup", "awaiting_confirmation",
 	"recipients_held", "dispute_ended", "objection", "disputed", "restricted",
 	"source", "restriction_set", "restriction_lifted", "banned", "smtp_too",
+	"some_checked", "all_checked", "uncertain", "possible_extra", "fallback",
 	NULL
 };
 
@@ -169,6 +178,9 @@ sample_list(struct template_data *data, const char *name)
 		item = template_data_add_item(data, name);
 		template_data_set(item, "id", "DSR-2026-0043");
 		reply_set_kind_label(item, "erasure");
+		template_data_set(item, "checked", "yes");
+	} else if (strcmp(name, "hints") == 0) {
+		reply_set_kind_label(template_data_add_item(data, name), "erasure");
 	} else if (strcmp(name, "hold_reasons") == 0) {
 		template_data_add_text(data, name, "erasure needs an admin's approval ([policy] approve)");
 		template_data_add_text(data, name, "a legal hold applies: open invoice");
