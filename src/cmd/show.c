@@ -333,6 +333,120 @@ words_generic(GString *out, const char *type, JsonObject *d)
 	}
 }
 
+/* The events whose words need no more than who did it and why: {by} in
+ * the text is who, {reason} why. */
+static const struct {
+	const char *type;
+	const char *text;
+} event_texts[] = {
+	{ "bounced", "a delivery report came back for one of its mails" },
+	{ "no_data", "no data for the sender's address; the sender told" },
+	{ "challenge_sent", "confirmation code sent to the address on file" },
+	{ "confirmed", "confirmed by {by} with the code" },
+	{ "confirmation_refused", "a confirmation refused: {reason}" },
+	{ "admin_reply_refused", "an admin's reply refused: {reason}" },
+	{ "admin_notified", "an admin notified, with a code to decide by reply" },
+	{ "received_sent", "the person told an admin reviews it" },
+	{ "oversized_sent", "the person told the mail arrived without "
+	  "its attachments, and how to send one" },
+	{ "approved", "approved by {by}" },
+	{ "rejected", "rejected by {by}: {reason}" },
+	{ "expired", "expired: not confirmed in time; the person told" },
+	{ "restricted_while_disputed", "the data restricted while the "
+	  "correction or objection is decided (Art. 18(1))" },
+	{ "signature_accepted", "confirmed by the person's valid "
+	  "signature, no code needed ([policy] signed_identity)" },
+	{ "key_requested", "the person asked to send their key: the "
+	  "data goes only encrypted ([policy] encrypt_exports = always)" },
+	{ "rate_limited", "over [policy] sender_rate: the sender told "
+	  "why it was not handled, the admins too" },
+	{ "lift_requested", "lifting the restriction asked by {by}: "
+	  "{reason}; the person is told first" },
+	{ "restriction_lifted", "restriction lifted, the person told" },
+	{ "lift_failed", "restriction kept: {reason}" },
+};
+
+/* "OpenPGP" or "S/MIME", as the detail's protocol says. */
+static const char *
+protocol_words(JsonObject *d, const char *openpgp)
+{
+	return g_strcmp0(detail_text(d, "protocol"), "smime") == 0 ? "S/MIME" :
+	    openpgp;
+}
+
+/* "recipient" or "source", as the detail's role says. */
+static const char *
+party_words(JsonObject *d)
+{
+	return g_strcmp0(detail_text(d, "role"), "source") == 0 ? "source" :
+	    "recipient";
+}
+
+/* The events whose words read their detail; FALSE for any other type. */
+static gboolean
+event_words_detail(GString *out, const char *type, JsonObject *d,
+    const char *by, const char *reason, const char *kind)
+{
+	const char *decided_by = detail_text(d, "decided_by");
+	const char *reminder = detail_text(d, "reminder");
+
+	if (g_str_equal(type, "received") || g_str_equal(type, "ignored"))
+		words_received(out, d);
+	else if (g_str_has_prefix(type, "mail_"))
+		words_mail(out, type, d);
+	else if (g_str_equal(type, "records_cleared"))
+		words_cleared(out, d);
+	else if (g_str_equal(type, "held")) {
+		g_autofree char *held = request_held_words(detail_text(d, "reasons"), kind);
+		g_string_append_printf(out, "held for: %s", held);
+	} else if (g_str_equal(type, "followup"))
+		g_string_append_printf(out, "a mail about it arrived%s",
+		    detail_text(d, "oversized") ? "; too large: attachments not stored" : "");
+	else if (g_str_equal(type, "ignored_mail"))
+		g_string_append_printf(out, "a mail about it was ignored: %s",
+		    ignored_words(detail_text(d, "reason")));
+	else if (g_str_equal(type, "extended"))
+		g_string_append_printf(out, "deadline extended to %.10s by %s: %s",
+		    detail_text(d, "due") ? detail_text(d, "due") : "?", by, reason);
+	else if (g_str_equal(type, "classified"))
+		g_string_append_printf(out, "classified as %s by %s",
+		    detail_text(d, "kind") ? detail_text(d, "kind") : "?", by);
+	else if (g_str_equal(type, "reminder"))
+		g_string_append_printf(out, "deadline reminder to the admins (%s)",
+		    g_strcmp0(reminder, "overdue") == 0 ? "overdue" :
+		    g_strcmp0(reminder, "2d") == 0 ? "2 days left" : "7 days left");
+	else if (g_str_equal(type, "executed"))
+		g_string_append_printf(out, "carried out%s%s",
+		    g_strcmp0(decided_by, "system") == 0 ? ", no approval needed" :
+		    ", decided by ", g_strcmp0(decided_by, "system") == 0 ? "" :
+		    actor_words(decided_by));
+	else if (g_str_equal(type, "recipient_notified"))
+		g_string_append_printf(out, "a %s in the data map told of the change",
+		    party_words(d));
+	else if (g_str_equal(type, "recipient_notice_held"))
+		g_string_append_printf(out, "the notice to a %s held for the admins: "
+		    "the person forbade disclosure", party_words(d));
+	else if (g_str_equal(type, "dispute_ended"))
+		g_string_append_printf(out, "decided: the restriction while disputed "
+		    "ended%s", detail_number(d, "flags_cleared", 0) > 0 ? "" :
+		    " (another restriction keeps the data restricted)");
+	else if (g_str_equal(type, "signature"))
+		g_string_append_printf(out, "a %s signature on the mail: %s%s%s%s",
+		    protocol_words(d, "PGP/MIME"), detail_text(d, "status") ?
+		    detail_text(d, "status") : "?", detail_text(d, "problem") ? " (" : "",
+		    detail_text(d, "problem") ? detail_text(d, "problem") : "",
+		    detail_text(d, "problem") ? ")" : "");
+	else if (g_str_equal(type, "key_received"))
+		g_string_append_printf(out, "the person's %s key came with the mail",
+		    protocol_words(d, "OpenPGP"));
+	else if (g_str_equal(type, "reply_encrypted"))
+		g_string_append_printf(out, "the reply with the data encrypted to the "
+		    "person's %s key", protocol_words(d, "OpenPGP"));
+	else
+		return FALSE;
+	return TRUE;
+}
+
 /* One event in words. kind: the request's, for the hold reasons. */
 static char *
 event_words(const char *type, const char *actor, JsonObject *d, const char *kind)
@@ -344,110 +458,16 @@ event_words(const char *type, const char *actor, JsonObject *d, const char *kind
 	g_autofree char *by_login = login != NULL ? g_strdup_printf("%s (login %s)",
 	    actor_words(actor), login) : NULL;
 	const char *by = by_login != NULL ? by_login : actor_words(actor);
+	size_t i;
 
-	if (g_str_equal(type, "received") || g_str_equal(type, "ignored"))
-		words_received(out, d);
-	else if (g_str_has_prefix(type, "mail_"))
-		words_mail(out, type, d);
-	else if (g_str_equal(type, "held")) {
-		g_autofree char *held = request_held_words(detail_text(d, "reasons"), kind);
-		g_string_append_printf(out, "held for: %s", held);
-	} else if (g_str_equal(type, "followup"))
-		g_string_append_printf(out, "a mail about it arrived%s",
-		    detail_text(d, "oversized") ? "; too large: attachments not stored" : "");
-	else if (g_str_equal(type, "ignored_mail"))
-		g_string_append_printf(out, "a mail about it was ignored: %s",
-		    ignored_words(given));
-	else if (g_str_equal(type, "bounced"))
-		g_string_append(out, "a delivery report came back for one of its mails");
-	else if (g_str_equal(type, "no_data"))
-		g_string_append(out, "no data for the sender's address; the sender told");
-	else if (g_str_equal(type, "challenge_sent"))
-		g_string_append(out, "confirmation code sent to the address on file");
-	else if (g_str_equal(type, "confirmed"))
-		g_string_append_printf(out, "confirmed by %s with the code", by);
-	else if (g_str_equal(type, "confirmation_refused"))
-		g_string_append_printf(out, "a confirmation refused: %s", reason);
-	else if (g_str_equal(type, "admin_reply_refused"))
-		g_string_append_printf(out, "an admin's reply refused: %s", reason);
-	else if (g_str_equal(type, "admin_notified"))
-		g_string_append(out, "an admin notified, with a code to decide by reply");
-	else if (g_str_equal(type, "received_sent"))
-		g_string_append(out, "the person told an admin reviews it");
-	else if (g_str_equal(type, "oversized_sent"))
-		g_string_append(out, "the person told the mail arrived without its "
-		    "attachments, and how to send one");
-	else if (g_str_equal(type, "approved"))
-		g_string_append_printf(out, "approved by %s", by);
-	else if (g_str_equal(type, "rejected"))
-		g_string_append_printf(out, "rejected by %s: %s", by, reason);
-	else if (g_str_equal(type, "extended"))
-		g_string_append_printf(out, "deadline extended to %.10s by %s: %s",
-		    detail_text(d, "due") ? detail_text(d, "due") : "?", by, reason);
-	else if (g_str_equal(type, "classified"))
-		g_string_append_printf(out, "classified as %s by %s",
-		    detail_text(d, "kind") ? detail_text(d, "kind") : "?", by);
-	else if (g_str_equal(type, "expired"))
-		g_string_append(out, "expired: not confirmed in time; the person told");
-	else if (g_str_equal(type, "reminder"))
-		g_string_append_printf(out, "deadline reminder to the admins (%s)",
-		    g_strcmp0(detail_text(d, "reminder"), "overdue") == 0 ? "overdue" :
-		    g_strcmp0(detail_text(d, "reminder"), "2d") == 0 ? "2 days left" :
-		    "7 days left");
-	else if (g_str_equal(type, "executed"))
-		g_string_append_printf(out, "carried out%s%s",
-		    g_strcmp0(detail_text(d, "decided_by"), "system") == 0 ?
-		    ", no approval needed" : ", decided by ",
-		    g_strcmp0(detail_text(d, "decided_by"), "system") == 0 ? "" :
-		    actor_words(detail_text(d, "decided_by")));
-	else if (g_str_equal(type, "recipient_notified"))
-		g_string_append_printf(out, "a %s in the data map told of the change",
-		    g_strcmp0(detail_text(d, "role"), "source") == 0 ? "source" :
-		    "recipient");
-	else if (g_str_equal(type, "recipient_notice_held"))
-		g_string_append_printf(out, "the notice to a %s held for the admins: "
-		    "the person forbade disclosure", g_strcmp0(detail_text(d, "role"),
-		    "source") == 0 ? "source" : "recipient");
-	else if (g_str_equal(type, "restricted_while_disputed"))
-		g_string_append(out, "the data restricted while the correction or "
-		    "objection is decided (Art. 18(1))");
-	else if (g_str_equal(type, "dispute_ended"))
-		g_string_append_printf(out, "decided: the restriction while disputed "
-		    "ended%s", detail_number(d, "flags_cleared", 0) > 0 ? "" :
-		    " (another restriction keeps the data restricted)");
-	else if (g_str_equal(type, "signature"))
-		g_string_append_printf(out, "a %s signature on the mail: %s%s%s",
-		    g_strcmp0(detail_text(d, "protocol"), "smime") == 0 ? "S/MIME" :
-		    "PGP/MIME", detail_text(d, "status") ? detail_text(d, "status") : "?",
-		    detail_text(d, "problem") ? " (" : "", detail_text(d, "problem") ?
-		    detail_text(d, "problem") : "");
-	else if (g_str_equal(type, "signature_accepted"))
-		g_string_append(out, "confirmed by the person's valid signature, no "
-		    "code needed ([policy] signed_identity)");
-	else if (g_str_equal(type, "key_received"))
-		g_string_append_printf(out, "the person's %s key came with the mail",
-		    g_strcmp0(detail_text(d, "protocol"), "smime") == 0 ? "S/MIME" :
-		    "OpenPGP");
-	else if (g_str_equal(type, "reply_encrypted"))
-		g_string_append_printf(out, "the reply with the data encrypted to the "
-		    "person's %s key", g_strcmp0(detail_text(d, "protocol"), "smime") == 0 ?
-		    "S/MIME" : "OpenPGP");
-	else if (g_str_equal(type, "key_requested"))
-		g_string_append(out, "the person asked for their key: the data goes "
-		    "only encrypted ([policy] encrypt_exports = always)");
-	else if (g_str_equal(type, "rate_limited"))
-		g_string_append(out, "over [policy] sender_rate: the sender told why "
-		    "it was not handled, the admins too");
-	else if (g_str_equal(type, "records_cleared"))
-		words_cleared(out, d);
-	else if (g_str_equal(type, "lift_requested"))
-		g_string_append_printf(out, "lifting the restriction asked by %s: %s; "
-		    "the person is told first", by, reason);
-	else if (g_str_equal(type, "restriction_lifted"))
-		g_string_append(out, "restriction lifted, the person told");
-	else if (g_str_equal(type, "lift_failed"))
-		g_string_append_printf(out, "restriction kept: %s", reason);
-	else
+	for (i = 0; i < G_N_ELEMENTS(event_texts); i++)
+		if (g_str_equal(type, event_texts[i].type)) {
+			g_string_append(out, event_texts[i].text);
+			g_string_replace(out, "{by}", by, 0);
+			g_string_replace(out, "{reason}", reason, 0);
+			return g_string_free(out, FALSE);
+		}
+	if (!event_words_detail(out, type, d, by, reason, kind))
 		words_generic(out, type, d);
 	return g_string_free(out, FALSE);
 }
