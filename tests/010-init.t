@@ -21,7 +21,7 @@ same_file "$T/schema.txt" "$TESTS_DIR/expected/register-schema.txt" \
 
 tables=$(sqlite3 "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM
 	sqlite_schema WHERE type = 'table' AND name LIKE 'dsr_%' ORDER BY name)")
-is "$tables" "dsr_changes dsr_disputes dsr_events dsr_imap_failures dsr_imap_folders dsr_lifts dsr_messages dsr_oauth2_revocations dsr_outbox dsr_reminders dsr_request_subjects dsr_requests dsr_retention dsr_tokens dsr_web_sessions dsr_web_signins" \
+is "$tables" "dsr_changes dsr_disputes dsr_events dsr_imap_failures dsr_imap_folders dsr_keys dsr_lifts dsr_messages dsr_oauth2_revocations dsr_outbox dsr_reminders dsr_request_subjects dsr_requests dsr_retention dsr_signatures dsr_tokens dsr_web_sessions dsr_web_signins" \
 	"dsrmail's own tables exist, all prefixed dsr_"
 is "$(sqlite3 "$DB" 'PRAGMA user_version')" 1 "user_version records the schema version"
 is "$(stat -c %a "$DB")" 600 "the database file is mode 0600"

@@ -22,8 +22,8 @@ printf 'Hei,\n\npoistakaa tietoni rekisteristänne.\n\nJörö\n' |
 deliver erase
 id=$out
 sent
-is "$(mail_body "$JORO" challenge | grep '^- ')" "- poistopyyntö ($id)" \
-	"the challenge names the one request it covers"
+is "$(mail_body "$JORO" challenge | grep '^- ')" "- poistopyyntö ($id): ihminen tarkistaa tämän ensin" \
+	"the challenge names the one request it covers, which a person checks (policy)"
 reply_with erase-confirm "$JORO" "$id" "$(mail_token "$JORO" challenge)"
 run queue approve "$id" --as "$ADMIN"
 is "$rc" 0 "approved by an admin"
@@ -57,7 +57,7 @@ set -- $ids
 is "$(mail_body matti@example.org challenge | grep -E '^- |nämä pyynnöt:')" \
 	"saimme tästä sähköpostiosoitteesta nämä pyynnöt:
 - tarkastuspyyntö ($1)
-- poistopyyntö ($2)" "the challenge lists both requests, ids and kinds, in Finnish"
+- poistopyyntö ($2): ihminen tarkistaa tämän ensin" "the challenge lists both requests, ids and kinds, in Finnish, and which a person checks"
 reply_with both-confirm matti@example.org "${ids%% *}" "$(mail_token matti@example.org challenge)"
 for i in $ids; do dsrmail queue approve "$i" --as "$ADMIN" >/dev/null 2>&1; done
 sent

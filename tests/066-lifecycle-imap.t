@@ -69,6 +69,7 @@ seen_mail() {
 	sed -E -e 's/[A-Z2-7]{26}/<CODE>/g' \
 	    -e '/^(In-Reply-To|References):/s/\.[0-9]+@example\.net>/.PID@example.net>/g' \
 	    "$T/$1.raw" >"$T/$1.txt"
+	[ -n "${UPDATE_EXPECTED:-}" ] && cp "$T/$1.txt" "$EXPECTED/$1.txt"
 	same_file "$T/$1.txt" "$EXPECTED/$1.txt" "$1: the mail reads as expected"
 }
 

@@ -13,8 +13,8 @@ ok "make install builds and installs into DESTDIR" \
 ok "the binary is installed" test -x "$STAGE$PREFIX/bin/dsrmail"
 ok "rules/ is installed under share/dsrmail" test -f "$STAGE$PREFIX/share/dsrmail/rules/register.map" -a -f "$STAGE$PREFIX/share/dsrmail/rules/notice.conf"
 ok "templates/ is installed under share/dsrmail" test -d "$STAGE$PREFIX/share/dsrmail/templates"
-ok "its modules (IMAP/SMTP, HTML, web) are installed under lib/dsrmail" \
-	test -f "$STAGE$PREFIX/lib/dsrmail/dsrmail-transport.so" -a -f "$STAGE$PREFIX/lib/dsrmail/dsrmail-html.so" \
+ok "its modules (IMAP/SMTP, web) are installed under lib/dsrmail" \
+	test -f "$STAGE$PREFIX/lib/dsrmail/dsrmail-transport.so" \
 	-a -f "$STAGE$PREFIX/lib/dsrmail/dsrmail-web.so"
 ok "an example config is installed" test -f "$STAGE$PREFIX/share/dsrmail/dsrmail.conf.example" -a -f "$STAGE$PREFIX/etc/dsrmail/dsrmail.conf"
 

@@ -27,8 +27,9 @@ enum key_type {
 	KEY_SIZE,       /* 25M, 100k, 1G, or bytes */
 	KEY_RATE,       /* 10/day */
 	KEY_URL,        /* scheme://host[:port] */
-	KEY_BOOL,       /* yes or no */
+	KEY_BOOLEAN,    /* yes or no */
 	KEY_AUTH,       /* password or oauth2 */
+	KEY_ENCRYPT,    /* when-key, always or never */
 };
 
 struct key {
@@ -47,6 +48,7 @@ static const struct key keys[] = {
 	{ "organisation", "registry_address", KEY_ADDRESS, NULL, AT(registry_address), "the address requests arrive at, e.g. tietosuoja@example.fi" },
 	{ "organisation", "admins", KEY_ADDRESSES, "", AT(admins), "comma-separated admin addresses" },
 	{ "organisation", "default_language", KEY_LANGUAGE, "fi", AT(default_language), "fi, en or sv" },
+	{ "organisation", "fallback_language", KEY_LANGUAGE, "en", AT(fallback_language), "fi, en or sv" },
 	{ "paths", "rules", KEY_PATH, DSR_SHARE_DIR "/rules", AT(rules_dir), "the rules directory" },
 	{ "paths", "templates", KEY_PATH, DSR_SHARE_DIR "/templates", AT(templates_dir), "the templates directory" },
 	{ "database", "path", KEY_PATH, "dsrmail.db", AT(database_path), "the SQLite database file" },
@@ -83,7 +85,7 @@ static const struct key keys[] = {
 	{ "policy", "max_message_size", KEY_SIZE, "25M", AT(max_message_size), "a size such as 25M" },
 	{ "policy", "sender_rate", KEY_RATE, "10/day", AT(sender_rate), "count/period, e.g. 10/day" },
 	{ "policy", "repeat_window", KEY_DURATION, "90d", AT(repeat_window), "a duration such as 90d" },
-	{ "policy", "restrict_while_disputed", KEY_BOOL, "yes", AT(restrict_while_disputed), "yes or no" },
+	{ "policy", "restrict_while_disputed", KEY_BOOLEAN, "yes", AT(restrict_while_disputed), "yes or no" },
 	{ "policy", "trusted_authserv_id", KEY_STRING, "", AT(trusted_authserv_id), "the authserv-id of your receiving MTA, or empty" },
 	{ "policy", "retention", KEY_DURATION, "10y", AT(retention), "a duration such as 10y" },
 	{ "policy", "evidence_retention", KEY_DURATION, "5y", AT(evidence_retention), "a duration such as 5y" },
@@ -95,6 +97,12 @@ static const struct key keys[] = {
 	{ "web", "session_idle", KEY_DURATION, "30m", AT(web_session_idle), "a duration such as 30m" },
 	{ "web", "signin_rate", KEY_RATE, "5/hour", AT(web_signin_rate), "count/period, e.g. 5/hour" },
 	{ "web", "client_rate", KEY_RATE, "30/hour", AT(web_client_rate), "count/period, e.g. 30/hour" },
+	{ "policy", "signed_identity", KEY_BOOLEAN, "no", AT(signed_identity), "yes or no" },
+	{ "policy", "encrypt_exports", KEY_ENCRYPT, "when-key", AT(encrypt_exports), "when-key, always or never" },
+	{ "crypto", "home", KEY_PATH, NULL, AT(crypto_home), "a directory for dsrmail's own GnuPG home, e.g. /var/lib/dsrmail/gnupg" },
+	{ "crypto", "openpgp_keyring", KEY_PATH, NULL, AT(openpgp_keyring), "a file of the OpenPGP public keys you accept (gpg --export)" },
+	{ "crypto", "smime_trust", KEY_PATH, NULL, AT(smime_trust), "a PEM file of the CA certificates you accept" },
+	{ "crypto", "signing_key", KEY_STRING, "", AT(signing_key), "the fingerprint of the organisation's key in [crypto] home, or empty" },
 };
 
 /* Find the config file: -c, $DSRMAIL_CONFIG, ./dsrmail.conf, /etc. */
@@ -215,20 +223,63 @@ first_bad_item(char **items, gboolean (*good)(const char *))
 	return NULL;
 }
 
+/* The index of value in names (count of them) into *out; -1 if absent. */
+static int
+choice_parse(const char *value, const char *const *names, size_t count,
+    int *out)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (strcmp(value, names[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	return -1;
+}
+
 /* "no", "yes", "required" -> enum tls_mode; -1 for anything else. */
 static int
 tls_parse(const char *value, enum tls_mode *out)
 {
 	static const char *const names[] = { [TLS_NO] = "no", [TLS_YES] = "yes",
 	    [TLS_REQUIRED] = "required" };
-	size_t i;
+	int index;
 
-	for (i = 0; i < G_N_ELEMENTS(names); i++)
-		if (strcmp(value, names[i]) == 0) {
-			*out = (enum tls_mode)i;
-			return 0;
-		}
-	return -1;
+	if (choice_parse(value, names, G_N_ELEMENTS(names), &index) < 0)
+		return -1;
+	*out = (enum tls_mode)index;
+	return 0;
+}
+
+/* "no"/"yes" -> gboolean, "password"/"oauth2" -> enum auth_mode,
+ * "when-key"/"always"/"never" -> enum encrypt_mode. */
+static int
+choice_apply(const struct key *key, const char *value, void *field)
+{
+	static const char *const booleans[] = { "no", "yes" };
+	static const char *const auths[] = { [AUTH_PASSWORD] = "password",
+	    [AUTH_OAUTH2] = "oauth2" };
+	static const char *const modes[] = { [ENCRYPT_WHEN_KEY] = "when-key",
+	    [ENCRYPT_ALWAYS] = "always", [ENCRYPT_NEVER] = "never" };
+	int index;
+
+	if (key->type == KEY_BOOLEAN) {
+		if (choice_parse(value, booleans, G_N_ELEMENTS(booleans), &index) < 0)
+			return -1;
+		*(gboolean *)field = index == 1;
+		return 0;
+	}
+	if (key->type == KEY_AUTH) {
+		if (choice_parse(value, auths, G_N_ELEMENTS(auths), &index) < 0)
+			return -1;
+		*(enum auth_mode *)field = (enum auth_mode)index;
+		return 0;
+	}
+	if (choice_parse(value, modes, G_N_ELEMENTS(modes), &index) < 0)
+		return -1;
+	*(enum encrypt_mode *)field = (enum encrypt_mode)index;
+	return 0;
 }
 
 /* Store a list of addresses or request kinds, each one checked. */
@@ -317,20 +368,13 @@ key_apply(struct config *config, const struct key *key, const char *value,
 		}
 		*(char **)field = g_strdup(value);
 		return 0;
-	case KEY_BOOL:
-		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
-			key_error(error, config, key, value, "neither yes nor no");
-			return -1;
-		}
-		*(gboolean *)field = strcmp(value, "yes") == 0;
-		return 0;
+	case KEY_BOOLEAN:
 	case KEY_AUTH:
-		if (strcmp(value, "password") != 0 && strcmp(value, "oauth2") != 0) {
-			key_error(error, config, key, value, "unknown sign-in");
+	case KEY_ENCRYPT:
+		if (choice_apply(key, value, field) < 0) {
+			key_error(error, config, key, value, "not one of the choices");
 			return -1;
 		}
-		*(enum auth_mode *)field = strcmp(value, "oauth2") == 0 ?
-		    AUTH_OAUTH2 : AUTH_PASSWORD;
 		return 0;
 	}
 	return 0;
@@ -365,7 +409,7 @@ config_check_unknown(struct config *config, GKeyFile *file, GError **error)
 		if (!group_known) {
 			g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
 			    "%s: unknown section [%s]; the sections are [organisation], "
-			    "[paths], [database], [imap], [smtp], [oauth2], [policy] and [web]",
+			    "[paths], [database], [imap], [smtp], [oauth2], [policy], [crypto] and [web]",
 			    config->file, groups[g]);
 			return -1;
 		}
@@ -405,6 +449,35 @@ config_apply_keys(struct config *config, GKeyFile *file, GError **error)
 	return 0;
 }
 
+/* What needs [crypto] home: a key or a policy that cannot work without
+ * dsrmail's GnuPG home is a mistake, not something to ignore. */
+static int
+config_check_crypto(struct config *config, GError **error)
+{
+	const char *needs = NULL;
+
+	if (config->signing_key != NULL && *config->signing_key == '\0')
+		g_clear_pointer(&config->signing_key, g_free);
+	if (config->crypto_home != NULL)
+		return 0;
+	if (config->signed_identity)
+		needs = "[policy] signed_identity = yes";
+	else if (config->encrypt_exports == ENCRYPT_ALWAYS)
+		needs = "[policy] encrypt_exports = always";
+	else if (config->openpgp_keyring != NULL)
+		needs = "[crypto] openpgp_keyring";
+	else if (config->smime_trust != NULL)
+		needs = "[crypto] smime_trust";
+	else if (config->signing_key != NULL)
+		needs = "[crypto] signing_key";
+	if (needs == NULL)
+		return 0;
+	g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "%s: %s needs [crypto] "
+	    "home, the directory of dsrmail's own GnuPG keys; set it (e.g. home = "
+	    "/var/lib/dsrmail/gnupg) or remove %s", config->file, needs, needs);
+	return -1;
+}
+
 /* Keys without a default that must be there. */
 static int
 config_check_required(struct config *config, GError **error)
@@ -426,7 +499,9 @@ config_check_required(struct config *config, GError **error)
 		    "register.map", NULL);
 	if (config->trusted_authserv_id != NULL && *config->trusted_authserv_id == '\0')
 		g_clear_pointer(&config->trusted_authserv_id, g_free);
-	return config_oauth2_resolve(config, error);
+	if (config_oauth2_resolve(config, error) < 0)
+		return -1;
+	return config_check_crypto(config, error);
 }
 
 /* Read, check and resolve a config file. */
@@ -495,8 +570,7 @@ config_free(struct config *config)
 			g_strfreev(*(char ***)field);
 			break;
 		case KEY_TLS: case KEY_DURATION: case KEY_SIZE: case KEY_RATE:
-		case KEY_BOOL:
-		case KEY_AUTH:
+		case KEY_BOOLEAN: case KEY_AUTH: case KEY_ENCRYPT:
 			break;
 		default:
 			g_free(*(char **)field);

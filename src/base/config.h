@@ -23,6 +23,13 @@ enum oauth2_flow {
 	                             (RFC 6749 4.1, RFC 7636, RFC 8252) */
 };
 
+/* [policy] encrypt_exports: when an access or portability reply is encrypted. */
+enum encrypt_mode {
+	ENCRYPT_WHEN_KEY,           /* when the subject's key is known */
+	ENCRYPT_ALWAYS,             /* never unencrypted: no key, no data */
+	ENCRYPT_NEVER,
+};
+
 /* "10/day": at most count mails per period. */
 struct rate {
 	int count;
@@ -37,6 +44,8 @@ struct config {
 	char *registry_address;
 	char **admins;              /* NULL-terminated, maybe empty */
 	char *default_language;     /* fi, en or sv */
+	char *fallback_language;    /* replies to a mail in a language dsrmail
+	                               has no templates for (fi, en or sv) */
 
 	char *rules_dir;            /* absolute */
 	char *templates_dir;        /* absolute */
@@ -88,6 +97,8 @@ struct config {
 	char *trusted_authserv_id;  /* NULL: no Authentication-Results trusted */
 	struct duration retention;
 	struct duration evidence_retention;
+	gboolean signed_identity;   /* a valid signature stands in for the mailed code */
+	enum encrypt_mode encrypt_exports;
 
 	/* [web]: the admin pages (dsrmail web) */
 	char *web_listen;           /* host:port */
@@ -98,6 +109,12 @@ struct config {
 	struct duration web_session_idle; /* signed out after this without a request */
 	struct rate web_signin_rate;  /* sign-in links per admin address */
 	struct rate web_client_rate;  /* sign-in requests per client */
+
+	/* [crypto]: off (all NULL) unless home is set */
+	char *crypto_home;          /* dsrmail's own GnuPG home, absolute, or NULL */
+	char *openpgp_keyring;      /* the OpenPGP keys the organisation accepts, or NULL */
+	char *smime_trust;          /* the CA certificates it accepts (PEM), or NULL */
+	char *signing_key;          /* the organisation's key for its replies, or NULL */
 };
 
 /* Find the config file (see above). explicit_path is -c, or NULL.

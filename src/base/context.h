@@ -9,6 +9,7 @@ struct store;
 struct map;
 struct notice;
 struct reply_templates;
+struct crypto;
 
 struct context {
 	char *config_path;        /* -c, or NULL: the usual search */
@@ -18,6 +19,8 @@ struct context {
 	struct map *map;
 	struct notice *notice;
 	struct reply_templates *templates;
+	struct crypto *crypto;    /* [crypto] home, opened with the templates (or
+	                             NEEDS_CRYPTO); NULL when crypto is off */
 };
 
 #endif

@@ -10,6 +10,7 @@ static const char *const timing_names[TIMING_STAGES] = {
 	[TIMING_WAIT] = "wait for server",
 	[TIMING_PARSE] = "parse",
 	[TIMING_CLASSIFY] = "classify",
+	[TIMING_CRYPTO] = "signatures",
 	[TIMING_SCREEN] = "screen",
 	[TIMING_STORE] = "store",
 	[TIMING_LIFECYCLE] = "lifecycle",

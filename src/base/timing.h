@@ -16,6 +16,7 @@ enum timing_stage {
 	TIMING_WAIT,              /* waiting for the IMAP server */
 	TIMING_PARSE,             /* GMime parse, hash, Authentication-Results */
 	TIMING_CLASSIFY,          /* rules/classify.rules on the text */
+	TIMING_CRYPTO,            /* checking signatures and keys (GnuPG) */
 	TIMING_SCREEN,            /* auto-replies, lists, bounces, sender rate */
 	TIMING_STORE,             /* intake's SQL: dedupe, identify, store */
 	TIMING_LIFECYCLE,         /* the first lifecycle step, its SQL */

@@ -1,6 +1,7 @@
 /* command.c: open what a command needs, and parse a command's options. */
 #include "base/config.h"
 #include "base/error.h"
+#include "mail/crypto.h"
 #include "cmd/command.h"
 #include "reply/outbox.h"
 #include "reply/reply.h"
@@ -46,8 +47,13 @@ command_open(struct context *context, unsigned needs, GError **error)
 	if ((needs & (1 << 4)) && (context->templates = reply_templates_load(
 	    context->config->templates_dir, error)) == NULL)
 		return -1;
-	if ((needs & (1 << 5)) && !(needs & (1 << 4)) && (context->templates =
+	if ((needs & (1 << 6)) && !(needs & (1 << 4)) && (context->templates =
 	    reply_templates_open(context->config->templates_dir, error)) == NULL)
+		return -1;
+	/* Whatever writes mail may sign it; intake checks signatures. */
+	if ((needs & (1 << 4 | 1 << 5 | 1 << 6)) &&
+	    context->config->crypto_home != NULL &&
+	    (context->crypto = crypto_open(context->config, error)) == NULL)
 		return -1;
 	return 0;
 }
@@ -56,6 +62,8 @@ command_open(struct context *context, unsigned needs, GError **error)
 void
 command_close(struct context *context)
 {
+	crypto_free(context->crypto);
+	context->crypto = NULL;
 	reply_templates_free(context->templates);
 	context->templates = NULL;
 	notice_free(context->notice);

@@ -17,9 +17,12 @@ enum command_needs {
 	NEEDS_STORE = 1 << 1 | NEEDS_CONFIG,   /* an existing, current database */
 	NEEDS_MAP = 1 << 2 | NEEDS_STORE,      /* the data map, checked */
 	NEEDS_NOTICE = 1 << 3 | NEEDS_CONFIG,  /* rules/notice.conf */
-	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked */
-	/* templates/, each loaded and checked when first used (deliver) */
-	NEEDS_TEMPLATES_LAZY = 1 << 5 | NEEDS_CONFIG,
+	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked;
+	                                            with the crypto home */
+	NEEDS_CRYPTO = 1 << 5 | NEEDS_CONFIG,  /* [crypto] home (NULL if unset) */
+	/* templates/, each loaded and checked when first used (deliver); with
+	 * the crypto home */
+	NEEDS_TEMPLATES_LAZY = 1 << 6 | NEEDS_CONFIG,
 };
 
 /* Open what needs says, in order; 0 or -1 with error (exit code inside). */
@@ -78,6 +81,8 @@ int queue_classify_command(struct context *context, int argc, char **argv, GErro
 int web_command(struct context *context, int argc, char **argv, GError **error);
 int oauth2_login_command(struct context *context, int argc, char **argv, GError **error);
 int oauth2_status_command(struct context *context, int argc, char **argv, GError **error);
+int keys_import_command(struct context *context, int argc, char **argv, GError **error);
+int keys_list_command(struct context *context, int argc, char **argv, GError **error);
 
 /* oauth2.c: after poll, send or sweep failed, tell the admins (once per
  * `oauth2 login`) when the failure was a revoked OAuth2 sign-in. Needs the

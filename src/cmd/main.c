@@ -63,6 +63,11 @@ static const struct command commands[] = {
 	  "and store the token", NEEDS_CONFIG, oauth2_login_command },
 	{ "oauth2 status", "", "whether a token is stored, for which account "
 	  "and scopes, when it expires", NEEDS_CONFIG, oauth2_status_command },
+	{ "keys import", "FILE", "import a person's OpenPGP key or S/MIME "
+	  "certificate, to encrypt their replies to", NEEDS_STORE | NEEDS_CRYPTO,
+	  keys_import_command },
+	{ "keys list", "", "the people's keys replies are encrypted to",
+	  NEEDS_STORE, keys_list_command },
 	/* deliver opens the store itself: every failure must become exit 75. */
 	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
 	  "request ids", NEEDS_NOTHING, deliver_command },

@@ -142,9 +142,9 @@ revocation_mail(struct context *context, const struct oauth2_state *state,
 
 	for (admin = config->admins; admin != NULL && *admin != NULL; admin++) {
 		struct template_data *data = template_data_new();
-		struct reply reply = { REPLY_SIGNIN_REVOKED, NULL,
-		    language_from_code(config->default_language), *admin, NULL,
-		    NULL, NULL, NULL, NULL, data };
+		struct reply reply = { .kind = REPLY_SIGNIN_REVOKED,
+		    .language = language_from_code(config->default_language),
+		    .to_address = *admin, .data = data, .crypto = context->crypto };
 		gint64 id;
 
 		template_data_set(data, "provider", state->provider);

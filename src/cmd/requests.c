@@ -17,9 +17,13 @@ request_print_line(const char *const *c, int count, void *data)
 {
 	g_autofree char *held = request_held_words(c[7], c[1]);
 
-	(void)count;
-	printf("%s %s %s received %s due %s%s%s%s\n", c[0], c[1], c[2], c[3], c[4],
-	    *held ? " held: " : "", held, data != NULL ? (const char *)data : "");
+	printf("%s %s %s received %s due %s%s%s", c[0], c[1], c[2], c[3], c[4],
+	    *held ? " held: " : "", held);
+	/* How sure the classifier was of a kind it marked (CLASSIFY_COLUMNS);
+	 * the mark itself is among the hold reasons. */
+	if (count > 9 && c[8] != NULL && c[9] != NULL)
+		printf(" (%s%% sure)", c[9]);
+	printf("%s\n", data != NULL ? (const char *)data : "");
 }
 
 /* dsrmail requests [list [--open] [--overdue] | show ID [--json]] */

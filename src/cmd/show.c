@@ -23,7 +23,8 @@ enum {
 	REQUEST_LANGUAGE, REQUEST_SENDER, REQUEST_HELD, REQUEST_EXTENDED,
 	REQUEST_EXTENSION, REQUEST_VERIFIED, REQUEST_VERIFIED_BY,
 	REQUEST_DECIDED, REQUEST_DECIDED_BY, REQUEST_DECISION,
-	REQUEST_COMPLETED, REQUEST_COLUMNS
+	REQUEST_COMPLETED, REQUEST_MARK, REQUEST_CONFIDENCE, REQUEST_WRITTEN,
+	REQUEST_HINTS, REQUEST_COLUMNS
 };
 
 /* Columns of store_timeline_events, changes and mails. */
@@ -39,6 +40,8 @@ struct shown {
 	GPtrArray *subjects;      /* rows: subject_key */
 	GPtrArray *names;         /* char *: each subject's name, or NULL */
 	GPtrArray *changes, *events, *mails;
+	GPtrArray *signatures;    /* rows: checked_at, protocol, status, signer,
+	                             address, key_id, fingerprint */
 };
 
 /* A timeline_row_func: append a copy of the row to the GPtrArray data. */
@@ -60,6 +63,13 @@ rows_new(void)
 	return g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 }
 
+/* text, or "-" for none. */
+static const char *
+or_none(const char *text)
+{
+	return text != NULL && *text != '\0' ? text : "-";
+}
+
 /* Column i of a row. */
 static const char *
 cell(GPtrArray *row, guint i)
@@ -77,6 +87,7 @@ shown_clear(struct shown *shown)
 	g_clear_pointer(&shown->changes, g_ptr_array_unref);
 	g_clear_pointer(&shown->events, g_ptr_array_unref);
 	g_clear_pointer(&shown->mails, g_ptr_array_unref);
+	g_clear_pointer(&shown->signatures, g_ptr_array_unref);
 }
 
 /* Read request id and everything shown about it. 1 found, 0 not, -1 error. */
@@ -94,6 +105,7 @@ shown_read(struct context *context, const char *id, struct shown *shown,
 	shown->changes = rows_new();
 	shown->events = rows_new();
 	shown->mails = rows_new();
+	shown->signatures = rows_new();
 	if (store_timeline_request(store, id, collect_row, shown->request, error) < 0)
 		return -1;
 	if (shown->request->len == 0)
@@ -101,7 +113,9 @@ shown_read(struct context *context, const char *id, struct shown *shown,
 	if (store_timeline_subjects(store, id, collect_row, shown->subjects, error) < 0 ||
 	    store_timeline_changes(store, id, collect_row, shown->changes, error) < 0 ||
 	    store_timeline_events(store, id, collect_row, shown->events, error) < 0 ||
-	    store_timeline_mails(store, id, collect_row, shown->mails, error) < 0)
+	    store_timeline_mails(store, id, collect_row, shown->mails, error) < 0 ||
+	    store_timeline_signatures(store, id, collect_row, shown->signatures,
+	    error) < 0)
 		return -1;
 	if (shown->subjects->len > 0 && context->map == NULL &&
 	    command_open_map(context, error) < 0)
@@ -319,6 +333,120 @@ words_generic(GString *out, const char *type, JsonObject *d)
 	}
 }
 
+/* The events whose words need no more than who did it and why: {by} in
+ * the text is who, {reason} why. */
+static const struct {
+	const char *type;
+	const char *text;
+} event_texts[] = {
+	{ "bounced", "a delivery report came back for one of its mails" },
+	{ "no_data", "no data for the sender's address; the sender told" },
+	{ "challenge_sent", "confirmation code sent to the address on file" },
+	{ "confirmed", "confirmed by {by} with the code" },
+	{ "confirmation_refused", "a confirmation refused: {reason}" },
+	{ "admin_reply_refused", "an admin's reply refused: {reason}" },
+	{ "admin_notified", "an admin notified, with a code to decide by reply" },
+	{ "received_sent", "the person told an admin reviews it" },
+	{ "oversized_sent", "the person told the mail arrived without "
+	  "its attachments, and how to send one" },
+	{ "approved", "approved by {by}" },
+	{ "rejected", "rejected by {by}: {reason}" },
+	{ "expired", "expired: not confirmed in time; the person told" },
+	{ "restricted_while_disputed", "the data restricted while the "
+	  "correction or objection is decided (Art. 18(1))" },
+	{ "signature_accepted", "confirmed by the person's valid "
+	  "signature, no code needed ([policy] signed_identity)" },
+	{ "key_requested", "the person asked to send their key: the "
+	  "data goes only encrypted ([policy] encrypt_exports = always)" },
+	{ "rate_limited", "over [policy] sender_rate: the sender told "
+	  "why it was not handled, the admins too" },
+	{ "lift_requested", "lifting the restriction asked by {by}: "
+	  "{reason}; the person is told first" },
+	{ "restriction_lifted", "restriction lifted, the person told" },
+	{ "lift_failed", "restriction kept: {reason}" },
+};
+
+/* "OpenPGP" or "S/MIME", as the detail's protocol says. */
+static const char *
+protocol_words(JsonObject *d, const char *openpgp)
+{
+	return g_strcmp0(detail_text(d, "protocol"), "smime") == 0 ? "S/MIME" :
+	    openpgp;
+}
+
+/* "recipient" or "source", as the detail's role says. */
+static const char *
+party_words(JsonObject *d)
+{
+	return g_strcmp0(detail_text(d, "role"), "source") == 0 ? "source" :
+	    "recipient";
+}
+
+/* The events whose words read their detail; FALSE for any other type. */
+static gboolean
+event_words_detail(GString *out, const char *type, JsonObject *d,
+    const char *by, const char *reason, const char *kind)
+{
+	const char *decided_by = detail_text(d, "decided_by");
+	const char *reminder = detail_text(d, "reminder");
+
+	if (g_str_equal(type, "received") || g_str_equal(type, "ignored"))
+		words_received(out, d);
+	else if (g_str_has_prefix(type, "mail_"))
+		words_mail(out, type, d);
+	else if (g_str_equal(type, "records_cleared"))
+		words_cleared(out, d);
+	else if (g_str_equal(type, "held")) {
+		g_autofree char *held = request_held_words(detail_text(d, "reasons"), kind);
+		g_string_append_printf(out, "held for: %s", held);
+	} else if (g_str_equal(type, "followup"))
+		g_string_append_printf(out, "a mail about it arrived%s",
+		    detail_text(d, "oversized") ? "; too large: attachments not stored" : "");
+	else if (g_str_equal(type, "ignored_mail"))
+		g_string_append_printf(out, "a mail about it was ignored: %s",
+		    ignored_words(detail_text(d, "reason")));
+	else if (g_str_equal(type, "extended"))
+		g_string_append_printf(out, "deadline extended to %.10s by %s: %s",
+		    detail_text(d, "due") ? detail_text(d, "due") : "?", by, reason);
+	else if (g_str_equal(type, "classified"))
+		g_string_append_printf(out, "classified as %s by %s",
+		    detail_text(d, "kind") ? detail_text(d, "kind") : "?", by);
+	else if (g_str_equal(type, "reminder"))
+		g_string_append_printf(out, "deadline reminder to the admins (%s)",
+		    g_strcmp0(reminder, "overdue") == 0 ? "overdue" :
+		    g_strcmp0(reminder, "2d") == 0 ? "2 days left" : "7 days left");
+	else if (g_str_equal(type, "executed"))
+		g_string_append_printf(out, "carried out%s%s",
+		    g_strcmp0(decided_by, "system") == 0 ? ", no approval needed" :
+		    ", decided by ", g_strcmp0(decided_by, "system") == 0 ? "" :
+		    actor_words(decided_by));
+	else if (g_str_equal(type, "recipient_notified"))
+		g_string_append_printf(out, "a %s in the data map told of the change",
+		    party_words(d));
+	else if (g_str_equal(type, "recipient_notice_held"))
+		g_string_append_printf(out, "the notice to a %s held for the admins: "
+		    "the person forbade disclosure", party_words(d));
+	else if (g_str_equal(type, "dispute_ended"))
+		g_string_append_printf(out, "decided: the restriction while disputed "
+		    "ended%s", detail_number(d, "flags_cleared", 0) > 0 ? "" :
+		    " (another restriction keeps the data restricted)");
+	else if (g_str_equal(type, "signature"))
+		g_string_append_printf(out, "a %s signature on the mail: %s%s%s%s",
+		    protocol_words(d, "PGP/MIME"), detail_text(d, "status") ?
+		    detail_text(d, "status") : "?", detail_text(d, "problem") ? " (" : "",
+		    detail_text(d, "problem") ? detail_text(d, "problem") : "",
+		    detail_text(d, "problem") ? ")" : "");
+	else if (g_str_equal(type, "key_received"))
+		g_string_append_printf(out, "the person's %s key came with the mail",
+		    protocol_words(d, "OpenPGP"));
+	else if (g_str_equal(type, "reply_encrypted"))
+		g_string_append_printf(out, "the reply with the data encrypted to the "
+		    "person's %s key", protocol_words(d, "OpenPGP"));
+	else
+		return FALSE;
+	return TRUE;
+}
+
 /* One event in words. kind: the request's, for the hold reasons. */
 static char *
 event_words(const char *type, const char *actor, JsonObject *d, const char *kind)
@@ -330,90 +458,16 @@ event_words(const char *type, const char *actor, JsonObject *d, const char *kind
 	g_autofree char *by_login = login != NULL ? g_strdup_printf("%s (login %s)",
 	    actor_words(actor), login) : NULL;
 	const char *by = by_login != NULL ? by_login : actor_words(actor);
+	size_t i;
 
-	if (g_str_equal(type, "received") || g_str_equal(type, "ignored"))
-		words_received(out, d);
-	else if (g_str_has_prefix(type, "mail_"))
-		words_mail(out, type, d);
-	else if (g_str_equal(type, "held")) {
-		g_autofree char *held = request_held_words(detail_text(d, "reasons"), kind);
-		g_string_append_printf(out, "held for: %s", held);
-	} else if (g_str_equal(type, "followup"))
-		g_string_append_printf(out, "a mail about it arrived%s",
-		    detail_text(d, "oversized") ? "; too large: attachments not stored" : "");
-	else if (g_str_equal(type, "ignored_mail"))
-		g_string_append_printf(out, "a mail about it was ignored: %s",
-		    ignored_words(given));
-	else if (g_str_equal(type, "bounced"))
-		g_string_append(out, "a delivery report came back for one of its mails");
-	else if (g_str_equal(type, "no_data"))
-		g_string_append(out, "no data for the sender's address; the sender told");
-	else if (g_str_equal(type, "challenge_sent"))
-		g_string_append(out, "confirmation code sent to the address on file");
-	else if (g_str_equal(type, "confirmed"))
-		g_string_append_printf(out, "confirmed by %s with the code", by);
-	else if (g_str_equal(type, "confirmation_refused"))
-		g_string_append_printf(out, "a confirmation refused: %s", reason);
-	else if (g_str_equal(type, "admin_reply_refused"))
-		g_string_append_printf(out, "an admin's reply refused: %s", reason);
-	else if (g_str_equal(type, "admin_notified"))
-		g_string_append(out, "an admin notified, with a code to decide by reply");
-	else if (g_str_equal(type, "received_sent"))
-		g_string_append(out, "the person told an admin reviews it");
-	else if (g_str_equal(type, "oversized_sent"))
-		g_string_append(out, "the person told the mail arrived without its "
-		    "attachments, and how to send one");
-	else if (g_str_equal(type, "approved"))
-		g_string_append_printf(out, "approved by %s", by);
-	else if (g_str_equal(type, "rejected"))
-		g_string_append_printf(out, "rejected by %s: %s", by, reason);
-	else if (g_str_equal(type, "extended"))
-		g_string_append_printf(out, "deadline extended to %.10s by %s: %s",
-		    detail_text(d, "due") ? detail_text(d, "due") : "?", by, reason);
-	else if (g_str_equal(type, "classified"))
-		g_string_append_printf(out, "classified as %s by %s",
-		    detail_text(d, "kind") ? detail_text(d, "kind") : "?", by);
-	else if (g_str_equal(type, "expired"))
-		g_string_append(out, "expired: not confirmed in time; the person told");
-	else if (g_str_equal(type, "reminder"))
-		g_string_append_printf(out, "deadline reminder to the admins (%s)",
-		    g_strcmp0(detail_text(d, "reminder"), "overdue") == 0 ? "overdue" :
-		    g_strcmp0(detail_text(d, "reminder"), "2d") == 0 ? "2 days left" :
-		    "7 days left");
-	else if (g_str_equal(type, "executed"))
-		g_string_append_printf(out, "carried out%s%s",
-		    g_strcmp0(detail_text(d, "decided_by"), "system") == 0 ?
-		    ", no approval needed" : ", decided by ",
-		    g_strcmp0(detail_text(d, "decided_by"), "system") == 0 ? "" :
-		    actor_words(detail_text(d, "decided_by")));
-	else if (g_str_equal(type, "recipient_notified"))
-		g_string_append_printf(out, "a %s in the data map told of the change",
-		    g_strcmp0(detail_text(d, "role"), "source") == 0 ? "source" :
-		    "recipient");
-	else if (g_str_equal(type, "recipient_notice_held"))
-		g_string_append_printf(out, "the notice to a %s held for the admins: "
-		    "the person forbade disclosure", g_strcmp0(detail_text(d, "role"),
-		    "source") == 0 ? "source" : "recipient");
-	else if (g_str_equal(type, "restricted_while_disputed"))
-		g_string_append(out, "the data restricted while the correction or "
-		    "objection is decided (Art. 18(1))");
-	else if (g_str_equal(type, "dispute_ended"))
-		g_string_append_printf(out, "decided: the restriction while disputed "
-		    "ended%s", detail_number(d, "flags_cleared", 0) > 0 ? "" :
-		    " (another restriction keeps the data restricted)");
-	else if (g_str_equal(type, "rate_limited"))
-		g_string_append(out, "over [policy] sender_rate: the sender told why "
-		    "it was not handled, the admins too");
-	else if (g_str_equal(type, "records_cleared"))
-		words_cleared(out, d);
-	else if (g_str_equal(type, "lift_requested"))
-		g_string_append_printf(out, "lifting the restriction asked by %s: %s; "
-		    "the person is told first", by, reason);
-	else if (g_str_equal(type, "restriction_lifted"))
-		g_string_append(out, "restriction lifted, the person told");
-	else if (g_str_equal(type, "lift_failed"))
-		g_string_append_printf(out, "restriction kept: %s", reason);
-	else
+	for (i = 0; i < G_N_ELEMENTS(event_texts); i++)
+		if (g_str_equal(type, event_texts[i].type)) {
+			g_string_append(out, event_texts[i].text);
+			g_string_replace(out, "{by}", by, 0);
+			g_string_replace(out, "{reason}", reason, 0);
+			return g_string_free(out, FALSE);
+		}
+	if (!event_words_detail(out, type, d, by, reason, kind))
 		words_generic(out, type, d);
 	return g_string_free(out, FALSE);
 }
@@ -462,6 +516,28 @@ print_field(const char *label, const char *value)
 		printf("  %-10s %s\n", label, value);
 }
 
+/* How the classifier read the request: how sure it was and its mark, the
+ * kinds the mail only hinted at, the language it was written in. */
+static void
+print_classification(GPtrArray *r)
+{
+	const char *mark = cell(r, REQUEST_MARK);
+	g_autofree char *read = NULL;
+
+	if (cell(r, REQUEST_CONFIDENCE) != NULL)
+		read = g_strdup_printf("%s, %s%% sure%s%s", cell(r, REQUEST_KIND),
+		    cell(r, REQUEST_CONFIDENCE), mark != NULL ? ", " : "",
+		    mark == NULL ? "" : g_str_equal(mark, "possible_extra") ?
+		    "a possible extra (not the mail's main request)" : mark);
+	print_field("read as:", read);
+	if (cell(r, REQUEST_HINTS) != NULL) {
+		g_autofree char *hinted = g_strdup_printf("%s (mentioned as a "
+		    "possibility, not asked for)", cell(r, REQUEST_HINTS));
+		print_field("hinted:", hinted);
+	}
+	print_field("written:", cell(r, REQUEST_WRITTEN));
+}
+
 /* The header block: state, dates, subject, why it waits, who decided. */
 static void
 print_header(const struct context *context, const struct shown *shown)
@@ -494,7 +570,9 @@ print_header(const struct context *context, const struct shown *shown)
 	if (cell(r, REQUEST_VERIFIED) != NULL)
 		verified = g_strdup_printf("%s by %s", cell(r, REQUEST_VERIFIED),
 		    g_strcmp0(cell(r, REQUEST_VERIFIED_BY), "challenge") == 0 ?
-		    "the person, with the code" : cell(r, REQUEST_VERIFIED_BY));
+		    "the person, with the code" : g_strcmp0(cell(r,
+		    REQUEST_VERIFIED_BY), "signature") == 0 ? "the person's valid "
+		    "signature" : cell(r, REQUEST_VERIFIED_BY));
 	print_field("verified:", verified);
 	if (cell(r, REQUEST_DECIDED) != NULL)
 		decided = g_strdup_printf("%s by %s%s%s", cell(r, REQUEST_DECIDED),
@@ -502,6 +580,7 @@ print_header(const struct context *context, const struct shown *shown)
 		    ": " : "", cell(r, REQUEST_DECISION) ? cell(r, REQUEST_DECISION) : "");
 	print_field("decided:", decided);
 	print_field("completed:", cell(r, REQUEST_COMPLETED));
+	print_classification(r);
 }
 
 /* The whole request as text. */
@@ -521,6 +600,15 @@ print_text(const struct context *context, const struct shown *shown)
 		    cell(c, CHANGE_VALUE) : "", cell(c, CHANGE_STATE),
 		    cell(c, CHANGE_REASON) ? ": " : "", cell(c, CHANGE_REASON) ?
 		    cell(c, CHANGE_REASON) : "");
+	}
+	/* Only mails that were signed have a line: who signed, with what key. */
+	if (shown->signatures->len > 0)
+		printf("signatures:\n");
+	for (i = 0; i < shown->signatures->len; i++) {
+		GPtrArray *g = shown->signatures->pdata[i];
+		printf("  %s  %s %s by %s (%s), key %s, fingerprint %s\n", cell(g, 0),
+		    cell(g, 1), cell(g, 2), or_none(cell(g, 3)), or_none(cell(g, 4)),
+		    or_none(cell(g, 5)), or_none(cell(g, 6)));
 	}
 	printf("timeline:\n");
 	for (i = 0; i < shown->events->len; i++) {
@@ -568,7 +656,8 @@ json_request(JsonBuilder *builder, GPtrArray *r)
 	static const char *const names[REQUEST_COLUMNS] = { "id", "kind", "state",
 	    "received_at", "due_at", "language", "sender", NULL, "extended_at",
 	    "extension_reason", "verified_at", "verified_by", "decided_at",
-	    "decided_by", "decision_reason", "completed_at" };
+	    "decided_by", "decision_reason", "completed_at", "mark",
+	    "confidence_percent", "written_language", "hints" };
 	g_auto(GStrv) codes = g_strsplit(cell(r, REQUEST_HELD) ?
 	    cell(r, REQUEST_HELD) : "", ",", -1);
 	guint i;
@@ -666,6 +755,8 @@ print_json(const struct context *context, const struct shown *shown)
 	    "state", "reason", NULL };
 	static const char *const mail_names[] = { "template", "to", "message_id",
 	    "state", "queued_at", "sent_at", NULL };
+	static const char *const signature_names[] = { "checked_at", "protocol",
+	    "status", "signer", "address", "key_id", "fingerprint", NULL };
 	GPtrArray *r = shown->request->pdata[0];
 	g_autoptr(JsonBuilder) builder = json_builder_new();
 	g_autoptr(JsonGenerator) generator = json_generator_new();
@@ -678,6 +769,7 @@ print_json(const struct context *context, const struct shown *shown)
 	json_rows(builder, "changes", shown->changes, change_names);
 	json_events(builder, shown, cell(r, REQUEST_KIND));
 	json_rows(builder, "mails", shown->mails, mail_names);
+	json_rows(builder, "signatures", shown->signatures, signature_names);
 	json_builder_end_object(builder);
 	root = json_builder_get_root(builder);
 	json_generator_set_root(generator, root);

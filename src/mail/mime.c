@@ -1,14 +1,13 @@
 /* mime.c: parse an incoming mail with GMime (from a stream), pick its text,
- * bring it to UTF-8, turn HTML into text (html.h) and cut the sender's own
- * words from quoted history and signatures. */
+ * bring it to UTF-8, turn HTML into text (libxml2's forgiving HTML parser)
+ * and cut the sender's own words from quoted history and signatures. */
 #include <string.h>
 
 #include <gmime/gmime.h>
+#include <libxml/HTMLparser.h>
 
-#include "base/log.h"
-#include "base/regex.h"
-#include "mail/html.h"
 #include "mail/mime.h"
+#include "base/regex.h"
 
 /* Initialise GMime once, with 8-bit header text read as UTF-8, else
  * windows-1252 (a superset of ISO-8859-1 for printable text). */
@@ -248,6 +247,125 @@ part_text(GMimePart *part, gboolean html)
 	return text;
 }
 
+/* Where the html walk is: output, quote depth and whether a line is open. */
+struct html_state {
+	GString *out;
+	int depth;
+	gboolean line_open;
+};
+
+/* End the current line, if one is open. */
+static void
+html_break(struct html_state *state)
+{
+	if (state->line_open)
+		g_string_append_c(state->out, '\n');
+	state->line_open = FALSE;
+}
+
+/* Append text, white space collapsed, quote marks at each line start. */
+static void
+html_text(struct html_state *state, const char *text)
+{
+	const char *p;
+
+	for (p = text; *p != '\0'; p++) {
+		gboolean space = g_ascii_isspace(*p);
+
+		if (space && (!state->line_open || state->out->str[state->out->len - 1] == ' '))
+			continue;
+		if (!state->line_open) {
+			int i;
+			for (i = 0; i < state->depth; i++)
+				g_string_append(state->out, "> ");
+			state->line_open = TRUE;
+		}
+		g_string_append_c(state->out, space ? ' ' : *p);
+	}
+}
+
+/* TRUE for elements that start and end a line of text. */
+static gboolean
+html_is_block(const char *name)
+{
+	static const char *const blocks[] = { "p", "div", "br", "tr", "li", "ul",
+	    "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre",
+	    "blockquote", "address", "dt", "dd", NULL };
+
+	return g_strv_contains(blocks, name);
+}
+
+/* TRUE for elements that open quoted history: blockquote, and the reply
+ * containers Gmail and Thunderbird wrap around the quoted mail. */
+static gboolean
+html_is_quote(xmlNode *node)
+{
+	g_autofree char *class_name = NULL;
+	xmlChar *value;
+
+	if (g_ascii_strcasecmp((const char *)node->name, "blockquote") == 0)
+		return TRUE;
+	value = xmlGetProp(node, (const xmlChar *)"class");
+	if (value == NULL)
+		return FALSE;
+	class_name = g_strdup((const char *)value);
+	xmlFree(value);
+	return strstr(class_name, "gmail_quote") != NULL ||
+	    strstr(class_name, "moz-cite-prefix") != NULL;
+}
+
+/* Walk the HTML tree and write its text. */
+static void
+html_walk(xmlNode *node, struct html_state *state)
+{
+	for (; node != NULL; node = node->next) {
+		const char *name = (const char *)node->name;
+
+		if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+			html_text(state, (const char *)node->content);
+			continue;
+		}
+		if (node->type != XML_ELEMENT_NODE)
+			continue;
+		if (g_ascii_strcasecmp(name, "script") == 0 ||
+		    g_ascii_strcasecmp(name, "style") == 0 ||
+		    g_ascii_strcasecmp(name, "head") == 0 ||
+		    g_ascii_strcasecmp(name, "title") == 0)
+			continue;
+		if (g_ascii_strcasecmp(name, "br") == 0) {
+			if (!state->line_open)
+				g_string_append_c(state->out, '\n');
+			html_break(state);
+			continue;
+		}
+		gboolean block = html_is_block(name), quote = html_is_quote(node);
+		if (block || quote)
+			html_break(state);
+		state->depth += quote;
+		html_walk(node->children, state);
+		state->depth -= quote;
+		if (block || quote)
+			html_break(state);
+	}
+}
+
+/* HTML (already UTF-8) as plain text; blockquotes become "> " lines. */
+static char *
+html_to_text(const char *html)
+{
+	struct html_state state = { g_string_new(NULL), 0, FALSE };
+	htmlDocPtr document = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+	    HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NONET);
+
+	if (document != NULL) {
+		html_walk(xmlDocGetRootElement(document), &state);
+		xmlFreeDoc(document);
+	}
+	html_break(&state);
+	return g_string_free(state.out, FALSE);
+}
+
 /* The text parts found while walking a mail. */
 struct text_choice {
 	char *plain;
@@ -312,6 +430,8 @@ part_visit(GMimeObject *object, struct mime_mail *mail, struct text_choice *choi
 	if (g_mime_content_type_is_type(type, "message", "delivery-status") ||
 	    g_mime_content_type_is_type(type, "message", "global-delivery-status"))
 		mail->is_report = TRUE;
+	if (g_mime_content_type_is_type(type, "application", "pgp-keys"))
+		mail->has_keys = TRUE;
 	if (g_mime_content_type_is_type(type, "text", "rfc822-headers") ||
 	    (mail->is_report && g_mime_content_type_is_type(type, "message", "*"))) {
 		g_autofree char *text = part_text(GMIME_PART(object), FALSE);
@@ -328,13 +448,7 @@ part_visit(GMimeObject *object, struct mime_mail *mail, struct text_choice *choi
 			choice->plain = text;
 	} else if (choice->html == NULL && g_mime_content_type_is_type(type, "text", "html")) {
 		g_autofree char *html = part_text(GMIME_PART(object), TRUE);
-		g_autoptr(GError) local = NULL;
-
-		if ((choice->html = html_to_text(html, &local)) == NULL) {
-			log_error("mime: %s; the mail's HTML text is read as empty",
-			    local->message);
-			choice->html = g_strdup("");
-		}
+		choice->html = html_to_text(html);
 	}
 }
 
@@ -369,12 +483,14 @@ mail_read_headers(GMimeMessage *message, struct mime_mail *mail)
 }
 
 /* The message GMime reads in raw after any mbox "From " line (*skip gets
- * that line's length): a new reference, or NULL. The parser keeps the
- * stream (persist_stream), so each part's content is a window on the
- * bytes, whose bounds are offsets from *skip. The stream reads raw in
- * place, not a copy (a mail may be tens of megabytes). */
+ * that line's length): a new reference, or NULL. With persist the parser
+ * keeps the stream (persist_stream), so each part's content is a window on
+ * the bytes, whose bounds are offsets from *skip (the stream keeps raw);
+ * without, each part's content is its own copy (what checking a signature
+ * over the parts wants). The stream reads raw in place, not a copy (a mail
+ * may be tens of megabytes). */
 static GMimeMessage *
-message_parse(GBytes *raw, gsize *skip)
+message_parse(GBytes *raw, gboolean persist, gsize *skip)
 {
 	gsize length;
 	const char *data = g_bytes_get_data(raw, &length);
@@ -397,30 +513,42 @@ message_parse(GBytes *raw, gsize *skip)
 	g_object_set_data_full(G_OBJECT(stream), "dsrmail-raw", g_bytes_ref(raw),
 	    (GDestroyNotify)g_bytes_unref);
 	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_persist_stream(parser, TRUE);
+	g_mime_parser_set_persist_stream(parser, persist);
 	message = g_mime_parser_construct_message(parser, NULL);
 	g_object_unref(parser);
 	g_object_unref(stream);
 	return message;
 }
 
-/* Parse with GMime from a memory stream over the bytes. */
+/* Parse with GMime from a memory stream over the bytes (see mime.h). */
+GMimeMessage *
+mime_message_new(GBytes *raw)
+{
+	gsize skip;
+
+	return message_parse(raw, FALSE, &skip);
+}
+
+/* Parse a mail and read what intake needs from it. */
 void
 mime_mail_parse(GBytes *raw, struct mime_mail *mail)
 {
 	struct text_choice choice = { NULL, NULL };
 	GMimeMessage *message;
+	GMimeObject *top;
 	gsize skip;
 
 	memset(mail, 0, sizeof *mail);
 	mail->headers = g_ptr_array_new_with_free_func(g_free);
 	mail->reported_ids = g_ptr_array_new_with_free_func(g_free);
-	message = message_parse(raw, &skip);
+	message = message_parse(raw, TRUE, &skip);
 	if (message != NULL) {
 		mail->parsed = TRUE;
 		mail_read_headers(message, mail);
-		if (g_mime_message_get_mime_part(message) != NULL)
-			part_visit(g_mime_message_get_mime_part(message), mail, &choice);
+		if ((top = g_mime_message_get_mime_part(message)) != NULL) {
+			mail->is_signed = GMIME_IS_MULTIPART_SIGNED(top);
+			part_visit(top, mail, &choice);
+		}
 		g_object_unref(message);
 	}
 	mail->text = choice.plain != NULL ? choice.plain :
@@ -473,7 +601,7 @@ gsize
 mime_first_text_end(GBytes *raw)
 {
 	gsize skip;
-	GMimeMessage *message = message_parse(raw, &skip);
+	GMimeMessage *message = message_parse(raw, TRUE, &skip);
 	GMimeObject *body = message != NULL ? g_mime_message_get_mime_part(message) :
 	    NULL;
 	gint64 end = body != NULL ? part_first_text_end(body) : -1;

@@ -6,6 +6,7 @@
 #define DSR_MIME_H
 
 #include <glib.h>
+#include <gmime/gmime.h>
 
 /* A parsed mail. Every string is UTF-8 (or NULL), owned by the struct. */
 struct mime_mail {
@@ -23,6 +24,8 @@ struct mime_mail {
 	GPtrArray *headers;       /* char *: "name\tvalue" of every header, in order */
 	GPtrArray *reported_ids;  /* char *: Message-IDs (no <>) of mails a report
 	                             returns (message/rfc822, text/rfc822-headers) */
+	gboolean is_signed;       /* the whole body is multipart/signed (crypto.c) */
+	gboolean has_keys;        /* an application/pgp-keys part is attached */
 };
 
 /* Parse raw mail bytes. Never fails: a mail GMime cannot read comes back
@@ -35,6 +38,10 @@ void mime_mail_parse(GBytes *raw, struct mime_mail *mail);
  * follows, its attachments. 0 when raw has no such part. raw may be only
  * the start of a mail. */
 gsize mime_first_text_end(GBytes *raw);
+
+/* The raw bytes (an mbox "From " line skipped) parsed by GMime: a new
+ * message the caller unrefs, or NULL if GMime finds none. */
+GMimeMessage *mime_message_new(GBytes *raw);
 
 /* Free what a mime_mail holds (not the struct itself). */
 void mime_mail_clear(struct mime_mail *mail);

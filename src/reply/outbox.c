@@ -66,7 +66,7 @@ notice_admins(struct context *context, const struct outbox_entry *entry,
 		struct template_data *data = template_data_new();
 		struct reply reply = { REPLY_BOUNCE_NOTICE, entry->request,
 		    language_from_code(config->default_language), *admin, NULL,
-		    NULL, NULL, NULL, NULL, data };
+		    NULL, NULL, NULL, NULL, data, context->crypto, NULL };
 		gint64 id;
 
 		template_data_set(data, "template", entry->template);

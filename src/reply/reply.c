@@ -22,7 +22,8 @@ static const char *const fields_received[] = { COMMON_FIELDS, "name", "kind",
 	"kind_label", "received_date", "due_date", "verification", "approval",
 	"objection", "restricted", "disputed", NULL };
 static const char *const fields_challenge[] = { COMMON_FIELDS, "name",
-	"requests[id,kind_label]", "several", "token", "expires_date", NULL };
+	"requests[id,kind_label,checked]", "several", "some_checked", "all_checked",
+	"token", "expires_date", NULL };
 static const char *const fields_access[] = { COMMON_FIELDS, "name", "files[]",
 	NULL };
 static const char *const fields_rectification_done[] = { COMMON_FIELDS, "name",
@@ -56,9 +57,13 @@ static const char *const fields_extended[] = { COMMON_FIELDS, "name", "kind",
 static const char *const fields_oversized[] = { COMMON_FIELDS, "name",
 	"requests[id,kind_label]", "several", "received_date", "due_date", "size",
 	"limit", "verification", "no_match", "followup", NULL };
+static const char *const fields_key_needed[] = { COMMON_FIELDS, "name", "kind",
+	"kind_label", NULL };
 static const char *const fields_admin_notice[] = { COMMON_FIELDS, "kind",
 	"kind_label", "sender", "received_date", "due_date", "hold_reasons[]",
-	"changes[field,value]", "awaiting_confirmation", "token", NULL };
+	"changes[field,value]", "awaiting_confirmation", "token", "confidence",
+	"uncertain", "possible_extra", "hints[kind_label]", "written_language",
+	"reply_language", "fallback", NULL };
 static const char *const fields_deadline_reminder[] = { COMMON_FIELDS, "kind",
 	"kind_label", "state", "due_date", "days_left", "overdue", NULL };
 static const char *const fields_recipient_notice[] = { COMMON_FIELDS,
@@ -110,6 +115,8 @@ static const struct {
 	  "objection upheld: processing stopped" },
 	[REPLY_RATE_LIMITED] = { "rate_limited", fields_rate_limited,
 	  "mail not handled: over the sender limit" },
+	[REPLY_KEY_NEEDED] = { "key_needed", fields_key_needed,
+	  "the data waits for the person's key" },
 	[REPLY_ADMIN_NOTICE] = { "admin_notice", fields_admin_notice,
 	  "admin notice" },
 	[REPLY_DEADLINE_REMINDER] = { "deadline_reminder",
@@ -706,7 +713,7 @@ reply_build(struct reply_templates *templates,
 {
 	g_autofree char *subject = NULL, *body = NULL;
 	GMimeMessage *message;
-	GMimeObject *content;
+	GMimeObject *body_part, *content;
 
 	memset(mail, 0, sizeof *mail);
 	if (!address_is_plausible(reply->to_address)) {
@@ -722,7 +729,14 @@ reply_build(struct reply_templates *templates,
 	mail->message_id = message_id_new(config->registry_address);
 	message = g_mime_message_new(TRUE);
 	message_set_headers(message, config, reply, subject, mail->message_id);
-	content = message_body(body, reply->bundle);
+	body_part = message_body(body, reply->bundle);
+	content = crypto_seal(reply->crypto, body_part, reply->encrypt_to, error);
+	g_object_unref(body_part);
+	if (content == NULL) {
+		g_object_unref(message);
+		reply_mail_clear(mail);
+		return -1;
+	}
 	g_mime_message_set_mime_part(message, content);
 	g_object_unref(content);
 	mail->raw = message_bytes(message);

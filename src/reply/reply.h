@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "base/config.h"
+#include "mail/crypto.h"
 #include "rules/notice.h"
 #include "store/store.h"
 #include "reply/template.h"
@@ -36,6 +37,7 @@ enum reply_kind {
 	                               its attachments; how to send them */
 	REPLY_OBJECTION_UPHELD,     /* Art. 21(1) objection: processing stopped */
 	REPLY_RATE_LIMITED,         /* over sender_rate: not handled, why (Art. 12(4)) */
+	REPLY_KEY_NEEDED,           /* encrypt_exports = always: how to send a key */
 	/* to staff and partners: auto-generated */
 	REPLY_ADMIN_NOTICE,         /* a new item in the queue, APPROVE/REJECT by reply */
 	REPLY_DEADLINE_REMINDER,    /* N21 */
@@ -104,6 +106,9 @@ struct reply {
 	GPtrArray *bundle;            /* struct bundle_file * to attach, or NULL */
 	struct template_data *data;   /* the kind's fields; reply_build adds the
 	                                 common ones to it */
+	struct crypto *crypto;        /* signs with [crypto] signing_key, if set;
+	                                 NULL: crypto off */
+	const struct crypto_key *encrypt_to; /* the body encrypted to it, or NULL */
 };
 
 /* What reply_build makes. */

@@ -1,7 +1,14 @@
-/* classify.h: what a request mail asks for, read with rules/classify.rules:
- * the request kinds, the language to answer in, and the "field: new value"
- * lines of a rectification. Matching is Unicode-aware and case-insensitive
- * (GRegex), on the subject and the sender's own text only. */
+/* classify.h: what a request mail asks for, read with rules/classify.rules
+ * (dsrmail-rules(5)): the request kinds, each with a confidence and a mark
+ * for an admin, the kinds only hinted at, the language the mail is written
+ * in, and the "field: new value" lines of a rectification.
+ *
+ * The text is read clause by clause, not as a bag of words: the sender's
+ * own text (mime.c cut quotes and signatures) is split into sentences, list
+ * items and clauses, every word is matched by its forms (words.h), and a
+ * clause asks for a kind when it has the words of one of the kind's rules
+ * and is not a negation of it, a condition, a possibility ("maybe later"),
+ * a reason, a question, a quote, or a mention of the rights. */
 #ifndef DSR_CLASSIFY_H
 #define DSR_CLASSIFY_H
 
@@ -16,29 +23,57 @@ struct classify_change {
 	char *alias;      /* the map column the rules' [field] aliases name, or NULL */
 };
 
+/* Marks on a classified kind (stored in dsr_requests.mark). */
+#define CLASSIFY_UNCERTAIN "uncertain"       /* below [classify] certain */
+#define CLASSIFY_POSSIBLE_EXTRA "possible_extra" /* not the mail's main request */
+
+/* One kind a mail asks for. */
+struct classify_kind {
+	const char *kind;         /* a request kind (static) */
+	double confidence;        /* 0..1; 0 for "unknown" */
+	const char *mark;         /* NULL, CLASSIFY_UNCERTAIN or
+	                             CLASSIFY_POSSIBLE_EXTRA (static) */
+};
+
 /* What a mail asks for. */
 struct classify_result {
 	GPtrArray *kinds;      /* const char *: request kinds in a safe order
 	                          (access before erasure); "unknown" if none */
-	int language;          /* enum language, or -1: could not tell */
+	GArray *details;       /* struct classify_kind, one per kinds entry */
+	GPtrArray *hints;      /* const char *: kinds mentioned as a possibility
+	                          ("maybe delete later") but not asked for now */
+	int language;          /* enum language the mail is written in, or -1:
+	                          none dsrmail has templates for, or unclear */
+	const char *written;   /* ISO 639 code of the mail's language as
+	                          guessed (any language), or NULL: unclear */
 	GPtrArray *changes;    /* struct classify_change *: only with rectification */
-	char *text;            /* the text that was matched (own text up to the
+	char *text;            /* the text that was read (own text up to the
 	                          closing line), for logs at debug level */
 };
 
-/* Read and compile the rules file; with many (a run that reads many mails)
- * the patterns are JIT-compiled, which costs more at start than it saves on
- * one mail. Errors are DSR_ERROR_CONFIG naming the file, group and
- * pattern. Returns new rules (classify_free) or NULL. */
-struct classify_rules *classify_load(const char *path, gboolean many,
-    GError **error);
+/* Read and compile the rules file, open the stemmers, Voikko and the
+ * language fingerprints. Errors are DSR_ERROR_CONFIG naming the file, group
+ * and key. Returns new rules (classify_free) or NULL. */
+struct classify_rules *classify_load(const char *path, GError **error);
 
 void classify_free(struct classify_rules *rules);
 
-/* Classify a mail's subject (may be NULL) and own text. Fills result; clear
- * it with classify_result_clear. */
-void classify_text(const struct classify_rules *rules, const char *subject,
-    const char *own, struct classify_result *result);
+/* Classify a mail's subject (may be NULL), own text and whole text (may be
+ * NULL; forwarded requests are read from it when the own text asks for
+ * nothing). Fills result; clear it with classify_result_clear. The rules
+ * are not const: they cache word analyses. */
+void classify_text(struct classify_rules *rules, const char *subject,
+    const char *own, const char *whole, struct classify_result *result);
+
+/* The details of kind in result, or NULL. */
+const struct classify_kind *classify_result_find(const struct classify_result *result,
+    const char *kind);
+
+/* For the tests' trace (tests/unit/classify-test.c show --trace): when
+ * set, called with each clause that weighs for a kind, its words, and what
+ * they counted as. Never set in dsrmail itself: clauses are personal data. */
+extern void (*classify_trace)(const char *kind, const char *clause,
+    const char *verdict, double confidence);
 
 /* Free what a result holds (not the struct itself). */
 void classify_result_clear(struct classify_result *result);

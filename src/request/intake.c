@@ -15,9 +15,11 @@
 #include "base/error.h"
 #include "request/intake.h"
 #include "base/log.h"
+#include "mail/crypto.h"
 #include "mail/mime.h"
 #include "base/regex.h"
 #include "base/timing.h"
+#include "store/store-crypto.h"
 #include "store/store-event.h"
 #include "store/store-register.h"
 #include "store/store-request.h"
@@ -45,17 +47,16 @@ struct intake {
 	GArray *subjects;         /* gint64 register keys */
 	GDateTime *now;
 	gint64 message;
+	struct crypto_mail crypto; /* its signature and keys, when checked */
 };
 
 /* The compiled rules, kept across the mails of one run (poll reads many). */
 static struct classify_rules *intake_rules;
 static char *intake_rules_path;
 
-/* rules/classify.rules of the config, loaded once per path; JIT-compiled
- * when many mails will follow (IMAP). */
-static const struct classify_rules *
-intake_classify_rules(const struct config *config, gboolean many,
-    GError **error)
+/* rules/classify.rules of the config, loaded once per path. */
+static struct classify_rules *
+intake_classify_rules(const struct config *config, GError **error)
 {
 	g_autofree char *path = g_build_filename(config->rules_dir,
 	    "classify.rules", NULL);
@@ -65,7 +66,7 @@ intake_classify_rules(const struct config *config, gboolean many,
 	classify_free(intake_rules);
 	g_free(intake_rules_path);
 	intake_rules_path = g_steal_pointer(&path);
-	intake_rules = classify_load(intake_rules_path, many, error);
+	intake_rules = classify_load(intake_rules_path, error);
 	return intake_rules;
 }
 
@@ -349,12 +350,32 @@ intake_identify(struct intake *intake, GError **error)
 	return intake->subjects == NULL ? -1 : 0;
 }
 
-/* The reply language code, or NULL. */
+/* The reply language code: the mail's own when dsrmail has templates in
+ * it, [organisation] fallback_language for any other language it could
+ * tell (never a guessed one of ours), NULL (Finnish and English) when it
+ * could not tell. */
 static const char *
 intake_language(const struct intake *intake)
 {
-	return intake->classified.language >= 0 ?
-	    language_code(intake->classified.language) : NULL;
+	if (intake->classified.language >= 0)
+		return language_code(intake->classified.language);
+	return intake->classified.written != NULL ?
+	    intake->context->config->fallback_language : NULL;
+}
+
+/* The kinds the mail only hinted at, as a comma list (a new string), or
+ * NULL. */
+static char *
+intake_hints(const struct intake *intake)
+{
+	GPtrArray *hints = intake->classified.hints;
+
+	if (hints == NULL || hints->len == 0)
+		return NULL;
+	g_ptr_array_add(hints, NULL);
+	g_autofree char *list = g_strjoinv(",", (char **)hints->pdata);
+	g_ptr_array_remove_index(hints, hints->len - 1);
+	return g_steal_pointer(&list);
 }
 
 /* Store the mail itself. */
@@ -362,6 +383,7 @@ static int
 intake_store_message(struct intake *intake, GError **error)
 {
 	g_autofree char *received = clock_format_iso(intake->now);
+	g_autofree char *hints = intake_hints(intake);
 	struct message_record record = {
 		.message_id = intake->mail.message_id,
 		.sha256 = intake->sha256,
@@ -377,6 +399,8 @@ intake_store_message(struct intake *intake, GError **error)
 		.return_path = intake->mail.return_path,
 		.subject = intake->mail.subject,
 		.language = intake_language(intake),
+		.written_language = intake->classified.written,
+		.hints = hints,
 		.dmarc = intake->dmarc,
 		.dkim = intake->dkim,
 		.screened = intake->screened,
@@ -398,13 +422,16 @@ intake_event(struct intake *intake, const char *request, const char *type,
 	return store_event_add(intake->context->store, &event, error) < 0 ? -1 : 0;
 }
 
-/* Open one request of kind in state, with its subjects and first event. */
+/* Open one request of kind in state, with its subjects and first event;
+ * classified: the classifier's confidence and mark, or NULL. */
 static char *
 intake_open_request(struct intake *intake, const char *kind, const char *state,
-    GError **error)
+    const struct classify_kind *classified, GError **error)
 {
 	struct request_record record = { kind, state, intake->message,
-	    intake->sender, intake_language(intake), intake->now, NULL };
+	    intake->sender, intake_language(intake), intake->now, NULL,
+	    classified != NULL && strcmp(kind, "unknown") != 0 ?
+	    classified->confidence : -1, classified != NULL ? classified->mark : NULL };
 	g_autofree char *detail = NULL;
 	char *id = store_request_add(intake->context->store, &record, error);
 	guint i;
@@ -476,7 +503,7 @@ intake_store_screened(struct intake *intake, struct intake_result *result,
 		g_ptr_array_add(result->requests, g_strdup(intake->continued));
 		return 0;
 	}
-	if ((id = intake_open_request(intake, "unknown", "ignored", error)) == NULL)
+	if ((id = intake_open_request(intake, "unknown", "ignored", NULL, error)) == NULL)
 		return -1;
 	g_ptr_array_add(result->requests, id);
 	return 0;
@@ -502,7 +529,8 @@ intake_store_requests(struct intake *intake, struct intake_result *result,
 	}
 	for (i = 0; i < intake->classified.kinds->len; i++) {
 		const char *kind = intake->classified.kinds->pdata[i];
-		char *id = intake_open_request(intake, kind, "received", error);
+		char *id = intake_open_request(intake, kind, "received",
+		    classify_result_find(&intake->classified, kind), error);
 
 		if (id == NULL)
 			return -1;
@@ -510,6 +538,61 @@ intake_store_requests(struct intake *intake, struct intake_result *result,
 		if (g_str_equal(kind, "rectification") &&
 		    intake_store_changes(intake, id, error) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* The signature's event detail: how it was checked, not who signed (that
+ * stays in dsr_signatures, which an erasure can blank). */
+static char *
+signature_detail(const struct crypto_signature *signature, gint64 row)
+{
+	return store_event_detail("signature", row, "protocol",
+	    crypto_protocol_name(signature->protocol), "status", signature->status,
+	    "key_id", signature->key_id, "fingerprint", signature->fingerprint,
+	    "problem", signature->problem, NULL);
+}
+
+/* Record what crypto_mail_read found: the signature, the attached keys
+ * bound to the sender, and an event about each on every request the mail
+ * opened or continued. */
+static int
+intake_store_crypto(struct intake *intake, GPtrArray *requests, GError **error)
+{
+	const struct crypto_signature *signature = &intake->crypto.signature;
+	g_autofree char *now = clock_format_iso(intake->now);
+	g_autofree char *detail = NULL;
+	guint i, r;
+
+	if (intake->crypto.is_signed) {
+		struct signature_record record = { intake->message,
+		    crypto_protocol_name(signature->protocol), signature->status,
+		    signature->trusted, signature->bound, signature->signer,
+		    signature->address, signature->key_id, signature->fingerprint, now };
+		gint64 row = store_signature_add(intake->context->store, &record, error);
+
+		if (row < 0)
+			return -1;
+		detail = signature_detail(signature, row);
+		for (r = 0; r < requests->len; r++)
+			if (intake_event(intake, requests->pdata[r], "signature", detail, 0,
+			    error) < 0)
+				return -1;
+	}
+	for (i = 0; intake->crypto.keys != NULL && i < intake->crypto.keys->len; i++) {
+		const struct crypto_key *key = intake->crypto.keys->pdata[i];
+		g_autofree char *about = store_event_detail(NULL, 0, "protocol",
+		    crypto_protocol_name(key->protocol), "fingerprint",
+		    key->fingerprint, NULL);
+
+		if (store_key_add(intake->context->store, intake->sender,
+		    crypto_protocol_name(key->protocol), key->fingerprint, "attachment",
+		    intake->message, now, error) < 0)
+			return -1;
+		for (r = 0; r < requests->len; r++)
+			if (intake_event(intake, requests->pdata[r], "key_received", about,
+			    0, error) < 0)
+				return -1;
 	}
 	return 0;
 }
@@ -547,7 +630,9 @@ intake_transaction(struct intake *intake, struct intake_result *result,
 		result->screened = g_strdup(intake->screened);
 	if (intake->screened != NULL)
 		return intake_store_screened(intake, result, error);
-	return intake_store_requests(intake, result, error);
+	if (intake_store_requests(intake, result, error) < 0)
+		return -1;
+	return intake_store_crypto(intake, result->requests, error);
 }
 
 /* The transaction: committed, or for a duplicate (read only) rolled back. */
@@ -583,6 +668,7 @@ intake_clear(struct intake *intake)
 	g_free(intake->bounced_request);
 	g_free(intake->continued);
 	classify_result_clear(&intake->classified);
+	crypto_mail_clear(&intake->crypto);
 	if (intake->subjects != NULL)
 		g_array_unref(intake->subjects);
 	if (intake->now != NULL)
@@ -609,8 +695,7 @@ intake_message(struct context *context, GBytes *raw,
     GError **error)
 {
 	struct intake intake = { .context = context, .source = source };
-	const struct classify_rules *rules = intake_classify_rules(context->config,
-	    source->kind == INTAKE_IMAP, error);
+	struct classify_rules *rules = intake_classify_rules(context->config, error);
 	int status = -1, stored;
 
 	memset(result, 0, sizeof *result);
@@ -623,8 +708,18 @@ intake_message(struct context *context, GBytes *raw,
 	intake_authentication(&intake);
 	timing_pop();
 	timing_push(TIMING_CLASSIFY);
-	classify_text(rules, intake.mail.subject, intake.mail.own, &intake.classified);
+	classify_text(rules, intake.mail.subject, intake.mail.own, intake.mail.text,
+	    &intake.classified);
 	timing_pop();
+	/* Signatures and keys are checked before the transaction: GnuPG runs
+	 * as processes of its own, not while the database is locked. */
+	if (context->crypto != NULL && intake.sender != NULL &&
+	    (intake.mail.is_signed || intake.mail.has_keys)) {
+		timing_push(TIMING_CRYPTO);
+		crypto_mail_read(context->crypto, intake.kept, intake.sender,
+		    &intake.crypto);
+		timing_pop();
+	}
 	log_debug("intake: text %zu bytes, own text %zu bytes, %u kind(s)",
 	    strlen(intake.mail.text), strlen(intake.mail.own),
 	    intake.classified.kinds->len);

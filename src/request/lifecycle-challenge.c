@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/token.h"
 #include "request/lifecycle-work.h"
+#include "store/store-crypto.h"
 #include "store/store-lifecycle.h"
 
 /* The identity challenge for every request the mail opened: one token and
@@ -72,7 +73,6 @@ lifecycle_challenge_answer(struct work *w, const struct received_mail *mail,
 	g_autoptr(GPtrArray) confirmed = g_ptr_array_new_with_free_func(g_free);
 	const struct token_row *token;
 	const char *problem;
-	guint i;
 
 	if (tokens == NULL)
 		return -1;
@@ -87,10 +87,50 @@ lifecycle_challenge_answer(struct work *w, const struct received_mail *mail,
 		return -1;
 	}
 	log_info("lifecycle: %s: identity confirmed", w->row.id);
-	if (lifecycle_sort_safe(w->context, confirmed, error) < 0)
+	return lifecycle_decide_all(w->context, confirmed, error);
+}
+
+/* Decide each request in the safe order. */
+int
+lifecycle_decide_all(struct context *context, GPtrArray *ids, GError **error)
+{
+	guint i;
+
+	if (lifecycle_sort_safe(context, ids, error) < 0)
 		return -1;
-	for (i = 0; i < confirmed->len; i++)
-		if (lifecycle_decide(w->context, confirmed->pdata[i], error) < 0)
+	for (i = 0; i < ids->len; i++)
+		if (lifecycle_decide(context, ids->pdata[i], error) < 0)
 			return -1;
 	return 0;
+}
+
+/* A valid signature as the proof of identity (N22: "a valid PGP/MIME or
+ * S/MIME signature by a key on file may stand in for the challenge"): only
+ * under [policy] signed_identity, only by a key the organisation accepts,
+ * bound to the sender's address, which is the address on file. */
+int
+lifecycle_challenge_skip(struct work *w, GPtrArray *ids, gboolean *skipped,
+    GError **error)
+{
+	const struct request_update update = { .state = "verifying",
+	    .verified_by = "signature" };
+	struct signature_row signature;
+	int found;
+
+	*skipped = FALSE;
+	if (!w->context->config->signed_identity || w->address == NULL ||
+	    g_strcmp0(w->row.sender, w->address) != 0)
+		return 0;
+	found = store_signature_of_message(w->context->store, w->row.message,
+	    &signature, error);
+	if (found < 0)
+		return -1;
+	*skipped = found > 0 && g_strcmp0(signature.status, "valid") == 0 &&
+	    g_strcmp0(signature.address, w->address) == 0;
+	signature_row_clear(&signature);
+	if (!*skipped)
+		return 0;
+	log_info("lifecycle: %s: identity shown by a valid signature", w->row.id);
+	return work_update_each(w, ids, &update, "signature_accepted", "system",
+	    w->row.message, 0, error);
 }

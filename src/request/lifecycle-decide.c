@@ -51,7 +51,14 @@ approve(struct work *w, const struct decider *by, gint64 token, GError **error)
 	g_autofree char *detail = store_event_detail(NULL, 0, "login", by->login,
 	    NULL);
 	const char *problem = approve_problem(w);
+	gboolean no_key = FALSE;
 
+	if (problem == NULL && work_export_blocked(w, &no_key, error) < 0)
+		return -1;
+	if (no_key)
+		problem = "[policy] encrypt_exports = always and no key of the "
+		    "subject's is known: import it with dsrmail keys import FILE, or "
+		    "wait for their reply with the key";
 	if (problem != NULL) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_DATA, "cannot approve %s: %s",
 		    w->row.id, problem);

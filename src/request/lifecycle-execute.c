@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/config.h"
 #include "base/error.h"
 #include "register/execute.h"
 #include "register/export.h"
@@ -33,14 +34,27 @@ execute_access(struct work *w, gint64 *outbox, GError **error)
 	g_autoptr(GPtrArray) bundle = export_bundle_build(c->store, c->map,
 	    c->notice, c->config, w->address, work_bundle_language(w), w->now, error);
 	struct template_data *data;
+	g_autofree char *detail = NULL;
 
-	if (bundle == NULL)
+	if (bundle == NULL || work_export_key(w, &w->encrypt_to, error) < 0)
 		return -1;
+	if (w->encrypt_to == NULL && c->config->encrypt_exports == ENCRYPT_ALWAYS) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_DATA, "%s: [policy] "
+		    "encrypt_exports = always and no key of the subject's is known, so "
+		    "the data stays; import their key with dsrmail keys import FILE",
+		    w->row.id);
+		return -1;
+	}
 	data = template_data_new();
 	*outbox = work_mail(w, g_str_equal(w->row.kind, "portability") ?
 	    REPLY_PORTABILITY : REPLY_ACCESS, w->address, data, bundle, error);
 	template_data_free(data);
-	return *outbox < 0 ? -1 : 0;
+	if (*outbox < 0 || w->encrypt_to == NULL)
+		return *outbox < 0 ? -1 : 0;
+	detail = store_event_detail(NULL, 0, "protocol",
+	    crypto_protocol_name(w->encrypt_to->protocol), "fingerprint",
+	    w->encrypt_to->fingerprint, NULL);
+	return work_event(w, "reply_encrypted", "system", detail, 0, *outbox, error);
 }
 
 /* What every notice about one change to w's subject shares. */

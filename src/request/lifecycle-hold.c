@@ -8,6 +8,7 @@
 #include "base/config.h"
 #include "base/context.h"
 #include "base/error.h"
+#include "base/language.h"
 #include "base/log.h"
 #include "base/token.h"
 #include "request/identifiers.h"
@@ -72,6 +73,17 @@ static const struct {
 	  "approve to erase it now as the retention erasure would, or reject "
 	  "to keep it while it is restricted. Nobody asked, so nobody is "
 	  "answered", "retention ended, but the data is restricted" },
+	{ "no_encryption_key", "[policy] encrypt_exports = always, and no key of "
+	  "the subject's is known: they were asked to reply with their key "
+	  "attached or signed, and the request goes on by itself when it "
+	  "arrives; or import their key with dsrmail keys import FILE and "
+	  "approve", "no key to encrypt the data to (encrypt_exports = always)" },
+	{ "uncertain_kind", "the classifier is not sure the mail asks for this: "
+	  "read the mail, then approve, reject, or set the kind with dsrmail "
+	  "queue classify", "the classifier is not sure of the kind" },
+	{ "possible_extra", "not the mail's main request (found in passing, or "
+	  "in a template letter's standard text): the sender's confirmation "
+	  "alone does not carry it out", "a possible extra, not the main request" },
 };
 
 /* The words for a hold reason (see lifecycle.h). */
@@ -130,6 +142,37 @@ hold_repeats_text(GPtrArray *earlier)
 	return g_string_free(text, FALSE);
 }
 
+/* The classifier's view of the request for the admin notice: its
+ * confidence and mark, the kinds the mail only hinted at, and the language
+ * it was written in when dsrmail had to answer in another. */
+static void
+notice_classification(struct work *w, struct template_data *data)
+{
+	const struct config *config = w->context->config;
+	g_auto(GStrv) hints = g_strsplit(w->row.hints != NULL ? w->row.hints : "",
+	    ",", -1);
+	size_t i;
+
+	if (w->row.confidence >= 0) {
+		g_autofree char *percent = g_strdup_printf("%.0f%%", 100 * w->row.confidence);
+		template_data_set(data, "confidence", percent);
+	}
+	template_data_set(data, "uncertain", g_strcmp0(w->row.mark, "uncertain") == 0 ?
+	    "yes" : NULL);
+	template_data_set(data, "possible_extra", g_strcmp0(w->row.mark,
+	    "possible_extra") == 0 ? "yes" : NULL);
+	template_data_set_list(data, "hints");
+	for (i = 0; hints[i] != NULL; i++)
+		if (*hints[i] != '\0')
+			reply_set_kind_label(template_data_add_item(data, "hints"), hints[i]);
+	template_data_set(data, "written_language", w->row.written_language);
+	template_data_set(data, "reply_language", w->row.language != NULL ?
+	    w->row.language : "fi+en");
+	template_data_set(data, "fallback", w->row.written_language != NULL &&
+	    language_from_code(w->row.written_language) < 0 &&
+	    g_strcmp0(w->row.language, config->fallback_language) == 0 ? "yes" : NULL);
+}
+
 /* Add the admin-notice fields common to a request's notices; earlier: the
  * ids of the requests a repeat follows, or NULL. */
 static void
@@ -138,6 +181,7 @@ notice_fields(struct work *w, struct template_data *data, char **codes,
 {
 	size_t i, c;
 
+	notice_classification(w, data);
 	template_data_set(data, "kind", w->row.kind);
 	template_data_set(data, "sender", w->row.sender != NULL ? w->row.sender :
 	    "(none)");
@@ -191,29 +235,37 @@ hold_notify_admin(struct work *w, const char *admin, char **codes,
 	return work_event(w, "admin_notified", "system", NULL, 0, outbox, error);
 }
 
-/* Tell the subject that a person reviews the request, and why when the
- * subject should know: an objection weighed, data restricted. */
+/* Tell the subject their request waits: that a person reviews it, and
+ * why when the subject should know (an objection weighed, data
+ * restricted); or, when the data may only go encrypted and no key of
+ * theirs is known, how to send one. */
 static int
 hold_tell_subject(struct work *w, char **codes, gboolean disputed,
     GError **error)
 {
 	struct template_data *data = template_data_new();
+	gboolean key_needed = g_strv_contains((const char *const *)codes,
+	    "no_encryption_key");
 	gint64 outbox;
 
 	template_data_set(data, "kind", w->row.kind);
-	work_set_date(data, "received_date", w->row.received_at);
-	work_set_date(data, "due_date", w->row.due_at);
-	template_data_set(data, "approval", "yes");
-	template_data_set(data, "objection", g_str_equal(w->row.kind,
-	    "processing_objection") ? "yes" : NULL);
-	template_data_set(data, "restricted", g_strv_contains((const char *const
-	    *)codes, "restricted") ? "yes" : NULL);
-	template_data_set(data, "disputed", disputed ? "yes" : NULL);
-	outbox = work_mail(w, REPLY_RECEIVED, w->address, data, NULL, error);
+	if (!key_needed) {
+		work_set_date(data, "received_date", w->row.received_at);
+		work_set_date(data, "due_date", w->row.due_at);
+		template_data_set(data, "approval", "yes");
+		template_data_set(data, "objection", g_str_equal(w->row.kind,
+		    "processing_objection") ? "yes" : NULL);
+		template_data_set(data, "restricted", g_strv_contains((const char
+		    *const *)codes, "restricted") ? "yes" : NULL);
+		template_data_set(data, "disputed", disputed ? "yes" : NULL);
+	}
+	outbox = work_mail(w, key_needed ? REPLY_KEY_NEEDED : REPLY_RECEIVED,
+	    w->address, data, NULL, error);
 	template_data_free(data);
 	if (outbox < 0)
 		return -1;
-	return work_event(w, "received_sent", "system", NULL, 0, outbox, error);
+	return work_event(w, key_needed ? "key_requested" : "received_sent",
+	    "system", NULL, 0, outbox, error);
 }
 
 /* Put a request in the queue for the reasons (a comma list): state,
@@ -284,6 +336,27 @@ hold_changes(struct work *w, GString *reasons, GPtrArray *values,
 	return 0;
 }
 
+/* The reasons a request waits for an admin that are known before its
+ * sender confirms: a forged-looking sender, an unclear kind, an objection
+ * to weigh, the policy, the classifier's doubt, a possible extra. */
+void
+lifecycle_reasons_known(const struct config *config, const struct request_row *row,
+    GString *reasons)
+{
+	if (g_strcmp0(row->dmarc, "fail") == 0)
+		lifecycle_reasons_add(reasons, "dmarc_fail");
+	if (g_str_equal(row->kind, "unknown"))
+		lifecycle_reasons_add(reasons, "unknown_kind");
+	else if (g_str_equal(row->kind, "processing_objection"))
+		lifecycle_reasons_add(reasons, "objection_weighed");
+	else if (!kind_is_ban(row->kind) && policy_approves(config, row->kind))
+		lifecycle_reasons_add(reasons, "policy");
+	if (g_strcmp0(row->mark, "uncertain") == 0)
+		lifecycle_reasons_add(reasons, "uncertain_kind");
+	if (g_strcmp0(row->mark, "possible_extra") == 0)
+		lifecycle_reasons_add(reasons, "possible_extra");
+}
+
 /* Why a verified request must wait for an admin (a new comma list, maybe
  * empty). */
 static char *
@@ -297,15 +370,9 @@ hold_reasons_find(struct work *w, GError **error)
 	struct received_mail loaded = { 0 };
 	const struct received_mail *mail;
 	gboolean restricted = FALSE;
+	gboolean no_key;
 
-	if (g_strcmp0(w->row.dmarc, "fail") == 0)
-		lifecycle_reasons_add(reasons, "dmarc_fail");
-	if (g_str_equal(kind, "unknown"))
-		lifecycle_reasons_add(reasons, "unknown_kind");
-	else if (g_str_equal(kind, "processing_objection"))
-		lifecycle_reasons_add(reasons, "objection_weighed");
-	else if (!kind_is_ban(kind) && policy_approves(config, kind))
-		lifecycle_reasons_add(reasons, "policy");
+	lifecycle_reasons_known(config, &w->row, reasons);
 	if (hold_changes(w, reasons, values, error) < 0 ||
 	    (mail = received_mail_get(w->context->store, w->row.message, NULL, &loaded,
 	    error)) == NULL)
@@ -326,6 +393,10 @@ hold_reasons_find(struct work *w, GError **error)
 		goto fail;
 	if (restricted)
 		lifecycle_reasons_add(reasons, "restricted");
+	if (work_export_blocked(w, &no_key, error) < 0)
+		goto fail;
+	if (no_key)
+		lifecycle_reasons_add(reasons, "no_encryption_key");
 	received_mail_clear(&loaded);
 	return g_string_free(reasons, FALSE);
 fail:

@@ -114,8 +114,9 @@ retention_request_hold(struct context *context, gint64 subject,
     GDateTime *now, GError **error)
 {
 	const struct request_update update = { .verified_by = "retention" };
-	struct request_record record = { "erasure", "received", 0, NULL, NULL,
-	    now, NULL };
+	/* Opened by the sweep, not read from a mail: no confidence, no mark. */
+	struct request_record record = { .kind = "erasure", .state = "received",
+	    .received = now, .confidence = -1 };
 	g_autofree char *id = store_request_add(context->store, &record, error);
 	g_autofree char *detail = store_event_detail("subjects", 1, "kind",
 	    "erasure", "reason", "retention", NULL);

@@ -69,6 +69,7 @@ work_clear(struct work *w)
 	g_clear_pointer(&w->now_text, g_free);
 	g_clear_pointer(&w->address, g_free);
 	g_clear_pointer(&w->name, g_free);
+	g_clear_pointer(&w->encrypt_to, crypto_key_free);
 }
 
 /* Replace the work's now. */
@@ -98,6 +99,9 @@ work_mail(struct work *w, enum reply_kind kind, const char *to,
 		.parent_message_id = staff ? NULL : w->row.message_id,
 		.bundle = bundle,
 		.data = data,
+		.crypto = w->context->crypto,
+		.encrypt_to = kind == REPLY_ACCESS || kind == REPLY_PORTABILITY ?
+		    w->encrypt_to : NULL,
 	};
 
 	if (!staff && !template_data_has(data, "name"))
@@ -125,17 +129,21 @@ work_set_date(struct template_data *data, const char *field, const char *iso)
 	template_data_set(data, field, date);
 }
 
-/* The requests ids as a list field (see lifecycle-work.h). */
+/* The requests ids as a list field (see lifecycle-work.h): each one's id
+ * and kind, so the subject sees everything a code confirms, and which of
+ * them a person checks before anything is done (policy, an unclear kind, a
+ * possible extra: issue 19's "one confirmation, limited reach"). */
 int
 work_list_requests(struct context *context, GPtrArray *ids,
     struct template_data *data, GError **error)
 {
-	guint i;
+	guint i, checked = 0;
 
 	template_data_set_list(data, "requests");
 	template_data_set(data, "several", ids->len > 1 ? "yes" : NULL);
 	for (i = 0; i < ids->len; i++) {
 		struct template_data *item = template_data_add_item(data, "requests");
+		g_autoptr(GString) reasons = g_string_new(NULL);
 		struct request_row row;
 
 		if (store_lifecycle_request(context->store, ids->pdata[i], &row,
@@ -143,8 +151,13 @@ work_list_requests(struct context *context, GPtrArray *ids,
 			return -1;
 		template_data_set(item, "id", row.id);
 		reply_set_kind_label(item, row.kind);
+		lifecycle_reasons_known(context->config, &row, reasons);
+		template_data_set(item, "checked", reasons->len > 0 ? "yes" : NULL);
+		checked += reasons->len > 0;
 		request_row_clear(&row);
 	}
+	template_data_set(data, "some_checked", checked > 0 ? "yes" : NULL);
+	template_data_set(data, "all_checked", checked == ids->len ? "yes" : NULL);
 	return 0;
 }
 

@@ -26,6 +26,9 @@ struct work {
 	                             disputed data (lifecycle_dispute_end) */
 	gboolean was_restricted;  /* restricted before an erasure removed the
 	                             flag's row: its notices stay restricted */
+	struct crypto_key *encrypt_to; /* an access or portability reply is
+	                             encrypted to it (lifecycle-execute.c sets
+	                             it), or NULL */
 };
 
 /* Read request id and its first subject's address and name; now is
@@ -156,6 +159,12 @@ int lifecycle_challenge_answer(struct work *w, const struct received_mail *mail,
  * transaction. */
 int lifecycle_hold(struct work *w, const char *reasons, GError **error);
 
+/* lifecycle-hold.c: add to reasons the codes of the holds known before the
+ * sender confirms (DMARC, an unclear kind, the policy, the classifier's
+ * mark): the challenge tells which requests an admin checks. */
+void lifecycle_reasons_known(const struct config *config,
+    const struct request_row *row, GString *reasons);
+
 /* lifecycle-hold.c: add code to a comma list of hold reasons. */
 void lifecycle_reasons_add(GString *reasons, const char *code);
 
@@ -176,6 +185,38 @@ int lifecycle_oversized_start(struct work *w, GPtrArray *ids, GError **error);
  * attachments were not stored. Its own transaction. */
 int lifecycle_oversized_followup(struct work *w, const struct received_mail *mail,
     gint64 message, GError **error);
+
+/* lifecycle-challenge.c: under [policy] signed_identity, a valid signature
+ * on the mail of w's request, bound to the address on file, stands in for
+ * the mailed code: every request of ids is verified "signature" and
+ * *skipped set (then lifecycle_decide_all them after the commit). Inside
+ * the caller's transaction. */
+int lifecycle_challenge_skip(struct work *w, GPtrArray *ids, gboolean *skipped,
+    GError **error);
+
+/* lifecycle-challenge.c: decide each verified request of ids, in the safe
+ * order. Their own transactions. */
+int lifecycle_decide_all(struct context *context, GPtrArray *ids,
+    GError **error);
+
+/* lifecycle-key.c: the key w's access or portability reply is encrypted
+ * to under [policy] encrypt_exports: a known key of the subject's (the one
+ * that signed one of the request's mails, one attached to them, one the
+ * admin imported) that can be used now. *key is a new key
+ * (crypto_key_free), or NULL: none, crypto off, encrypt_exports = never, or
+ * another kind. 0, or -1 with error. */
+int work_export_key(struct work *w, struct crypto_key **key, GError **error);
+
+/* lifecycle-key.c: *blocked TRUE when w's reply carries data, [policy]
+ * encrypt_exports is always and no key is known: the data must not go.
+ * 0, or -1 with error. */
+int work_export_blocked(struct work *w, gboolean *blocked, GError **error);
+
+/* lifecycle-key.c: mail (from the subject) continues w's request: if the
+ * request waits only for the subject's key and one is now known, it is
+ * decided again (and carried out). 0, or -1 with error. */
+int lifecycle_key_arrived(struct work *w, const struct received_mail *mail,
+    GError **error);
 
 /* lifecycle-decide.c: an admin's reply to a notice (line: its first line,
  * "APPROVE <code>" or "REJECT <code> <reasons>"), from the address the

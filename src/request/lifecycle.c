@@ -136,6 +136,7 @@ start(struct context *context, gint64 message, const struct received_mail *given
 {
 	g_autoptr(GPtrArray) ids = store_lifecycle_select(context->store,
 	    SELECT_MESSAGE_STATE, "received", message, error);
+	gboolean skipped = FALSE;
 	struct work w;
 	int status;
 
@@ -147,7 +148,9 @@ start(struct context *context, gint64 message, const struct received_mail *given
 	    work_open(context, ids->pdata[0], &w, error) < 0)
 		return -1;
 	status = store_begin(context->store, error);
-	if (status == 0)
+	if (status == 0 && w.address != NULL)
+		status = lifecycle_challenge_skip(&w, ids, &skipped, error);
+	if (status == 0 && !skipped)
 		status = w.address != NULL ? lifecycle_challenge_send(&w, ids, error) :
 		    start_no_match(&w, ids, given, error);
 	if (status == 0 && w.row.oversized)
@@ -158,10 +161,11 @@ start(struct context *context, gint64 message, const struct received_mail *given
 		store_rollback(context->store);
 	else
 		log_info("lifecycle: %s%s: %s", (char *)ids->pdata[0], ids->len > 1 ?
-		    " and others" : "", w.address != NULL ? "challenge queued" :
-		    "no subject found");
+		    " and others" : "", skipped ? "verified by its signature" :
+		    w.address != NULL ? "challenge queued" : "no subject found");
 	work_clear(&w);
-	return status;
+	return status == 0 && skipped ? lifecycle_decide_all(context, ids, error) :
+	    status;
 }
 
 /* The first non-empty line of text (a new string). */
@@ -203,7 +207,8 @@ followup(struct context *context, const char *id, gint64 message,
 		}
 	}
 	status = work_awaits_confirmation(&w) ?
-	    lifecycle_challenge_answer(&w, mail, message, error) : 0;
+	    lifecycle_challenge_answer(&w, mail, message, error) :
+	    lifecycle_key_arrived(&w, mail, error);
 	/* A follow-up too large to keep whole was read as far as its text;
 	 * its sender hears that its attachments were not stored. */
 	if (status == 0 && mail->oversized)

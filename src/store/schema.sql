@@ -38,11 +38,17 @@ CREATE TABLE dsr_messages(
 	reply_to TEXT,
 	return_path TEXT,
 	subject TEXT,
-	language TEXT,                  -- fi, en, sv, or NULL: unknown
+	language TEXT,                  -- the reply language: fi, en, sv, or NULL: unknown
+	written_language TEXT,          -- the language the mail is written in, as
+	                                -- guessed (any ISO 639 code), or NULL
+	hints TEXT,                     -- kinds the mail mentions as a possibility
+	                                -- without asking for them (comma list)
 	dmarc TEXT,                     -- verdict from the trusted authserv-id
 	dkim TEXT,
 	screened TEXT,                  -- NULL: a request; else why it was ignored
-	raw BLOB,                       -- the mail as received
+	-- the mail as received; the last column with bytes (only NULLs, 0 and
+	-- 1 after it), so a large one is written in pieces (store_bind_blob)
+	raw BLOB,
 	raw_removed_at TEXT,
 	-- 1: over [policy] max_message_size; raw is only the start of the mail,
 	-- up to the end of its first text part (its attachments not stored)
@@ -106,6 +112,12 @@ CREATE TABLE dsr_requests(
 	verified_at TEXT,               -- identity confirmed (N22)
 	verified_by TEXT,               -- challenge | signature | admin
 	hold_reasons TEXT,              -- why it waits for an admin (comma list)
+	confidence REAL,                -- how sure the classifier was of the kind
+	                                -- (0..1); NULL: set by an admin or unknown
+	mark TEXT CHECK (mark IN ('uncertain', 'possible_extra')),
+	                                -- uncertain: below [classify] certain;
+	                                -- possible_extra: not the mail's main
+	                                -- request; either waits for an admin
 	decided_at TEXT,
 	decided_by TEXT,                -- the admin's identity (N20, N24)
 	decision_reason TEXT,
@@ -284,3 +296,40 @@ CREATE TABLE dsr_oauth2_revocations(
 	login_at TEXT PRIMARY KEY,      -- the token file's login time
 	noticed_at TEXT NOT NULL
 );
+
+-- Signatures on the mails that arrived (src/mail/crypto*.c), one per
+-- signed mail. status: valid (good, by a key or certificate the
+-- organisation accepts, bound to the sender's address), untrusted (good and
+-- bound, but not accepted), mismatch (bound to another address), bad,
+-- expired, revoked, no_key, error. Only a valid one may stand in for the
+-- mailed code ([policy] signed_identity). signer and address are the
+-- person's: an erasure blanks them.
+CREATE TABLE dsr_signatures(
+	id INTEGER PRIMARY KEY,
+	message INTEGER NOT NULL REFERENCES dsr_messages(id),
+	protocol TEXT NOT NULL CHECK (protocol IN ('openpgp', 'smime')),
+	status TEXT NOT NULL CHECK (status IN ('valid', 'untrusted', 'mismatch',
+		'bad', 'expired', 'revoked', 'no_key', 'error')),
+	trusted INTEGER NOT NULL,       -- in openpgp_keyring; chain to smime_trust
+	bound INTEGER NOT NULL,         -- an address of the key is the sender's
+	signer TEXT,                    -- the key's user id or certificate subject
+	address TEXT,                   -- the key's address that matched, or its first
+	key_id TEXT,
+	fingerprint TEXT,
+	checked_at TEXT NOT NULL
+);
+CREATE INDEX dsr_signatures_by_message ON dsr_signatures(message);
+
+-- The subjects' keys replies can be encrypted to: attached to a mail (with
+-- the sender's address among the key's), or imported by `dsrmail keys
+-- import` (a row per address of the key). The keys are in [crypto] home.
+CREATE TABLE dsr_keys(
+	id INTEGER PRIMARY KEY,
+	address TEXT NOT NULL,          -- normalised
+	protocol TEXT NOT NULL CHECK (protocol IN ('openpgp', 'smime')),
+	fingerprint TEXT NOT NULL,
+	source TEXT NOT NULL CHECK (source IN ('attachment', 'admin')),
+	message INTEGER REFERENCES dsr_messages(id),  -- the mail it came with
+	added_at TEXT NOT NULL
+);
+CREATE INDEX dsr_keys_by_address ON dsr_keys(address);

@@ -9,6 +9,12 @@
 #define SUBJECT_REQUESTS "(SELECT request FROM dsr_request_subjects " \
 	"WHERE subject_key = ?1)"
 
+/* The mails of those requests: the ones that opened them, and those
+ * recorded on them. */
+#define SUBJECT_MAILS "(SELECT message FROM dsr_requests WHERE id IN " \
+	SUBJECT_REQUESTS " UNION SELECT message FROM dsr_events WHERE request " \
+	"IN " SUBJECT_REQUESTS ")"
+
 /* Run one forgetting statement for subject (?1) at now (?2, if it has
  * one); *changed counts up the rows it changed. */
 static int
@@ -28,6 +34,24 @@ forget_run(struct store *store, const char *sql, gint64 subject,
 	return 0;
 }
 
+/* Who signed the subject's mails (the key's user id and address) and the
+ * keys recorded for them or their address go too; the signature's status,
+ * key id and fingerprint stay with the events. (The keys themselves stay
+ * in [crypto] home: gpg --homedir ... --delete-keys removes them.) */
+static int
+forget_keys(struct store *store, gint64 subject, GError **error)
+{
+	gint64 changed = 0;
+
+	if (forget_run(store, "UPDATE dsr_signatures SET signer = NULL, address = "
+	    "NULL WHERE (signer IS NOT NULL OR address IS NOT NULL) AND message IN "
+	    SUBJECT_MAILS, subject, NULL, &changed, error) < 0)
+		return -1;
+	return forget_run(store, "DELETE FROM dsr_keys WHERE message IN "
+	    SUBJECT_MAILS " OR address IN (SELECT sender FROM dsr_requests WHERE "
+	    "id IN " SUBJECT_REQUESTS ")", subject, NULL, &changed, error);
+}
+
 /* Forget the subject's values in the mails, changes and outbox. */
 int
 store_forget(struct store *store, gint64 subject, const char *now,
@@ -35,10 +59,8 @@ store_forget(struct store *store, gint64 subject, const char *now,
 {
 	if (forget_run(store, "UPDATE dsr_messages SET raw = NULL, from_name = "
 	    "NULL, raw_removed_at = coalesce(raw_removed_at, ?2) WHERE (raw IS "
-	    "NOT NULL OR from_name IS NOT NULL) AND id IN (SELECT message FROM "
-	    "dsr_requests WHERE id IN " SUBJECT_REQUESTS " UNION SELECT message "
-	    "FROM dsr_events WHERE request IN " SUBJECT_REQUESTS ")", subject, now,
-	    &counts->mails, error) < 0)
+	    "NOT NULL OR from_name IS NOT NULL) AND id IN " SUBJECT_MAILS, subject,
+	    now, &counts->mails, error) < 0)
 		return -1;
 	if (forget_run(store, "UPDATE dsr_changes SET new_value = CASE WHEN "
 	    "new_value IS NULL THEN NULL ELSE '' END, old_value = CASE WHEN "
@@ -47,10 +69,12 @@ store_forget(struct store *store, gint64 subject, const char *now,
 	    "coalesce(old_value, '') <> '')", subject, now,
 	    &counts->changes, error) < 0)
 		return -1;
-	return forget_run(store, "UPDATE dsr_outbox SET raw = X'', "
+	if (forget_run(store, "UPDATE dsr_outbox SET raw = X'', "
 	    "raw_removed_at = coalesce(raw_removed_at, ?2) WHERE request IN "
 	    SUBJECT_REQUESTS " AND state <> 'queued' AND length(raw) > 0",
-	    subject, now, &counts->outbox, error);
+	    subject, now, &counts->outbox, error) < 0)
+		return -1;
+	return forget_keys(store, subject, error);
 }
 
 /* The records_cleared event, with the counts as JSON. */

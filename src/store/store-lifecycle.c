@@ -12,7 +12,8 @@ store_lifecycle_request(struct store *store, const char *id,
 	sqlite3_stmt *s = store_statement(store, "SELECT r.id, r.kind, r.state, "
 	    "r.sender, r.language, r.received_at, r.due_at, r.extended_at, "
 	    "r.verified_at, r.hold_reasons, coalesce(r.message, 0), m.message_id, "
-	    "m.dmarc, coalesce(m.oversized, 0), coalesce(m.size, 0) FROM "
+	    "m.dmarc, coalesce(m.oversized, 0), coalesce(m.size, 0), r.mark, "
+	    "coalesce(r.confidence, -1), m.written_language, m.hints FROM "
 	    "dsr_requests r LEFT JOIN dsr_messages m ON m.id = r.message WHERE "
 	    "r.id = ?1", error);
 	char **texts[] = { &row->id, &row->kind, &row->state, &row->sender,
@@ -34,6 +35,10 @@ store_lifecycle_request(struct store *store, const char *id,
 		row->dmarc = store_column_text(s, 12);
 		row->oversized = sqlite3_column_int(s, 13) != 0;
 		row->message_size = sqlite3_column_int64(s, 14);
+		row->mark = store_column_text(s, 15);
+		row->confidence = sqlite3_column_double(s, 16);
+		row->written_language = store_column_text(s, 17);
+		row->hints = store_column_text(s, 18);
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -47,7 +52,8 @@ request_row_clear(struct request_row *row)
 {
 	char **texts[] = { &row->id, &row->kind, &row->state, &row->sender,
 	    &row->language, &row->received_at, &row->due_at, &row->extended_at,
-	    &row->verified_at, &row->hold_reasons, &row->message_id, &row->dmarc };
+	    &row->verified_at, &row->hold_reasons, &row->message_id, &row->dmarc,
+	    &row->mark, &row->written_language, &row->hints };
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(texts); i++)
@@ -143,6 +149,9 @@ store_lifecycle_update(struct store *store, const char *id,
 {
 	sqlite3_stmt *s = store_statement(store, "UPDATE dsr_requests SET "
 	    "state = coalesce(?2, state), kind = coalesce(?3, kind), "
+	    /* an admin who sets the kind settles the classifier's doubt */
+	    "mark = CASE WHEN ?3 IS NULL THEN mark ELSE NULL END, confidence = "
+	    "CASE WHEN ?3 IS NULL THEN confidence ELSE NULL END, "
 	    "verified_by = coalesce(?4, verified_by), verified_at = CASE WHEN ?4 "
 	    "IS NULL THEN verified_at ELSE ?11 END, hold_reasons = CASE WHEN ?5 "
 	    "IS NULL THEN hold_reasons WHEN ?5 = '' THEN NULL ELSE ?5 END, "

@@ -18,6 +18,10 @@ struct request_row {
 	char *dmarc;              /* its trusted DMARC verdict, or NULL */
 	gboolean oversized;       /* that mail was over max_message_size */
 	gint64 message_size;      /* its size in bytes as it arrived, or 0 */
+	char *mark;               /* "uncertain", "possible_extra" or NULL */
+	double confidence;        /* the classifier's, or -1: none */
+	char *written_language;   /* the opening mail's language as guessed */
+	char *hints;              /* kinds that mail only hinted at, or NULL */
 };
 
 /* Read a request: 1 and *row filled (request_row_clear), 0 if there is no

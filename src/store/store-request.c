@@ -58,9 +58,9 @@ store_message_add(struct store *store, const struct message_record *record,
 	sqlite3_stmt *statement = store_statement(store, "INSERT INTO "
 	    "dsr_messages(message_id, sha256, source, imap_uidvalidity, imap_uid, "
 	    "received_at, size, from_address, from_name, reply_to, return_path, "
-	    "subject, language, dmarc, dkim, screened, raw, oversized) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-	    "?16, ?17, ?18)", error);
+	    "subject, language, dmarc, dkim, screened, raw, oversized, "
+	    "written_language, hints) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)", error);
 	const char *const texts[] = { record->from_address, record->from_name,
 	    record->reply_to, record->return_path, record->subject,
 	    record->language, record->dmarc, record->dkim, record->screened };
@@ -79,10 +79,13 @@ store_message_add(struct store *store, const struct message_record *record,
 	sqlite3_bind_int64(statement, 7, record->size);
 	for (i = 0; i < G_N_ELEMENTS(texts); i++)
 		store_bind_text(statement, 8 + (int)i, texts[i]);
-	/* (raw is the last column with bytes: SQLite keeps a large one's zeros
-	 * out of the record, and store_blob_fill writes the mail in pieces.) */
+	/* (raw is the table's last column with bytes: SQLite keeps a large
+	 * one's zeros out of the record, and store_blob_fill writes the mail in
+	 * pieces. Keep it so in schema.sql.) */
 	store_bind_blob(statement, 17, record->raw, &later);
 	sqlite3_bind_int(statement, 18, record->oversized ? 1 : 0);
+	store_bind_text(statement, 19, record->written_language);
+	store_bind_text(statement, 20, record->hints);
 	if (store_step_done(store, statement, error) < 0)
 		return -1;
 	id = sqlite3_last_insert_rowid(store_handle(store));
@@ -164,8 +167,8 @@ store_request_add(struct store *store, const struct request_record *record,
 		return NULL;
 	statement = store_statement(store, "INSERT INTO dsr_requests(id, year, "
 	    "number, kind, state, message, sender, language, received_at, due_at, "
-	    "hold_reasons, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	    "?9, ?10, ?11, ?9)", error);
+	    "hold_reasons, updated_at, confidence, mark) VALUES (?1, ?2, ?3, ?4, "
+	    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?9, ?12, ?13)", error);
 	if (statement == NULL)
 		return NULL;
 	id = g_strdup_printf("DSR-%04d-%04" G_GINT64_FORMAT, year, number);
@@ -180,6 +183,11 @@ store_request_add(struct store *store, const struct request_record *record,
 	store_bind_text(statement, 9, received);
 	store_bind_text(statement, 10, due_text);
 	store_bind_text(statement, 11, record->hold_reasons);
+	if (record->confidence >= 0)
+		sqlite3_bind_double(statement, 12, record->confidence);
+	else
+		sqlite3_bind_null(statement, 12);
+	store_bind_text(statement, 13, record->mark);
 	if (store_step_done(store, statement, error) < 0)
 		g_clear_pointer(&id, g_free);
 	return id;

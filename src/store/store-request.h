@@ -23,7 +23,9 @@ struct message_record {
 	const char *reply_to;
 	const char *return_path;
 	const char *subject;
-	const char *language;
+	const char *language;     /* the reply language */
+	const char *written_language; /* the mail's own, any ISO 639 code */
+	const char *hints;        /* comma list of kinds, or NULL */
 	const char *dmarc;
 	const char *dkim;
 	const char *screened;     /* NULL: a request; else the reason */
@@ -59,6 +61,8 @@ struct request_record {
 	const char *language;     /* or NULL */
 	GDateTime *received;
 	const char *hold_reasons; /* or NULL */
+	double confidence;        /* the classifier's, 0..1; < 0: none */
+	const char *mark;         /* "uncertain", "possible_extra" or NULL */
 };
 
 /* Insert a request with the next DSR-YYYY-NNNN of its receiving year and a

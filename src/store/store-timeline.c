@@ -4,6 +4,8 @@
 
 #define REQUEST_COLUMNS "id, kind, state, received_at, due_at, language, " \
 	"sender, hold_reasons"
+/* The classifier's mark and confidence (in percent), after the rest. */
+#define CLASSIFY_COLUMNS "mark, CAST(round(100 * confidence) AS INTEGER)"
 
 /* Step a prepared statement and hand each row's text to callback. */
 int
@@ -48,7 +50,7 @@ store_timeline_requests(struct store *store, gboolean only_open,
     const char *overdue_at, timeline_row_func callback, void *data,
     GError **error)
 {
-	const char *sql = "SELECT " REQUEST_COLUMNS " FROM dsr_requests "
+	const char *sql = "SELECT " REQUEST_COLUMNS ", " CLASSIFY_COLUMNS " FROM dsr_requests "
 	    "WHERE (?1 IS NULL OR state NOT IN ('done', 'rejected', 'expired', "
 	    "'ignored', 'failed')) AND (?2 IS NULL OR due_at < ?2) "
 	    "ORDER BY year, number";
@@ -62,8 +64,8 @@ int
 store_timeline_queue(struct store *store, timeline_row_func callback,
     void *data, GError **error)
 {
-	return timeline_query(store, "SELECT " REQUEST_COLUMNS " FROM "
-	    "dsr_requests WHERE state = 'awaiting_approval' ORDER BY due_at, year, "
+	return timeline_query(store, "SELECT " REQUEST_COLUMNS ", " CLASSIFY_COLUMNS
+	    " FROM dsr_requests WHERE state = 'awaiting_approval' ORDER BY due_at, year, "
 	    "number", NULL, NULL, callback, data, error) < 0 ? -1 : 0;
 }
 
@@ -74,8 +76,10 @@ store_timeline_request(struct store *store, const char *id,
 {
 	int rows = timeline_query(store, "SELECT " REQUEST_COLUMNS ", "
 	    "extended_at, extension_reason, verified_at, verified_by, decided_at, "
-	    "decided_by, decision_reason, completed_at FROM dsr_requests "
-	    "WHERE id = ?1", id, NULL, callback, data, error);
+	    "decided_by, decision_reason, completed_at, " CLASSIFY_COLUMNS ", "
+	    "(SELECT written_language FROM dsr_messages m WHERE m.id = message), "
+	    "(SELECT hints FROM dsr_messages m WHERE m.id = message) FROM "
+	    "dsr_requests WHERE id = ?1", id, NULL, callback, data, error);
 
 	return rows < 0 ? -1 : rows > 0;
 }
@@ -118,4 +122,26 @@ store_timeline_subjects(struct store *store, const char *id,
 	return timeline_query(store, "SELECT subject_key FROM "
 	    "dsr_request_subjects WHERE request = ?1 ORDER BY subject_key", id,
 	    NULL, callback, data, error) < 0 ? -1 : 0;
+}
+
+/* The signatures on a request's mails. */
+int
+store_timeline_signatures(struct store *store, const char *id,
+    timeline_row_func callback, void *data, GError **error)
+{
+	return timeline_query(store, "SELECT checked_at, protocol, status, signer, "
+	    "address, key_id, fingerprint FROM dsr_signatures WHERE message IN "
+	    "(SELECT message FROM dsr_requests WHERE id = ?1 UNION SELECT message "
+	    "FROM dsr_events WHERE request = ?1 AND message IS NOT NULL) ORDER BY "
+	    "id", id, NULL, callback, data, error) < 0 ? -1 : 0;
+}
+
+/* Every recorded key. */
+int
+store_timeline_keys(struct store *store, timeline_row_func callback,
+    void *data, GError **error)
+{
+	return timeline_query(store, "SELECT address, protocol, fingerprint, "
+	    "source, added_at FROM dsr_keys ORDER BY address, id", NULL, NULL,
+	    callback, data, error) < 0 ? -1 : 0;
 }

@@ -53,4 +53,15 @@ int store_timeline_mails(struct store *store, const char *id,
 int store_timeline_subjects(struct store *store, const char *id,
     timeline_row_func callback, void *data, GError **error);
 
+/* The signatures on the mails of a request (the one that opened it and
+ * those recorded on it), in order: checked_at, protocol, status, signer,
+ * address, key_id, fingerprint. */
+int store_timeline_signatures(struct store *store, const char *id,
+    timeline_row_func callback, void *data, GError **error);
+
+/* The subjects' keys (dsr_keys) by address: address, protocol,
+ * fingerprint, source, added_at. */
+int store_timeline_keys(struct store *store, timeline_row_func callback,
+    void *data, GError **error);
+
 #endif

@@ -191,7 +191,8 @@ signin_send(struct web_request *request, const char *address, GError **error)
 	g_autofree char *token = NULL, *hash = NULL, *link = NULL;
 	struct template_data *data;
 	struct reply reply = { .kind = REPLY_SIGNIN_LINK,
-	    .language = request->language, .to_address = address };
+	    .language = request->language, .to_address = address,
+	    .crypto = context->crypto };
 	gint64 sent = store_web_signin_count(context->store, address, since_text,
 	    error);
 	int status = -1;

@@ -108,6 +108,14 @@ static const char *const sample_texts[][2] = {
 	{ "account", "tietosuoja@hrmentor.fi" },
 	{ "revoked_at", "2026-11-02T10:00:00Z" },
 	{ "smtp_too", "yes" },
+	{ "some_checked", "yes" },
+	{ "all_checked", "" },      /* some are, some are not */
+	{ "confidence", "62%" },
+	{ "uncertain", "yes" },
+	{ "possible_extra", "yes" },
+	{ "written_language", "de" },
+	{ "reply_language", "en" },
+	{ "fallback", "yes" },
 };
 
 /* The flags a section shows or hides: unset in the second rendering. */
@@ -118,6 +126,7 @@ static const char *const sample_flags[] = {
 	"partial", "held", "no_match", "followup", "awaiting_confirmation",
 	"recipients_held", "dispute_ended", "objection", "disputed", "restricted",
 	"source", "restriction_set", "restriction_lifted", "banned", "smtp_too",
+	"some_checked", "all_checked", "uncertain", "possible_extra", "fallback",
 	NULL
 };
 
@@ -169,6 +178,9 @@ sample_list(struct template_data *data, const char *name)
 		item = template_data_add_item(data, name);
 		template_data_set(item, "id", "DSR-2026-0043");
 		reply_set_kind_label(item, "erasure");
+		template_data_set(item, "checked", "yes");
+	} else if (strcmp(name, "hints") == 0) {
+		reply_set_kind_label(template_data_add_item(data, name), "erasure");
 	} else if (strcmp(name, "hold_reasons") == 0) {
 		template_data_add_text(data, name, "erasure needs an admin's approval ([policy] approve)");
 		template_data_add_text(data, name, "a legal hold applies: open invoice");
@@ -358,7 +370,8 @@ test_render_one(struct reply_templates *templates,
 	g_autofree char *missing = NULL, *subject = NULL, *text = NULL;
 	struct template_data *data = sample_data(kind, NULL, flags, &missing);
 	struct reply reply = { kind, "DSR-2026-0042", language, "matti@example.org",
-		"Matti Meikäläinen", "request.1@example.org", NULL, NULL, NULL, data };
+		"Matti Meikäläinen", "request.1@example.org", NULL, NULL, NULL, data,
+		NULL, NULL };
 	struct reply_mail mail = { 0 };
 	GError *error = NULL;
 	const char *lang = language < 0 ? "fi+en" : language_code(language);
@@ -427,7 +440,7 @@ queue_one(struct context *opened, const struct queue_options *options,
 	struct reply reply = { kind, options->request, language,
 		kind < REPLY_FIRST_STAFF ? options->to : opened->config->admins[0],
 		kind < REPLY_FIRST_STAFF ? options->name : NULL, options->parent,
-		NULL, NULL, NULL, data };
+		NULL, NULL, NULL, data, NULL, NULL };
 	gint64 id = -1;
 
 	if (data == NULL) {

@@ -1,0 +1,675 @@
+/* classify-rules.c: read and compile rules/classify.rules (dsrmail-rules(5))
+ * for classify.c: the word classes as terms in each language, the kinds'
+ * rules as combinations of classes, the roles, the weights, the closing
+ * lines, the common words, and the rectification syntax. */
+#include <string.h>
+
+#include "base/error.h"
+#include "request/classify-rules.h"
+
+const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1] = {
+	"access", "portability", "rectification", "restriction", "objection",
+	"processing_objection", "publication", "disclosure", "anonymisation",
+	"erasure", NULL
+};
+
+/* The class names of the roles, as the rules file spells them. */
+static const char *const role_names[ROLE_COUNT] = {
+	[ROLE_NEGATION] = "negation", [ROLE_CONDITION] = "condition",
+	[ROLE_POSSIBILITY] = "possibility", [ROLE_REASON] = "reason",
+	[ROLE_RIGHT] = "right", [ROLE_EXERCISE] = "exercise",
+	[ROLE_REQUEST] = "request", [ROLE_COMPLEMENT] = "complement",
+	[ROLE_SPLIT] = "split", [ROLE_BOILERPLATE] = "boilerplate",
+	[ROLE_LEAD] = "lead", [ROLE_FORBID] = "forbid",
+	[ROLE_CONDITION_HEAD] = "condition-head",
+};
+
+/* The fingerprints Debian's libexttextcat-data installs. */
+#define DEFAULT_FINGERPRINTS "/usr/share/libexttextcat/fpdb.conf"
+
+/* A config error naming the rules file, group and key. */
+static void
+rules_error(GError **error, const struct classify_rules *rules,
+    const char *group, const char *key, const char *problem)
+{
+	g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "%s: [%s] %s: %s; fix "
+	    "the rules file (dsrmail-rules(5) describes it)", rules->file, group,
+	    key, problem);
+}
+
+/* TRUE for a key naming a language: two or three letters, or "all". */
+static gboolean
+key_is_language(const char *key)
+{
+	size_t length = strcspn(key, ".");
+	size_t i;
+
+	if (length == 3 && strncmp(key, "all", 3) == 0)
+		return TRUE;
+	if (length < 2 || length > 3)
+		return FALSE;
+	for (i = 0; i < length; i++)
+		if (!g_ascii_islower(key[i]))
+			return FALSE;
+	return TRUE;
+}
+
+/* Every language named by a key of a [words] group. */
+static void
+rules_collect_languages(struct classify_rules *rules, GKeyFile *file)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+	size_t g, k;
+
+	for (g = 0; groups[g] != NULL; g++) {
+		g_auto(GStrv) keys = NULL;
+		if (!g_str_has_prefix(groups[g], "words "))
+			continue;
+		keys = g_key_file_get_keys(file, groups[g], NULL, NULL);
+		for (k = 0; keys != NULL && keys[k] != NULL; k++) {
+			g_autofree char *code = g_strndup(keys[k], strcspn(keys[k], "."));
+			if (key_is_language(keys[k]) && strcmp(code, "all") != 0 &&
+			    !g_ptr_array_find_with_equal_func(found, code, g_str_equal, NULL))
+				g_ptr_array_add(found, g_steal_pointer(&code));
+		}
+	}
+	g_ptr_array_add(found, NULL);
+	rules->languages = (char **)g_ptr_array_steal(found, NULL);
+}
+
+/* Compile one word of a term. */
+static void
+part_compile(struct classify_rules *rules, int language, const char *text,
+    struct term_part *part)
+{
+	size_t length = strlen(text);
+	gboolean whole = text[0] == '=', surface = text[0] == '~';
+	gboolean head = text[whole] == '*', tail = length > 1 && text[length - 1] == '*';
+	g_autofree char *bare = g_strndup(text + whole + surface + head, length -
+	    whole - surface - head - tail);
+	gboolean word = !head && !tail;
+
+	part->lower = g_utf8_strdown(bare, -1);
+	part->plain = words_fold(bare);
+	part->match = strcmp(text, "+digits") == 0 ? TERM_DIGITS : whole ? TERM_WHOLE :
+	    surface ? TERM_SURFACE :
+	    head && tail ? TERM_INFIX : head ? TERM_SUFFIX : tail ? TERM_PREFIX :
+	    TERM_WORD;
+	part->exact = word && g_utf8_strlen(bare, -1) <= 3;
+	part->form = word && language >= 0 ?
+	    words_stem(rules->words, language, bare) : g_strdup(part->plain);
+	part->stemmed = g_utf8_strlen(part->form, -1) >= 4;
+	part->folds = g_utf8_strlen(part->plain, -1) >= 6;
+}
+
+/* Free a term (a GDestroyNotify). */
+static void
+term_free(gpointer data)
+{
+	struct term *term = data;
+	guint i;
+
+	for (i = 0; i < term->count; i++) {
+		g_free(term->parts[i].form);
+		g_free(term->parts[i].plain);
+		g_free(term->parts[i].lower);
+	}
+	g_free(term->parts);
+	g_free(term);
+}
+
+/* One key's ";"-separated terms into a class. */
+static void
+class_add_terms(struct classify_rules *rules, struct word_class *class,
+    int language, const char *value)
+{
+	g_auto(GStrv) items = g_strsplit(value, ";", -1);
+	size_t i, j;
+
+	for (i = 0; items[i] != NULL; i++) {
+		g_auto(GStrv) parts = NULL;
+		struct term *term;
+
+		if (*g_strstrip(items[i]) == '\0')
+			continue;
+		term = g_new0(struct term, 1);
+		term->language = language;
+		term->exclude = items[i][0] == '-' && items[i][1] != '\0';
+		parts = g_strsplit_set(items[i] + term->exclude, " \t", -1);
+		term->parts = g_new0(struct term_part, g_strv_length(parts));
+		for (j = 0; parts[j] != NULL; j++)
+			if (*parts[j] != '\0')
+				part_compile(rules, language, parts[j], &term->parts[term->count++]);
+		g_ptr_array_add(class->terms, term);
+	}
+}
+
+/* Free a class (a GDestroyNotify). */
+static void
+class_free(gpointer data)
+{
+	struct word_class *class = data;
+
+	g_free(class->name);
+	g_ptr_array_unref(class->terms);
+	g_free(class);
+}
+
+/* Every [words NAME] group. */
+static int
+rules_read_classes(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
+	size_t g, k;
+
+	for (g = 0; groups[g] != NULL; g++) {
+		g_auto(GStrv) keys = NULL;
+		struct word_class *class;
+
+		if (!g_str_has_prefix(groups[g], "words "))
+			continue;
+		class = g_new0(struct word_class, 1);
+		class->name = g_strdup(groups[g] + strlen("words "));
+		class->terms = g_ptr_array_new_with_free_func(term_free);
+		g_ptr_array_add(rules->classes, class);
+		keys = g_key_file_get_keys(file, groups[g], NULL, NULL);
+		for (k = 0; keys != NULL && keys[k] != NULL; k++) {
+			g_autofree char *value = g_key_file_get_value(file, groups[g],
+			    keys[k], NULL);
+			g_autofree char *code = g_strndup(keys[k], strcspn(keys[k], "."));
+
+			if (!key_is_language(keys[k])) {
+				rules_error(error, rules, groups[g], keys[k], "keys are a "
+				    "language code (fi, en, sv, de, ...) or \"all\", "
+				    "optionally followed by .name");
+				return -1;
+			}
+			class_add_terms(rules, class, strcmp(code, "all") == 0 ? -1 :
+			    words_language_index(rules->words, code), value);
+		}
+	}
+	return 0;
+}
+
+/* The index of a class by name, or -1. */
+static int
+class_find(const struct classify_rules *rules, const char *name)
+{
+	guint i;
+
+	for (i = 0; i < rules->classes->len; i++)
+		if (strcmp(((struct word_class *)rules->classes->pdata[i])->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Free an alternative's arrays (a GDestroyNotify for GArray). */
+static void
+alternative_clear(gpointer data)
+{
+	struct alternative *alternative = data;
+
+	g_array_unref(alternative->need);
+	g_array_unref(alternative->without);
+}
+
+/* A kind key's alternatives: "erase data; erase me; !message ..." */
+static int
+rules_read_alternatives(struct classify_rules *rules, GKeyFile *file,
+    const char *group, const char *key, GArray *out, GError **error)
+{
+	g_autofree char *value = g_key_file_get_value(file, group, key, NULL);
+	g_auto(GStrv) items = g_strsplit(value != NULL ? value : "", ";", -1);
+	size_t i, j;
+
+	for (i = 0; items[i] != NULL; i++) {
+		g_auto(GStrv) names = NULL;
+		struct alternative alternative;
+
+		if (*g_strstrip(items[i]) == '\0')
+			continue;
+		alternative.need = g_array_new(FALSE, FALSE, sizeof(guint));
+		alternative.without = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_array_append_val(out, alternative);
+		names = g_strsplit_set(items[i], " \t", -1);
+		for (j = 0; names[j] != NULL; j++) {
+			gboolean negated = names[j][0] == '!';
+			int index;
+
+			if (*names[j] == '\0')
+				continue;
+			if ((index = class_find(rules, names[j] + negated)) < 0) {
+				g_autofree char *problem = g_strdup_printf("\"%s\" names no "
+				    "[words %s] group", items[i], names[j] + negated);
+				rules_error(error, rules, group, key, problem);
+				return -1;
+			}
+			g_array_append_val(negated ? alternative.without :
+			    alternative.need, index);
+		}
+	}
+	return 0;
+}
+
+/* A kind's "lines": the classes that, with a "field: value" line, ask. */
+static int
+rules_read_lines(struct classify_rules *rules, GKeyFile *file,
+    const char *group, struct kind_rule *rule, GError **error)
+{
+	g_auto(GStrv) names = g_key_file_get_string_list(file, group, "lines",
+	    NULL, NULL);
+	size_t i;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		int index = class_find(rules, g_strstrip(names[i]));
+		if (index < 0) {
+			g_autofree char *problem = g_strdup_printf("\"%s\" names no "
+			    "[words %s] group", names[i], names[i]);
+			rules_error(error, rules, group, "lines", problem);
+			return -1;
+		}
+		g_array_append_val(rule->lines, index);
+	}
+	return 0;
+}
+
+/* Free a kind rule (a GDestroyNotify). */
+static void
+kind_rule_free(gpointer data)
+{
+	struct kind_rule *rule = data;
+
+	g_array_unref(rule->ask);
+	g_array_unref(rule->maybe);
+	g_array_unref(rule->question);
+	g_array_unref(rule->lines);
+	g_free(rule);
+}
+
+/* Every [kind KIND] group; each kind must have one. */
+static int
+rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	size_t k;
+
+	for (k = 0; classify_kinds[k] != NULL; k++) {
+		g_autofree char *group = g_strdup_printf("kind %s", classify_kinds[k]);
+		struct kind_rule *rule;
+
+		if (!g_key_file_has_group(file, group)) {
+			rules_error(error, rules, group, "ask", "the group is missing; "
+			    "every request kind needs its rules");
+			return -1;
+		}
+		rule = g_new0(struct kind_rule, 1);
+		rule->kind = classify_kinds[k];
+		rule->ban = g_key_file_get_boolean(file, group, "ban", NULL);
+		rule->sentence = g_key_file_get_boolean(file, group, "sentence", NULL);
+		rule->ask = g_array_new(FALSE, FALSE, sizeof(struct alternative));
+		rule->maybe = g_array_new(FALSE, FALSE, sizeof(struct alternative));
+		g_array_set_clear_func(rule->ask, alternative_clear);
+		g_array_set_clear_func(rule->maybe, alternative_clear);
+		rule->question = g_array_new(FALSE, FALSE, sizeof(struct alternative));
+		g_array_set_clear_func(rule->question, alternative_clear);
+		rule->lines = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_ptr_array_add(rules->kinds, rule);
+		if (rules_read_alternatives(rules, file, group, "ask", rule->ask, error) < 0 ||
+		    rules_read_alternatives(rules, file, group, "maybe", rule->maybe,
+		    error) < 0 || rules_read_alternatives(rules, file, group, "question",
+		    rule->question, error) < 0 ||
+		    rules_read_lines(rules, file, group, rule, error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The role classes; each must exist. */
+static int
+rules_find_roles(struct classify_rules *rules, GError **error)
+{
+	int r;
+
+	for (r = 0; r < ROLE_COUNT; r++) {
+		g_autofree char *group = g_strdup_printf("words %s", role_names[r]);
+		if ((rules->roles[r] = class_find(rules, role_names[r])) < 0) {
+			rules_error(error, rules, group, "en", "the group is missing; "
+			    "the reading of clauses needs it");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One number of [classify], with its default. */
+static double
+weight_read(GKeyFile *file, const char *key, double fallback)
+{
+	g_autoptr(GError) local = NULL;
+	double value = g_key_file_get_double(file, "classify", key, &local);
+
+	return local != NULL ? fallback : value;
+}
+
+/* [classify]: the weights, the expected languages, the abbreviations. */
+static void
+rules_read_settings(struct classify_rules *rules, GKeyFile *file)
+{
+	struct classify_weights *w = &rules->weights;
+	g_auto(GStrv) abbreviations = g_key_file_get_string_list(file, "classify",
+	    "abbreviations", NULL, NULL);
+	size_t i;
+
+	w->strong = weight_read(file, "strong", 0.8);
+	w->weak = weight_read(file, "weak", 0.45);
+	w->explicit_bonus = weight_read(file, "explicit", 0.15);
+	w->subject_bonus = weight_read(file, "subject", 0.1);
+	w->forwarded_factor = weight_read(file, "forwarded", 0.9);
+	w->repeat_bonus = weight_read(file, "repeat", 0.05);
+	w->negated_penalty = weight_read(file, "negated", 0.2);
+	w->certain = weight_read(file, "certain", 0.7);
+	w->floor = weight_read(file, "floor", 0.5);
+	rules->expect = g_key_file_get_string_list(file, "classify", "expect", NULL, NULL);
+	for (i = 0; rules->expect != NULL && rules->expect[i] != NULL; i++)
+		g_strstrip(rules->expect[i]);
+	rules->abbreviations = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (i = 0; abbreviations != NULL && abbreviations[i] != NULL; i++)
+		g_hash_table_add(rules->abbreviations, words_fold(g_strstrip(abbreviations[i])));
+}
+
+/* Compile one pattern, case-insensitive, Unicode-aware (GRegex is UTF-8). */
+static GRegex *
+rules_compile(const struct classify_rules *rules, const char *group,
+    const char *key, const char *pattern, const char *before, const char *after,
+    GError **error)
+{
+	g_autofree char *full = g_strconcat(before, pattern, after, NULL);
+	g_autoptr(GError) local = NULL;
+	GRegex *regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_OPTIMIZE |
+	    G_REGEX_MULTILINE, 0, &local);
+
+	if (regex == NULL) {
+		g_autofree char *problem = g_strdup_printf("pattern \"%s\": %s",
+		    pattern, local->message);
+		rules_error(error, rules, group, key, problem);
+	}
+	return regex;
+}
+
+/* A key's ";"-separated patterns (raw value: no GKeyFile escapes) into out. */
+static int
+rules_add_patterns(struct classify_rules *rules, GKeyFile *file,
+    const char *group, const char *key, const char *before, const char *after,
+    GPtrArray *out, GError **error)
+{
+	g_autofree char *value = g_key_file_get_value(file, group, key, NULL);
+	g_auto(GStrv) parts = g_strsplit(value != NULL ? value : "", ";", -1);
+	size_t i;
+
+	for (i = 0; parts[i] != NULL; i++) {
+		char *pattern = g_strstrip(parts[i]);
+		GRegex *regex;
+
+		if (*pattern == '\0')
+			continue;
+		if ((regex = rules_compile(rules, group, key, pattern, before, after,
+		    error)) == NULL)
+			return -1;
+		g_ptr_array_add(out, regex);
+	}
+	return 0;
+}
+
+/* One alternation of every closing phrase, matching a whole line. */
+static int
+rules_read_closing(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	g_auto(GStrv) keys = g_key_file_get_keys(file, "closing", NULL, NULL);
+	g_autoptr(GString) all = g_string_new(NULL);
+	size_t i, j;
+
+	for (i = 0; keys != NULL && keys[i] != NULL; i++) {
+		g_autofree char *value = g_key_file_get_value(file, "closing", keys[i], NULL);
+		g_auto(GStrv) parts = g_strsplit(value, ";", -1);
+
+		for (j = 0; parts[j] != NULL; j++)
+			if (*g_strstrip(parts[j]) != '\0')
+				g_string_append_printf(all, "%s(?:%s)", all->len ? "|" : "",
+				    parts[j]);
+	}
+	/* "Ystävällisin terveisin / Best regards" closes too. */
+	rules->closing = rules_compile(rules, "closing", "all", all->len ?
+	    all->str : "(?!)", "^[ \\t]*(?:", ")[ \\t,.!]*(?:/.{0,40})?$", error);
+	return rules->closing == NULL ? -1 : 0;
+}
+
+/* The common words of every [language LL], for a text too short to be
+ * guessed by its n-grams. */
+static void
+rules_read_common(struct classify_rules *rules, GKeyFile *file)
+{
+	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
+	size_t g, i;
+
+	rules->common = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    (GDestroyNotify)g_hash_table_unref);
+	for (g = 0; groups[g] != NULL; g++) {
+		g_auto(GStrv) list = NULL;
+		GHashTable *set;
+
+		if (!g_str_has_prefix(groups[g], "language "))
+			continue;
+		list = g_key_file_get_string_list(file, groups[g], "words", NULL, NULL);
+		set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		for (i = 0; list != NULL && list[i] != NULL; i++)
+			g_hash_table_add(set, words_fold(g_strstrip(list[i])));
+		g_hash_table_insert(rules->common, g_strdup(groups[g] +
+		    strlen("language ")), set);
+	}
+}
+
+/* Free a field alias (a GDestroyNotify). */
+static void
+field_alias_free(gpointer data)
+{
+	struct field_alias *alias = data;
+
+	g_free(alias->column);
+	g_ptr_array_unref(alias->patterns);
+	g_free(alias);
+}
+
+/* [rectification] and every [field COLUMN]. */
+static int
+rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	g_autofree char *line = g_key_file_get_value(file, "rectification", "line", NULL);
+	g_autofree char *address = g_key_file_get_value(file, "rectification",
+	    "address", NULL);
+	g_autofree char *cut = g_key_file_get_value(file, "rectification",
+	    "value_cut", NULL);
+	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
+	size_t i;
+
+	if (line == NULL) {
+		rules_error(error, rules, "rectification", "line", "missing");
+		return -1;
+	}
+	rules->field_line = rules_compile(rules, "rectification", "line",
+	    g_strstrip(line), "", "", error);
+	if (rules->field_line == NULL || (address != NULL && (rules->address =
+	    rules_compile(rules, "rectification", "address", g_strstrip(address),
+	    "^", "$", error)) == NULL) || (cut != NULL && (rules->value_cut =
+	    rules_compile(rules, "rectification", "value_cut", g_strstrip(cut),
+	    "", "", error)) == NULL) || rules_add_patterns(rules, file,
+	    "rectification", "ignore", "", "", rules->field_ignore, error) < 0 ||
+	    rules_add_patterns(rules, file, "rectification", "identification",
+	    "", "", rules->identification, error) < 0)
+		return -1;
+	for (i = 0; groups[i] != NULL; i++) {
+		struct field_alias *alias;
+
+		if (!g_str_has_prefix(groups[i], "field "))
+			continue;
+		alias = g_new0(struct field_alias, 1);
+		alias->column = g_strdup(groups[i] + strlen("field "));
+		alias->patterns = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
+		g_ptr_array_add(rules->fields, alias);
+		if (rules_add_patterns(rules, file, groups[i], "aliases", "^(?:",
+		    ")$", alias->patterns, error) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The language fingerprints of [classify] fingerprints. */
+static int
+rules_open_guess(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	g_autofree char *path = g_key_file_get_string(file, "classify",
+	    "fingerprints", NULL);
+
+	rules->guess = language_guess_open(path != NULL ? g_strstrip(path) :
+	    DEFAULT_FINGERPRINTS, error);
+	return rules->guess == NULL ? -1 : 0;
+}
+
+/* A new, empty set of rules. */
+static struct classify_rules *
+rules_new(const char *path)
+{
+	struct classify_rules *rules = g_new0(struct classify_rules, 1);
+
+	rules->file = g_strdup(path);
+	rules->classes = g_ptr_array_new_with_free_func(class_free);
+	rules->kinds = g_ptr_array_new_with_free_func(kind_rule_free);
+	rules->field_ignore = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
+	rules->identification = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
+	rules->fields = g_ptr_array_new_with_free_func(field_alias_free);
+	return rules;
+}
+
+/* Read the rules file. */
+struct classify_rules *
+classify_rules_load(const char *path, GError **error)
+{
+	struct classify_rules *rules = rules_new(path);
+	g_autoptr(GKeyFile) file = g_key_file_new();
+	g_autoptr(GError) local = NULL;
+
+	if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local)) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot read the "
+		    "classification rules %s: %s; check [paths] rules in the config",
+		    path, local->message);
+		goto fail;
+	}
+	if (g_key_file_get_integer(file, "classify", "version", NULL) != 2) {
+		rules_error(error, rules, "classify", "version", "this dsrmail reads "
+		    "version 2 of the rules (word classes and kind rules)");
+		goto fail;
+	}
+	rules_read_settings(rules, file);
+	rules_collect_languages(rules, file);
+	rules->words = words_open((const char *const *)rules->languages);
+	rules_read_common(rules, file);
+	if (rules_read_classes(rules, file, error) < 0 ||
+	    rules_find_roles(rules, error) < 0 ||
+	    rules_read_kinds(rules, file, error) < 0 ||
+	    rules_read_closing(rules, file, error) < 0 ||
+	    rules_read_fields(rules, file, error) < 0 ||
+	    rules_open_guess(rules, file, error) < 0)
+		goto fail;
+	return rules;
+fail:
+	classify_rules_free(rules);
+	return NULL;
+}
+
+/* Free compiled rules. */
+void
+classify_rules_free(struct classify_rules *rules)
+{
+	if (rules == NULL)
+		return;
+	g_ptr_array_unref(rules->classes);
+	g_ptr_array_unref(rules->kinds);
+	g_ptr_array_unref(rules->field_ignore);
+	g_ptr_array_unref(rules->identification);
+	g_ptr_array_unref(rules->fields);
+	if (rules->abbreviations != NULL)
+		g_hash_table_unref(rules->abbreviations);
+	if (rules->common != NULL)
+		g_hash_table_unref(rules->common);
+	if (rules->closing != NULL)
+		g_regex_unref(rules->closing);
+	if (rules->field_line != NULL)
+		g_regex_unref(rules->field_line);
+	if (rules->address != NULL)
+		g_regex_unref(rules->address);
+	if (rules->value_cut != NULL)
+		g_regex_unref(rules->value_cut);
+	words_close(rules->words);
+	language_guess_close(rules->guess);
+	g_strfreev(rules->languages);
+	g_strfreev(rules->expect);
+	g_free(rules->file);
+	g_free(rules);
+}
+
+/* TRUE if a form meets the part's word or affix. */
+static gboolean
+affix_matches(enum term_match match, const char *form, const char *affix)
+{
+	switch (match) {
+	case TERM_PREFIX:
+		return g_str_has_prefix(form, affix);
+	case TERM_SUFFIX:
+		return g_str_has_suffix(form, affix);
+	case TERM_INFIX:
+		return strstr(form, affix) != NULL;
+	default:
+		return strcmp(form, affix) == 0;
+	}
+}
+
+/* TRUE if a base form of the list meets the part (lower case, unfolded). */
+static gboolean
+forms_match(const struct term_part *part, const GPtrArray *forms)
+{
+	guint i;
+
+	for (i = 0; i < forms->len; i++)
+		if (affix_matches(part->match, forms->pdata[i], part->lower))
+			return TRUE;
+	return FALSE;
+}
+
+/* Does a term's word meet a text's word? */
+gboolean
+classify_part_matches(const struct term_part *part, int language,
+    const struct word *word, gboolean typos)
+{
+	gboolean affix = part->match == TERM_PREFIX || part->match == TERM_SUFFIX ||
+	    part->match == TERM_INFIX;
+
+	if (part->match == TERM_DIGITS)
+		return word->digits;
+	if (part->match == TERM_SURFACE)
+		return strcmp(word->folded, part->plain) == 0;
+	if (part->exact)
+		return strcmp(word->lower, part->lower) == 0 || forms_match(part, word->bases);
+	/* Accents are forgiven on long words only: "andra" is not "ändra". */
+	if (affix_matches(part->match, word->lower, part->lower) ||
+	    (part->folds && affix_matches(part->match, word->folded, affix ?
+	    part->form : part->plain)) || forms_match(part, word->bases))
+		return TRUE;
+	if (part->match != TERM_WHOLE && forms_match(part, word->parts))
+		return TRUE;
+	if (affix || language < 0 || !part->stemmed)
+		return FALSE;
+	if (strcmp(word->stems[language], part->form) == 0)
+		return TRUE;
+	/* One typo in a long stem, unless Voikko knows the word as it is. */
+	return typos && word->bases->len == 0 && g_utf8_strlen(part->form, -1) >= 7 &&
+	    words_distance(word->stems[language], part->form, 1) <= 1;
+}

@@ -1,0 +1,134 @@
+/* classify-rules.h: rules/classify.rules compiled (classify-rules.c), for
+ * the reading in classify.c. Not for use outside src/request/classify*.c. */
+#ifndef DSR_CLASSIFY_RULES_H
+#define DSR_CLASSIFY_RULES_H
+
+#include <glib.h>
+
+#include "request/language-guess.h"
+#include "request/words.h"
+
+/* How one word of a term meets a text's word. */
+enum term_match {
+	TERM_WORD,        /* same stem, same base form or compound part, or
+	                     same folded word */
+	TERM_WHOLE,       /* "=oikeus": the same, but not a compound's part */
+	TERM_SURFACE,     /* "~kopion": this spelling only (folded), no stem:
+	                     "a copy", not "copies" */
+	TERM_DIGITS,      /* "+digits": a number */
+	TERM_PREFIX,      /* "poisto*": the folded word or a base form begins so */
+	TERM_SUFFIX,      /* "*kielto" */
+	TERM_INFIX,       /* "*kiel*" */
+};
+
+struct term_part {
+	enum term_match match;
+	char *form;               /* TERM_WORD: the stem; else the folded affix */
+	char *plain;              /* the folded word as written */
+	char *lower;              /* lower case as written (the affix for an
+	                             affix term): met by base forms */
+	gboolean stemmed;         /* the stem is long enough to go by (four
+	                             letters: short stems of other words meet) */
+	gboolean folds;           /* long enough (six letters) to be met without
+	                             its accents */
+	gboolean exact;           /* a short word (<= 3 letters): lower case only */
+};
+
+/* A word or phrase of a class, in one language (-1: every language). */
+struct term {
+	int language;             /* words_language_index */
+	gboolean exclude;         /* "-et": a word it meets is not of the class
+	                             (colloquial "et" is "että", not "you don't") */
+	struct term_part *parts;
+	guint count;
+};
+
+/* A [words NAME] group. */
+struct word_class {
+	char *name;
+	GPtrArray *terms;         /* struct term * */
+};
+
+/* One way to ask for a kind: classes a clause must have, and must not. */
+struct alternative {
+	GArray *need;             /* guint class indexes */
+	GArray *without;
+};
+
+/* A [kind KIND] group. */
+struct kind_rule {
+	const char *kind;         /* static, from classify_kinds */
+	gboolean ban;             /* asked by forbidding: a negation is how it
+	                             is asked, it does not cancel it */
+	gboolean sentence;        /* its words may stand anywhere in a sentence
+	                             ("I object, under Art. 21(1), to ...") */
+	GArray *ask;              /* struct alternative: a request when found */
+	GArray *maybe;            /* struct alternative: weak, needs more */
+	GArray *question;         /* struct alternative: asks even as a question
+	                             ("What data do you have about me?") */
+	GArray *lines;            /* guint classes: a "field: value" line of a
+	                             known field asks for the kind when the mail
+	                             has a word of one of these too */
+};
+
+/* Classes whose words change how a clause reads. */
+enum role {
+	ROLE_NEGATION, ROLE_CONDITION, ROLE_POSSIBILITY, ROLE_REASON,
+	ROLE_RIGHT, ROLE_EXERCISE, ROLE_REQUEST, ROLE_COMPLEMENT, ROLE_SPLIT,
+	ROLE_BOILERPLATE, ROLE_LEAD, ROLE_FORBID, ROLE_CONDITION_HEAD, ROLE_COUNT
+};
+
+/* The numbers of [classify]. */
+struct classify_weights {
+	double strong, weak, explicit_bonus, subject_bonus, forwarded_factor,
+	    repeat_bonus, negated_penalty, certain, floor;
+};
+
+struct classify_rules {
+	char *file;
+	struct words *words;
+	struct language_guess *guess;
+	char **languages;         /* every language the rules are written in */
+	char **expect;            /* [classify] expect: near-tie preferences */
+	struct classify_weights weights;
+	GHashTable *abbreviations;/* folded word -> itself: no sentence end after */
+	GPtrArray *classes;       /* struct word_class * */
+	int roles[ROLE_COUNT];    /* class index, or -1 */
+	GPtrArray *kinds;         /* struct kind_rule * */
+	GRegex *closing;          /* one line that ends the sender's text */
+	GHashTable *common;       /* language code -> GHashTable of folded words */
+	GRegex *field_line;
+	GRegex *address;          /* an address value into its columns */
+	GRegex *value_cut;        /* what to cut from a value: a comment */
+	GPtrArray *field_ignore;  /* GRegex * */
+	GPtrArray *identification;/* GRegex *: a line opening the sender's
+	                             identification, not changes */
+	GPtrArray *fields;        /* struct field_alias * */
+};
+
+/* Other names for one register column. */
+struct field_alias {
+	char *column;
+	GPtrArray *patterns;      /* GRegex *, anchored */
+};
+
+/* How many kinds classify_kinds holds. */
+#define CLASSIFY_KIND_COUNT 10
+
+/* Every request kind the classifier gives, in the order requests are
+ * opened and executed (access and portability before anything changes,
+ * erasure last: DESIGN.md); NULL-terminated. */
+extern const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1];
+
+/* Read and compile the rules file (classify_load in classify.h is the
+ * public name); NULL with a DSR_ERROR_CONFIG error. */
+struct classify_rules *classify_rules_load(const char *path, GError **error);
+
+void classify_rules_free(struct classify_rules *rules);
+
+/* TRUE if part meets word; language is the term's (-1: any), typos allows
+ * one edit on long stems. */
+gboolean classify_part_matches(const struct term_part *part, int language,
+    const struct word *word, gboolean typos);
+
+#endif

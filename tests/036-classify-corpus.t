@@ -1,0 +1,47 @@
+#!/bin/bash
+# The classifier measured on tests/corpus/ (its README.md), as `make eval`
+# does: the part the rules were tuned on and the held-out part they never
+# saw, each in one process (tests/unit/classify-test.c). Fails when the
+# exact-kind-set rate of a part drops below its threshold, when a held-out
+# request loses its erasure, rectification or restriction more often than
+# it does now without being held for an admin, or when the language guess
+# gets worse. Only aggregate figures of the held-out part are printed, never
+# a mail of it.
+. "$(dirname "$0")/lib.sh"
+program=$(dirname "$DSRMAIL_BIN")/tests/classify-test
+RULES="$TOP/rules/classify.rules"
+CORPUS="$TESTS_DIR/corpus"
+[ -x "$program" ] || { echo "Bail out! no $program: run make test-programs"; exit 1; }
+
+# The thresholds: what the rules reach now (docs/classification.md has the
+# figures). The issue asks 97% of the held-out part; see that file for how
+# far off the rules are.
+TUNE_MIN=99
+HELDOUT_MIN=89
+HELDOUT_LOST_MAX=2
+plan 9
+
+"$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
+is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
+diag "$(sed -n '2p' "$T/tune")"
+"$program" eval "$RULES" "$CORPUS/heldout" --min-exact $HELDOUT_MIN >"$T/heldout" 2>&1
+is "$?" 0 "held-out part: exact kind set for at least $HELDOUT_MIN% of the mails (the issue asks 97%)"
+diag "$(sed -n '2p' "$T/heldout")"
+is "$(grep -c '\.eml' "$T/heldout")" 0 \
+	"no mail of the held-out part is named in its report"
+
+lost() { sed -n 's/^erasure\/rectification\/restriction lost: \([0-9]*\) without.*/\1/p' "$1"; }
+is "$(lost "$T/tune")" 0 "tune part: no erasure, rectification or restriction lost unmarked"
+ok "held-out part: at most $HELDOUT_LOST_MAX erasure, rectification or restriction lost unmarked (got $(lost "$T/heldout"))" \
+	test "$(lost "$T/heldout")" -le $HELDOUT_LOST_MAX
+for part in tune heldout; do
+	like "$(sed -n 's/^language guessed right: .*(\(.*\)%)$/\1/p' "$T/$part")" '^(9[89]|100)\.' \
+		"$part part: the language guessed right for at least 98% of the mails"
+done
+
+# The evaluation can fail: rules that no longer read Finnish erasures.
+sed -e '/^\[words erase\]/,/^\[/s/^fi = .*/fi = xyzzy/' "$RULES" >"$T/broken.rules"
+"$program" eval "$T/broken.rules" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/broken" 2>&1
+is "$?" 1 "rules that miss Finnish erasures fall below the tune threshold"
+like "$(lost "$T/broken")" '^[1-9]' "and lose erasures without a mark"
+done_testing
