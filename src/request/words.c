@@ -293,13 +293,18 @@ int
 words_distance(const char *a, const char *b, int limit)
 {
 	glong la, lb, i, j;
-	g_autofree gunichar *ua = g_utf8_to_ucs4_fast(a, -1, &la);
-	g_autofree gunichar *ub = g_utf8_to_ucs4_fast(b, -1, &lb);
+	g_autofree gunichar *ua = NULL, *ub = NULL;
 	g_autofree int *d = NULL;
 	int best;
 
-	if (labs(la - lb) > limit)
+	/* Each edit changes the length by one character, of at most four
+	 * bytes: most pairs are told apart by their lengths alone, before any
+	 * conversion (the classifier asks this of every long stem it meets). */
+	if (labs((glong)strlen(a) - (glong)strlen(b)) > 4 * (glong)limit ||
+	    labs(g_utf8_strlen(a, -1) - g_utf8_strlen(b, -1)) > limit)
 		return limit + 1;
+	ua = g_utf8_to_ucs4_fast(a, -1, &la);
+	ub = g_utf8_to_ucs4_fast(b, -1, &lb);
 	d = g_new(int, (la + 1) * (lb + 1));
 #define D(x, y) d[(x) * (lb + 1) + (y)]
 	for (i = 0; i <= la; i++)
