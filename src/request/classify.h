@@ -14,14 +14,9 @@
 
 #include <glib.h>
 
-struct classify_rules;
+#include "request/classify-types.h"
 
-/* One proposed change as the sender wrote it. */
-struct classify_change {
-	char *field;      /* the field name written ("Puhelinnumero") */
-	char *value;      /* the new value */
-	char *alias;      /* the map column the rules' [field] aliases name, or NULL */
-};
+struct classify_rules;
 
 /* Marks on a classified kind (stored in dsr_requests.mark). */
 #define CLASSIFY_UNCERTAIN "uncertain"       /* below [classify] certain */
@@ -68,12 +63,6 @@ void classify_text(struct classify_rules *rules, const char *subject,
 /* The details of kind in result, or NULL. */
 const struct classify_kind *classify_result_find(const struct classify_result *result,
     const char *kind);
-
-/* For the tests' trace (tests/unit/classify-test.c show --trace): when
- * set, called with each clause that weighs for a kind, its words, and what
- * they counted as. Never set in dsrmail itself: clauses are personal data. */
-extern void (*classify_trace)(const char *kind, const char *clause,
-    const char *verdict, double confidence);
 
 /* Free what a result holds (not the struct itself). */
 void classify_result_clear(struct classify_result *result);

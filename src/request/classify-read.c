@@ -1,0 +1,634 @@
+/* classify-read.c: a mail's text read into words, clauses and sentences
+ * (see classify-read.h): punctuation, quotes, asides, list items, each
+ * word's classes by its forms, and each clause's roles. classify.c weighs
+ * what was read. */
+#include <string.h>
+
+#include "base/regex.h"
+#include "request/classify-read.h"
+
+/* Hand a clause's verdict to the tests' trace. */
+void
+reading_trace(const struct reading *r, const struct clause *clause, const char *kind,
+    const char *verdict, double confidence)
+{
+	GString *words = g_string_new(NULL);
+	guint u;
+
+	for (u = clause->first; u < clause->end; u++)
+		g_string_append_printf(words, "%s%s", words->len ? " " : "",
+		    g_array_index(r->units, struct unit, u).word.lower);
+	classify_trace(kind, words->str, verdict, confidence);
+	g_string_free(words, TRUE);
+}
+
+/* Raise the boundary before the next word. */
+static void
+reading_boundary(struct reading *r, enum boundary boundary)
+{
+	if (boundary > r->pending)
+		r->pending = boundary;
+}
+
+/* The last word read, or NULL. */
+static struct unit *
+reading_last(struct reading *r)
+{
+	return r->units->len == 0 ? NULL :
+	    &g_array_index(r->units, struct unit, r->units->len - 1);
+}
+
+/* Store the collected word as a unit. */
+static void
+reading_flush_word(struct reading *r)
+{
+	struct unit unit = { .boundary = r->pending, .subject = r->subject };
+
+	if (r->word->len == 0)
+		return;
+	words_read(r->rules->words, r->word->str, r->finnish, &unit.word);
+	g_array_append_val(r->units, unit);
+	g_string_truncate(r->word, 0);
+	r->pending = BOUNDARY_NONE;
+}
+
+/* Mark the words of a closed quote as someone else's. */
+static void
+reading_quote(struct reading *r, gunichar c)
+{
+	guint i;
+
+	(void)c;
+	reading_boundary(r, BOUNDARY_CLAUSE);
+	if (r->quote_open < 0) {
+		r->quote_open = (int)r->units->len;
+		return;
+	}
+	if (r->units->len - (guint)r->quote_open >= QUOTE_WORDS)
+		for (i = (guint)r->quote_open; i < r->units->len; i++)
+			g_array_index(r->units, struct unit, i).quoted = TRUE;
+	r->quote_open = -1;
+}
+
+/* TRUE if the word before a full stop is an abbreviation or a number: the
+ * stop ends no sentence ("Art. 15", "z. B.", "10.1."). */
+static gboolean
+reading_abbreviation(struct reading *r)
+{
+	struct unit *last = reading_last(r);
+
+	return last != NULL && (g_hash_table_contains(r->rules->abbreviations,
+	    last->word.folded) || g_utf8_strlen(last->word.folded, -1) == 1);
+}
+
+/* A full stop at p (next is the character after it). */
+static void
+reading_stop(struct reading *r, gunichar next)
+{
+	if (g_unichar_isalnum(next))
+		return;               /* "21.1", "www.example.fi": no boundary */
+	struct unit *last = reading_last(r);
+
+	if (last != NULL && last->word.digits)
+		reading_boundary(r, BOUNDARY_CLAUSE);
+	else if (!reading_abbreviation(r))
+		reading_boundary(r, BOUNDARY_SENTENCE);
+}
+
+/* Mark the word before a '?' or ':'. */
+static void
+reading_sentence_mark(struct reading *r, gboolean question, gboolean colon)
+{
+	struct unit *last = reading_last(r);
+
+	if (last == NULL)
+		return;
+	last->question |= question;
+	last->colon |= colon;
+}
+
+/* Read one punctuation character c (next: the one after it, or 0). */
+static void
+reading_punctuation(struct reading *r, gunichar c, gunichar previous, gunichar next)
+{
+	switch (c) {
+	case '.':
+		reading_stop(r, next);
+		return;
+	case '!': case '?':
+		reading_boundary(r, BOUNDARY_SENTENCE);
+		reading_sentence_mark(r, c == '?', FALSE);
+		return;
+	case '(': case '[':
+		/* "21(1)", "Art. 15(3)": a paragraph number, not an aside. */
+		r->parens = (r->parens << 1) | !g_unichar_isalnum(previous);
+		if (r->parens & 1)
+			reading_boundary(r, BOUNDARY_SENTENCE);
+		return;
+	case ')': case ']':
+		if (r->parens & 1)
+			reading_boundary(r, BOUNDARY_SENTENCE);
+		r->parens >>= 1;
+		return;
+	case ':':
+		reading_boundary(r, BOUNDARY_CLAUSE);
+		reading_sentence_mark(r, FALSE, TRUE);
+		return;
+	case ',': case ';': case '/': case 0x2013: case 0x2014: case 0x2022:
+		reading_boundary(r, BOUNDARY_CLAUSE);
+		return;
+	case '-':
+		if (g_unichar_isspace(previous) && (next == 0 || g_unichar_isspace(next)))
+			reading_boundary(r, BOUNDARY_CLAUSE);
+		return;
+	case '"': case 0x201c: case 0x201d: case 0x201e: case 0x00ab: case 0x00bb:
+		reading_quote(r, c);
+		return;
+	default:
+		return;
+	}
+}
+
+/* TRUE for a character inside a word: letters, digits, and an apostrophe
+ * between letters ("don't"). */
+static gboolean
+word_char(gunichar c, gunichar previous, gunichar next)
+{
+	if (g_unichar_isalnum(c) || g_unichar_ismark(c))
+		return TRUE;
+	return (c == '\'' || c == 0x2019) && g_unichar_isalpha(previous) &&
+	    g_unichar_isalpha(next);
+}
+
+/* Read the characters of one line; addresses and links are no words. */
+static void
+reading_line(struct reading *r, const char *text)
+{
+	static GRegex *slot;
+	g_autofree char *line = g_regex_replace_literal(regex_get(&slot,
+	    "\\S+@\\S+|\\b(?:https?://|www\\.)\\S+", G_REGEX_CASELESS), text, -1, 0,
+	    " ", 0, NULL);
+	gunichar previous = ' ';
+	const char *p;
+
+	for (p = line; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		const char *after = g_utf8_next_char(p);
+		gunichar next = *after != '\0' ? g_utf8_get_char(after) : 0;
+
+		if (word_char(c, previous, next))
+			g_string_append_unichar(r->word, c);
+		else {
+			reading_flush_word(r);
+			reading_punctuation(r, c, previous, next);
+		}
+		previous = c;
+	}
+	reading_flush_word(r);
+}
+
+/* The length of a list marker ("- ", "1. ", "a) ", "• ") at the start of a
+ * stripped line, or 0. */
+static gsize
+list_marker(const char *line)
+{
+	static GRegex *slot;
+	g_autoptr(GMatchInfo) match = NULL;
+	gint end = 0;
+
+	if (!g_regex_match(regex_get(&slot, "^(?:[-*\xe2\x80\xa2\xe2\x80\x93\xc2\xb7"
+	    "\xe2\x96\xaa\xe2\x97\xa6>]+|\\d{1,2}[.)]|[a-zA-Z]\\))\\s+", 0), line, 0,
+	    &match))
+		return 0;
+	g_match_info_fetch_pos(match, 0, NULL, &end);
+	return (gsize)end;
+}
+
+/* TRUE if a line ends in punctuation that closes a sentence or clause. */
+static gboolean
+line_closed(const char *line)
+{
+	size_t length = strlen(line);
+
+	return length > 0 && strchr(".,;:!?", line[length - 1]) != NULL;
+}
+
+/* Read a text (the subject, or the body) into units. */
+void
+reading_add(struct reading *r, const char *text, gboolean subject)
+{
+	g_auto(GStrv) lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+	size_t previous_length = 0;
+	gboolean previous_closed = TRUE;
+	size_t i;
+
+	r->subject = subject;
+	reading_boundary(r, BOUNDARY_SENTENCE);
+	for (i = 0; lines[i] != NULL; i++) {
+		char *line = g_strstrip(lines[i]);
+		gsize marker;
+
+		if (*line == '\0') {
+			reading_boundary(r, BOUNDARY_SENTENCE);
+			r->quote_open = -1;
+			continue;
+		}
+		if ((marker = list_marker(line)) > 0) {
+			reading_boundary(r, BOUNDARY_SENTENCE);
+			line += marker;
+		} else if (!previous_closed && previous_length < SHORT_LINE &&
+		    g_unichar_isupper(g_utf8_get_char(line)))
+			reading_boundary(r, BOUNDARY_CLAUSE);
+		reading_line(r, line);
+		previous_length = strlen(line);
+		previous_closed = line_closed(line);
+	}
+	reading_boundary(r, BOUNDARY_SENTENCE);
+	r->quote_open = -1;
+}
+
+/* TRUE if the term's language applies to this mail: its own language, any
+ * language for long words (people mix), and every term when the mail's
+ * language is not one the rules are written in. */
+static gboolean
+term_applies(const struct reading *r, const struct term *term)
+{
+	if (term->language < 0 || r->written == NULL)
+		return TRUE;
+	if (!r->written_known)
+		return TRUE;
+	if (g_strcmp0(r->rules->languages[term->language], r->written) == 0)
+		return TRUE;
+	return g_utf8_strlen(term->parts[0].plain, -1) >= 5;
+}
+
+/* TRUE if stems of the term's language mean something in this mail: it is
+ * written in that language, or in one the rules do not know. */
+static gboolean
+term_stems(const struct reading *r, const struct term *term)
+{
+	return term->language < 0 || r->written == NULL || !r->written_known ||
+	    g_strcmp0(r->rules->languages[term->language], r->written) == 0;
+}
+
+/* Gather what the words hold (see struct reading). */
+static void
+reading_forms(struct reading *r)
+{
+	guint languages = g_strv_length(r->rules->languages), u, i, l;
+
+	r->forms = g_hash_table_new(g_str_hash, g_str_equal);
+	r->stem_lengths = g_new0(guint64, languages + 1);
+	for (u = 0; u < r->units->len; u++) {
+		const struct word *word = &g_array_index(r->units, struct unit, u).word;
+
+		g_hash_table_add(r->forms, word->lower);
+		g_hash_table_add(r->forms, word->folded);
+		for (i = 0; i < word->bases->len; i++)
+			g_hash_table_add(r->forms, word->bases->pdata[i]);
+		for (i = 0; i < word->parts->len; i++)
+			g_hash_table_add(r->forms, word->parts->pdata[i]);
+		for (l = 0; l < languages && word->stems[l] != NULL; l++) {
+			g_hash_table_add(r->forms, word->stems[l]);
+			r->stem_lengths[l] |= G_GUINT64_CONSTANT(1) <<
+			    MIN(g_utf8_strlen(word->stems[l], -1), 63);
+		}
+		r->any_digits |= word->digits;
+		r->any_unanalysed |= word->bases->len == 0;
+	}
+}
+
+/* Could the term's first part meet any word at all? A test of the forms
+ * the words hold, so that the words are scanned (term_at) only for the
+ * terms that may be there: each way classify_part_matches can meet a word
+ * is looked for, and every case not sure to fail (affixes, an ellipsis,
+ * a stem one typo away) is scanned. stems as for term_at. */
+static gboolean
+term_may_start(const struct reading *r, const struct term *term,
+    gboolean stems)
+{
+	const struct term_part *part = &term->parts[0];
+	glong length;
+
+	if (term->count == 0 || part->lower[0] == '.')
+		return TRUE;
+	switch (part->match) {
+	case TERM_DIGITS:
+		return r->any_digits;
+	case TERM_SURFACE:
+		return g_hash_table_contains(r->forms, part->plain);
+	case TERM_WORD:
+	case TERM_WHOLE:
+		break;
+	default:
+		return TRUE;      /* an affix: met inside forms */
+	}
+	if (g_hash_table_contains(r->forms, part->lower))
+		return TRUE;
+	if (part->exact)
+		return FALSE;
+	if (part->folds && g_hash_table_contains(r->forms, part->plain))
+		return TRUE;
+	if (!stems || term->language < 0 || !part->stemmed)
+		return FALSE;
+	if (g_hash_table_contains(r->forms, part->form))
+		return TRUE;
+	/* One typo in a long stem: a stem of a word without base forms, one
+	 * character longer or shorter at most. */
+	length = g_utf8_strlen(part->form, -1);
+	return r->any_unanalysed && length >= 7 && (r->stem_lengths[term->language] &
+	    (G_GUINT64_CONSTANT(7) << MIN(length - 1, 61))) != 0;
+}
+
+/* How many units term's words take from start, within one clause (a "..."
+ * part skips up to ten words: "pass ... on", "geben ... weiter"), or 0 if they are not there.
+ * stems: term_stems(r, term), found once per term by the caller. */
+static guint
+term_at(const struct reading *r, const struct term *term, gboolean stems,
+    guint start)
+{
+	guint i, u = start, skip = 0;
+
+	for (i = 0; i < term->count; i++) {
+		const struct term_part *part = &term->parts[i];
+		const struct unit *unit;
+
+		if (part->lower[0] == '.' && strcmp(part->lower, "...") == 0) {
+			skip = 10;
+			continue;
+		}
+		for (;; skip--) {
+			if (u >= r->units->len)
+				return 0;
+			unit = &g_array_index(r->units, struct unit, u);
+			if (u > start && unit->boundary != BOUNDARY_NONE)
+				return 0;
+			u++;
+			if (classify_part_matches(part, stems ? term->language : -1,
+			    &unit->word, stems))
+				break;
+			if (skip == 0 || i == 0)
+				return 0;
+		}
+		skip = 0;
+	}
+	return u - start;
+}
+
+/* For the tests' trace: each word's classes. */
+static void
+trace_classes(const struct reading *r)
+{
+	GString *line = g_string_new(NULL);
+	guint u, c;
+
+	for (u = 0; u < r->units->len; u++) {
+		const struct unit *unit = &g_array_index(r->units, struct unit, u);
+		g_string_append_printf(line, "%s%s", unit->boundary == BOUNDARY_SENTENCE ?
+		    " || " : unit->boundary == BOUNDARY_CLAUSE ? " | " : " ",
+		    unit->word.lower);
+		for (c = 0; c < r->rules->classes->len; c++)
+			if (unit->classes[c])
+				g_string_append_printf(line, "[%s]", ((struct word_class *)
+				    r->rules->classes->pdata[c])->name);
+	}
+	classify_trace("words", line->str, "", 0);
+	g_string_free(line, TRUE);
+}
+
+/* Each unit's classes. */
+void
+reading_classes(struct reading *r)
+{
+	guint count = r->rules->classes->len, u, c, t;
+
+	for (u = 0; u < r->units->len; u++)
+		g_array_index(r->units, struct unit, u).classes = g_new0(guint8, count);
+	reading_forms(r);
+	for (c = 0; c < count; c++) {
+		const struct word_class *class = r->rules->classes->pdata[c];
+		for (t = 0; t < class->terms->len; t++) {
+			const struct term *term = class->terms->pdata[t];
+			gboolean stems;
+
+			if (term->exclude || !term_applies(r, term))
+				continue;
+			stems = term_stems(r, term);
+			if (!term_may_start(r, term, stems))
+				continue;
+			for (u = 0; u < r->units->len; u++)
+				if (term_at(r, term, stems, u) > 0)
+					g_array_index(r->units, struct unit, u).classes[c] = 1;
+		}
+		/* Then the exceptions ("the correct address"), on all their words. */
+		for (t = 0; t < class->terms->len; t++) {
+			const struct term *term = class->terms->pdata[t];
+			gboolean stems = term->exclude && term_stems(r, term);
+
+			if (term->exclude && !term_may_start(r, term, stems))
+				continue;
+			for (u = 0; term->exclude && term_applies(r, term) &&
+			    u < r->units->len; u++) {
+				guint length = term_at(r, term, stems, u), i;
+				for (i = 0; i < length; i++)
+					g_array_index(r->units, struct unit, u + i).classes[c] = 0;
+			}
+		}
+	}
+	if (classify_trace != NULL && g_getenv("CLASSIFY_TRACE_WORDS") != NULL)
+		trace_classes(r);
+}
+
+/* TRUE if unit u has the class of role. */
+gboolean
+unit_role(const struct reading *r, guint u, enum role role)
+{
+	return g_array_index(r->units, struct unit, u).classes[r->rules->roles[role]];
+}
+
+/* The first unit of a clause that is not a lead word ("and", "please"). */
+guint
+clause_head(const struct reading *r, const struct clause *clause)
+{
+	guint u;
+
+	for (u = clause->first; u + 1 < clause->end && unit_role(r, u, ROLE_LEAD); u++)
+		;
+	return u;
+}
+
+/* Cut the units into clauses and sentences: boundaries, and split words
+ * ("but", "mutta") that open a clause of their own. */
+void
+reading_cut(struct reading *r)
+{
+	struct sentence sentence = { 0 };
+	struct clause clause = { 0 };
+	guint u;
+
+	for (u = 0; u <= r->units->len; u++) {
+		struct unit *unit = u < r->units->len ?
+		    &g_array_index(r->units, struct unit, u) : NULL;
+		enum boundary boundary = unit == NULL ? BOUNDARY_SENTENCE : unit->boundary;
+
+		if (unit != NULL && boundary == BOUNDARY_NONE && unit_role(r, u, ROLE_SPLIT))
+			boundary = BOUNDARY_CLAUSE;
+		/* "haluan tietää, mitä tietoja": a clause opened by "that" or
+		 * "what" is the object of the one before it, read as one. */
+		if (unit != NULL && boundary == BOUNDARY_CLAUSE && !unit->quoted &&
+		    unit_role(r, u, ROLE_COMPLEMENT))
+			boundary = BOUNDARY_NONE;
+		if (u > 0 && boundary != BOUNDARY_NONE) {
+			clause.end = u;
+			clause.sentence = (int)r->sentences->len;
+			g_array_append_val(r->clauses, clause);
+			clause.first = u;
+		}
+		if (u > 0 && boundary == BOUNDARY_SENTENCE) {
+			g_array_append_val(r->sentences, sentence);
+			memset(&sentence, 0, sizeof sentence);
+		}
+		if (unit != NULL) {
+			unit->clause = (int)r->clauses->len;
+			sentence.subject = unit->subject;
+			sentence.question |= unit->question;
+			sentence.colon = unit->colon;
+		}
+	}
+}
+
+/* A clause's classes and roles. */
+void
+clause_read(struct reading *r, struct clause *clause)
+{
+	guint count = r->rules->classes->len, u, c, head;
+
+	clause->has = g_new0(guint8, count);
+	for (u = clause->first; u < clause->end; u++) {
+		const struct unit *unit = &g_array_index(r->units, struct unit, u);
+		if (unit->quoted)
+			continue;
+		for (c = 0; c < count; c++)
+			clause->has[c] |= unit->classes[c];
+	}
+	head = clause_head(r, clause);
+	clause->condition = unit_role(r, head, ROLE_CONDITION) ||
+	    unit_role(r, clause->first, ROLE_CONDITION) ||
+	    unit_role(r, head, ROLE_CONDITION_HEAD) ||
+	    unit_role(r, clause->first, ROLE_CONDITION_HEAD);
+	clause->condition_from = clause->reason_from = clause->end;
+	for (u = clause->end; u-- > clause->first;) {
+		if (unit_role(r, u, ROLE_CONDITION))
+			clause->condition_from = u;
+		if (clause->condition && u <= head)
+			clause->condition_from = MIN(clause->condition_from, clause->first);
+		if (unit_role(r, u, ROLE_REASON))
+			clause->reason_from = u;
+	}
+	clause->reason = unit_role(r, head, ROLE_REASON) ||
+	    unit_role(r, clause->first, ROLE_REASON);
+	clause->negated = clause->has[r->rules->roles[ROLE_NEGATION]];
+	clause->possibility = clause->has[r->rules->roles[ROLE_POSSIBILITY]];
+	clause->boilerplate = clause->has[r->rules->roles[ROLE_BOILERPLATE]];
+	clause->explicit = clause->has[r->rules->roles[ROLE_REQUEST]];
+}
+
+/* Roles that carry on: a clause opened by "that" (että, att, dass) takes
+ * the negation, request and condition of the clause before it ("en halua,
+ * että tietojani poistetaan"); a condition makes the rest of its sentence
+ * conditional ("if you cannot, delete it"). */
+void
+reading_carry(struct reading *r)
+{
+	guint c;
+
+	for (c = 1; c < r->clauses->len; c++) {
+		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		const struct clause *before = &g_array_index(r->clauses, struct clause, c - 1);
+
+		if (before->sentence != clause->sentence)
+			continue;
+		if (unit_role(r, clause_head(r, clause), ROLE_COMPLEMENT)) {
+			clause->negated |= before->negated;
+			clause->explicit |= before->explicit;
+			clause->possibility |= before->possibility;
+		}
+		clause->condition |= (before->condition || before->condition_from <
+		    before->end) && !unit_role(r, clause->first, ROLE_SPLIT);
+		if (clause->condition)
+			clause->condition_from = clause->first;
+	}
+}
+
+/* The sentences' roles: a question, a mention of the rights, a request. */
+void
+reading_sentences(struct reading *r)
+{
+	int exercise = r->rules->roles[ROLE_EXERCISE], right = r->rules->roles[ROLE_RIGHT];
+	g_autofree gboolean *rights = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree gboolean *exercised = g_new0(gboolean, r->sentences->len + 1);
+	guint c, s;
+
+	for (c = 0; c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		struct sentence *sentence = &g_array_index(r->sentences, struct sentence,
+		    clause->sentence);
+		rights[clause->sentence] |= clause->has[right];
+		exercised[clause->sentence] |= clause->has[exercise];
+		sentence->request |= clause->explicit;
+	}
+	for (s = 0; s < r->sentences->len; s++) {
+		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
+		sentence->mention = rights[s] && !exercised[s];
+		/* An introduction "Pyydän teitä:" asks for its list items too. */
+		if (s > 0 && g_array_index(r->sentences, struct sentence, s - 1).colon &&
+		    g_array_index(r->sentences, struct sentence, s - 1).request) {
+			sentence->request = TRUE;
+			sentence->colon = TRUE;   /* the next item too */
+		}
+	}
+}
+
+/* A new reading of a text in language written (may be NULL). */
+void
+reading_init(struct reading *r, struct classify_rules *rules, const char *written)
+{
+	memset(r, 0, sizeof *r);
+	r->rules = rules;
+	r->written = written;
+	r->written_known = written != NULL &&
+	    words_language_index(rules->words, written) >= 0;
+	r->finnish = written == NULL || strcmp(written, "fi") == 0 ||
+	    !r->written_known;
+	r->units = g_array_new(FALSE, TRUE, sizeof(struct unit));
+	r->clauses = g_array_new(FALSE, TRUE, sizeof(struct clause));
+	r->sentences = g_array_new(FALSE, TRUE, sizeof(struct sentence));
+	r->word = g_string_new(NULL);
+	r->quote_open = -1;
+}
+
+/* Free a reading. */
+void
+reading_clear(struct reading *r)
+{
+	guint i;
+
+	for (i = 0; i < r->units->len; i++) {
+		struct unit *unit = &g_array_index(r->units, struct unit, i);
+		word_clear(&unit->word, r->rules->words);
+		g_free(unit->classes);
+	}
+	for (i = 0; i < r->clauses->len; i++)
+		g_free(g_array_index(r->clauses, struct clause, i).has);
+	for (i = 0; i < G_N_ELEMENTS(r->states); i++)
+		if (r->states[i].sentences != NULL)
+			g_array_unref(r->states[i].sentences);
+	g_array_unref(r->units);
+	g_array_unref(r->clauses);
+	g_array_unref(r->sentences);
+	g_string_free(r->word, TRUE);
+	if (r->forms != NULL)
+		g_hash_table_unref(r->forms);
+	g_free(r->stem_lengths);
+}
+

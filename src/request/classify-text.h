@@ -1,0 +1,39 @@
+/* classify-text.h: the text around the reading (classify-text.c): where
+ * the sender's own words end, a forwarded request, the language a mail is
+ * written in, and the "field: new value" lines of a correction. Only for
+ * src/request/classify*.c. */
+#ifndef DSR_CLASSIFY_TEXT_H
+#define DSR_CLASSIFY_TEXT_H
+
+#include <glib.h>
+
+#include "request/classify-rules.h"
+
+/* The own text up to the first closing line ("Best regards"), when some
+ * text came before it (a new string). */
+char *text_until_closing(const struct classify_rules *rules, const char *own);
+
+/* The whole text with forwarded or quoted mail in it, without their header
+ * lines, when own asks for nothing (a new string), or NULL. */
+char *text_forwarded(const char *whole, const char *own);
+
+/* The language the mail is written in: its n-grams, or its common words
+ * for a short text; an ISO 639 code, or NULL. */
+const char *text_written(struct classify_rules *rules, const char *text);
+
+/* Read the "field: new value" lines of text into changes (struct
+ * classify_change *). */
+void text_changes(const struct classify_rules *rules, const char *text,
+    GPtrArray *changes);
+
+/* TRUE for the subject of a reply or forward: someone else wrote it. */
+gboolean subject_is_reply(const char *subject);
+
+/* TRUE if the text has a "field: value" line of a field the rules know. */
+gboolean text_has_field_line(const struct classify_rules *rules,
+    const char *text);
+
+/* Free a change (a GDestroyNotify). */
+void change_free(gpointer data);
+
+#endif
