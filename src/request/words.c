@@ -128,15 +128,33 @@ words_language_index(const struct words *words, const char *language)
 	return -1;
 }
 
+/* TRUE if text is 7-bit ASCII only. */
+static gboolean
+text_is_ascii(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p != '\0'; p++)
+		if ((guchar)*p >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
 /* Lower case, decomposed, without combining marks. */
 char *
 words_fold(const char *text)
 {
-	g_autofree char *lower = g_utf8_casefold(text, -1);
-	g_autofree char *decomposed = g_utf8_normalize(lower, -1, G_NORMALIZE_NFD);
-	GString *folded = g_string_sized_new(strlen(text));
+	g_autofree char *lower = NULL, *decomposed = NULL;
+	GString *folded;
 	const char *p;
 
+	/* ASCII folds to its lower case: no decomposition, no marks (most of
+	 * the rules' words, and of many mails). */
+	if (text_is_ascii(text))
+		return g_ascii_strdown(text, -1);
+	lower = g_utf8_casefold(text, -1);
+	decomposed = g_utf8_normalize(lower, -1, G_NORMALIZE_NFD);
+	folded = g_string_sized_new(strlen(text));
 	for (p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		if (g_unichar_ismark(c))
@@ -150,7 +168,8 @@ words_fold(const char *text)
 char *
 words_stem(struct words *words, int index, const char *word)
 {
-	g_autofree char *lower = g_utf8_strdown(word, -1);
+	g_autofree char *lower = text_is_ascii(word) ? g_ascii_strdown(word, -1) :
+	    g_utf8_strdown(word, -1);
 	const sb_symbol *stem;
 
 	if (index < 0 || words->stemmers[index] == NULL)
