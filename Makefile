@@ -15,11 +15,17 @@ BUILD ?= build
 SHAREDIR = $(PREFIX)/share/dsrmail
 MANDIR = $(PREFIX)/share/man
 UNITDIR = $(PREFIX)/lib/systemd/system
+MODULEDIR = $(PREFIX)/lib/dsrmail
 
-PACKAGES = gmime-3.0 libetpan libcurl sqlite3 json-glib-1.0 libxml-2.0 gnutls \
-	libmicrohttpd gpgme
-PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) 2>/dev/null)
+PACKAGES = gmime-3.0 sqlite3 json-glib-1.0 libxml-2.0 gmodule-2.0 gpgme
+# The libraries of the modules (below): only the modules link them.
+TRANSPORT_PACKAGES = libetpan libcurl gnutls json-glib-1.0 glib-2.0
+WEB_PACKAGES = libmicrohttpd gmime-3.0 json-glib-1.0 glib-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PACKAGES) $(TRANSPORT_PACKAGES) \
+	$(WEB_PACKAGES) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PACKAGES) 2>/dev/null)
+TRANSPORT_LIBS := $(shell pkg-config --libs $(TRANSPORT_PACKAGES) 2>/dev/null)
+WEB_LIBS := $(shell pkg-config --libs $(WEB_PACKAGES) 2>/dev/null)
 # The classifier's word forms and language guess: libexttextcat and libvoikko
 # have pkg-config files, libstemmer (Snowball) has none.
 WORD_PACKAGES = libexttextcat libvoikko
@@ -38,9 +44,25 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(PKG_CFLAGS) \
 	-I$(BUILD) -Isrc
 
 # src/ is in folders by layer (src/README.md); objects mirror them in $(BUILD).
-SOURCES = $(wildcard src/*/*.c)
+# Two parts are modules of their own, loaded when first used
+# (src/base/module.h): the IMAP, SMTP and OAuth2 client
+# (src/mail/transport.h) and the web pages (src/web/web.h); `deliver`
+# starts without libetpan, libcurl, GnuTLS, libmicrohttpd and what they
+# load.
+# Their objects are in $(BUILD)/module, position-independent, everything
+# hidden but each module's table; the program exports its symbols
+# (-rdynamic) for the modules' calls into it.
+TRANSPORT_SOURCES = $(wildcard src/mail/imap*.c) $(wildcard src/mail/oauth2*.c) \
+	src/mail/smtp.c src/mail/transport-module.c
+WEB_SOURCES = $(wildcard src/web/*.c)
+SOURCES = $(filter-out $(TRANSPORT_SOURCES) $(WEB_SOURCES),$(wildcard src/*/*.c))
 HEADERS = $(wildcard src/*/*.h)
 OBJECTS = $(patsubst src/%.c,$(BUILD)/%.o,$(SOURCES)) $(BUILD)/schema.o
+TRANSPORT_OBJECTS = $(patsubst src/%.c,$(BUILD)/module/%.o,$(TRANSPORT_SOURCES))
+WEB_OBJECTS = $(patsubst src/%.c,$(BUILD)/module/%.o,$(WEB_SOURCES))
+TRANSPORT = $(BUILD)/dsrmail-transport.so
+WEB = $(BUILD)/dsrmail-web.so
+MODULES = $(TRANSPORT) $(WEB)
 MAIN_OBJECT = $(BUILD)/cmd/main.o
 BINARY = $(BUILD)/dsrmail
 # C test programs (tests/unit/*.c), linked with every object but main.o.
@@ -50,12 +72,25 @@ TEST_PROGRAMS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit
 
 all: dsrmail
 
-dsrmail: $(BINARY)
-	@cp -f $(BINARY) dsrmail
+dsrmail: $(BINARY) $(MODULES)
+	@cp -f $(BINARY) $(MODULES) .
 
 $(BINARY): $(OBJECTS)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS) -o $@ $(OBJECTS) $(PKG_LIBS)
+	@$(CC) $(LDFLAGS) -rdynamic -o $@ $(OBJECTS) $(PKG_LIBS)
+
+$(TRANSPORT): $(TRANSPORT_OBJECTS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -shared -o $@ $(TRANSPORT_OBJECTS) $(TRANSPORT_LIBS)
+
+$(WEB): $(WEB_OBJECTS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -shared -o $@ $(WEB_OBJECTS) $(WEB_LIBS)
+
+$(BUILD)/module/%.o: src/%.c $(HEADERS) $(BUILD)/paths.h | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	@echo "  CC      $< (module)"
+	@$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
 test-programs: $(TEST_PROGRAMS)
 
@@ -72,8 +107,8 @@ $(BUILD)/%.o: src/%.c $(HEADERS) $(BUILD)/paths.h | $(BUILD)/.dir
 # Version and install paths, rewritten only when they change (a new PREFIX
 # rebuilds what uses them).
 $(BUILD)/paths.h: FORCE | $(BUILD)/.dir
-	@printf '#define DSR_VERSION "%s"\n#define DSR_SHARE_DIR "%s"\n#define DSR_SYSCONF_DIR "%s"\n' \
-		'$(VERSION)' '$(SHAREDIR)' '$(SYSCONFDIR)' >$@.new
+	@printf '#define DSR_VERSION "%s"\n#define DSR_SHARE_DIR "%s"\n#define DSR_SYSCONF_DIR "%s"\n#define DSR_MODULE_DIR "%s"\n' \
+		'$(VERSION)' '$(SHAREDIR)' '$(SYSCONFDIR)' '$(MODULEDIR)' >$@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
 
 # schema.sql compiled in as a C string.
@@ -117,10 +152,11 @@ bench: deps
 	@$(MAKE) --no-print-directory dsrmail
 	@for b in tests/bench/*.sh; do echo "== $$b"; DSRMAIL_BIN=$(abspath $(BINARY)) $$b || exit 1; done
 
-install: $(BINARY)
+install: $(BINARY) $(MODULES)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/rules \
-		$(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SYSCONFDIR)
+		$(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(MODULEDIR)
 	install -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/dsrmail
+	install -m 644 $(MODULES) $(DESTDIR)$(MODULEDIR)/
 	install -m 644 rules/* $(DESTDIR)$(SHAREDIR)/rules/
 	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
 	install -m 644 contrib/dsrmail.conf.example $(DESTDIR)$(SHAREDIR)/dsrmail.conf.example
@@ -139,4 +175,4 @@ install: $(BINARY)
 	install -m 644 contrib/systemd/dsrmail.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/dsrmail.conf
 
 clean:
-	rm -rf build build-sanitize dsrmail
+	rm -rf build build-sanitize dsrmail dsrmail-*.so

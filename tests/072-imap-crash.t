@@ -19,7 +19,7 @@ imap_tool generate INBOX 500 crash
 stored_beyond() { [ "$(messages crash)" -gt "$1" ]; }
 killed=0
 for round in 1 2 3 4 5; do
-	# The moment: after 1 to 120 more mails are stored (a batch is 200,
+	# The moment: after 1 to 120 more mails are stored (a batch is 250,
 	# so some kills land around a MOVE and the next FETCH).
 	target=$(( $(messages crash) + RANDOM % 120 + 1 ))
 	"$DSRMAIL_BIN" poll --once 2>>"$T/poll.err" & pid=$!
@@ -49,7 +49,9 @@ is "$(imap_tool message-ids Processed | sort -u | wc -l)" 500 "Processed holds e
 is "$(count "PRAGMA integrity_check")" ok "the database is intact"
 
 # --- Dovecot stops in the middle of a poll ------------------------------------
-imap_tool generate INBOX 300 stop
+# 600 mails: more than the two batches (of 250) poll has fetched while it
+# stores the first one.
+imap_tool generate INBOX 600 stop
 "$DSRMAIL_BIN" poll --once 2>"$T/stop.err" & pid=$!
 stop_stored() { [ "$(messages stop)" -gt 20 ]; }
 wait_until 20 stop_stored
@@ -59,14 +61,14 @@ is "$?" 69 "Dovecot stopped mid-poll: exit 69"
 like "$(cat "$T/stop.err")" 'IMAP server 127\.0\.0\.1:[0-9]+: the connection broke' \
     "saying the connection broke"
 stored=$(messages stop)
-diag "$stored of 300 stored before the server went away"
+diag "$stored of 600 stored before the server went away"
 ok "some mail was stored before it went away, not all" \
-    test "$stored" -gt 0 -a "$stored" -lt 300
+    test "$stored" -gt 0 -a "$stored" -lt 600
 dovecot_start
 run poll --once
-is "$rc:$(messages stop)" "0:300" "after a restart the next poll stores the rest: all 300"
+is "$rc:$(messages stop)" "0:600" "after a restart the next poll stores the rest: all 600"
 is "$(imap_tool count INBOX)" 0 "none left in INBOX"
-is "$(imap_tool count Processed)" 800 "Processed has all 800"
-is "$(count "SELECT count(*) FROM dsr_requests")" 800 "and the database 800 requests, one per mail"
+is "$(imap_tool count Processed)" 1100 "Processed has all 1100"
+is "$(count "SELECT count(*) FROM dsr_requests")" 1100 "and the database 1100 requests, one per mail"
 
 done_testing

@@ -12,6 +12,8 @@ usage: imap-tool.py PORT USER PASSWORD COMMAND [ARGS...]
   seen FOLDER              how many mails in FOLDER carry \\Seen
   message-ids FOLDER       the Message-ID header of each mail, sorted
   copy-back FROM TO        copy every mail of FROM into TO (new UIDs)
+  move-back FROM TO        move every mail of FROM into TO (new UIDs; the
+                           benchmarks refill INBOX between rounds)
 Uses only Python's standard imaplib; the mails are appended as they are
 (imaplib sends CRLF line ends).
 """
@@ -103,6 +105,11 @@ def main(argv):
             typ, data = imap.uid("COPY", "1:*", '"%s"' % args[1])
             if typ != "OK":
                 sys.exit("copy: %s" % data)
+    elif command == "move-back":
+        if select(imap, args[0], readonly=False):
+            typ, data = imap.uid("MOVE", "1:*", '"%s"' % args[1])
+            if typ != "OK":
+                sys.exit("move: %s" % data)
     else:
         sys.exit("imap-tool.py: unknown command " + command)
     imap.logout()

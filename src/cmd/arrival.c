@@ -3,6 +3,7 @@
 
 #include "base/context.h"
 #include "base/log.h"
+#include "base/timing.h"
 #include "cmd/arrival.h"
 #include "request/lifecycle.h"
 #include "store/store.h"
@@ -15,6 +16,7 @@ arrival_advance(struct context *context, GBytes *raw,
 {
 	g_autoptr(GError) later = NULL;
 	const char *continued;
+	int status;
 
 	if (intake_message(context, raw, source, result, error) < 0)
 		return -1;
@@ -31,8 +33,11 @@ arrival_advance(struct context *context, GBytes *raw,
 	continued = result->continued && !result->duplicate &&
 	    result->requests->len > 0 ? result->requests->pdata[0] : NULL;
 	/* The mail is stored: a lifecycle failure must not lose it. */
-	if (lifecycle_advance(context, result->message, continued, result->mail,
-	    &later) < 0)
+	timing_push(TIMING_LIFECYCLE);
+	status = lifecycle_advance(context, result->message, continued,
+	    result->mail, &later);
+	timing_pop();
+	if (status < 0)
 		log_error("intake: message %" G_GINT64_FORMAT ": %s; dsrmail sweep "
 		    "will carry on", result->message, later->message);
 	return 0;
@@ -44,6 +49,8 @@ arrival_process(struct context *context, GBytes *raw,
     const struct intake_source *source, struct intake_result *result,
     GError **error)
 {
+	int status;
+
 	if (store_group_begin(context->store, error) < 0) {
 		memset(result, 0, sizeof *result);
 		return -1;
@@ -52,7 +59,10 @@ arrival_process(struct context *context, GBytes *raw,
 		store_group_rollback(context->store);
 		return -1;
 	}
-	if (store_group_commit(context->store, error) < 0) {
+	timing_push(TIMING_COMMIT);
+	status = store_group_commit(context->store, error);
+	timing_pop();
+	if (status < 0) {
 		intake_result_clear(result);
 		return -1;
 	}

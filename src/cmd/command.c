@@ -47,8 +47,12 @@ command_open(struct context *context, unsigned needs, GError **error)
 	if ((needs & (1 << 4)) && (context->templates = reply_templates_load(
 	    context->config->templates_dir, error)) == NULL)
 		return -1;
+	if ((needs & (1 << 6)) && !(needs & (1 << 4)) && (context->templates =
+	    reply_templates_open(context->config->templates_dir, error)) == NULL)
+		return -1;
 	/* Whatever writes mail may sign it; intake checks signatures. */
-	if ((needs & (1 << 4 | 1 << 5)) && context->config->crypto_home != NULL &&
+	if ((needs & (1 << 4 | 1 << 5 | 1 << 6)) &&
+	    context->config->crypto_home != NULL &&
 	    (context->crypto = crypto_open(context->config, error)) == NULL)
 		return -1;
 	return 0;

@@ -20,6 +20,9 @@ enum command_needs {
 	NEEDS_TEMPLATES = 1 << 4 | NEEDS_CONFIG, /* templates/, every one checked;
 	                                            with the crypto home */
 	NEEDS_CRYPTO = 1 << 5 | NEEDS_CONFIG,  /* [crypto] home (NULL if unset) */
+	/* templates/, each loaded and checked when first used (deliver); with
+	 * the crypto home */
+	NEEDS_TEMPLATES_LAZY = 1 << 6 | NEEDS_CONFIG,
 };
 
 /* Open what needs says, in order; 0 or -1 with error (exit code inside). */

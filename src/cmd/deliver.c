@@ -8,6 +8,7 @@
 #include "base/config.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/timing.h"
 #include "cmd/arrival.h"
 #include "cmd/command.h"
 
@@ -66,6 +67,7 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 	struct intake_source read_source = source;
 	struct intake_result result;
 	g_autoptr(GBytes) raw = NULL;
+	g_autofree char *stages = NULL;
 	gint64 total;
 	guint i;
 
@@ -73,7 +75,9 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 	if (command_no_arguments("deliver", ", the mail comes on standard input",
 	    argc, error) < 0)
 		return -1;
-	if (command_open(context, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES,
+	/* One mail needs one or two templates: those are checked when used,
+	 * and a broken one leaves the mail stored for sweep to carry on. */
+	if (command_open(context, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES_LAZY,
 	    error) < 0)
 		return deliver_fail_temporary(error);
 	raw = deliver_read(context->config->max_message_size + DELIVER_MARGIN,
@@ -89,6 +93,8 @@ deliver_command(struct context *context, int argc, char **argv, GError **error)
 	read_source.size = total;
 	if (arrival_process(context, raw, &read_source, &result, error) < 0)
 		return deliver_fail_temporary(error);
+	stages = timing_summary();
+	log_debug("deliver: stages: %s", stages);
 	for (i = 0; i < result.requests->len; i++)
 		printf("%s\n", (const char *)result.requests->pdata[i]);
 	intake_result_clear(&result);

@@ -9,13 +9,30 @@
  * content hash or UID; two pollers on one database are kept apart the same
  * way, inside intake's BEGIN IMMEDIATE transaction.
  *
- * Mails are stored in groups (store_group_begin): up to POLL_GROUP_MAILS
- * mails, or what POLL_GROUP_USEC allows, in one transaction, each mail and
- * each lifecycle step in its own savepoint. One commit per group instead of
- * two per mail: most of poll's time went into writing the same pages to
- * the WAL again for every mail. A group's mails are moved only after it
- * committed; a crash loses at most the uncommitted group's work, whose mails
- * are still in the folder. */
+ * The folder is taken in batches (POLL_BATCH_MAILS, POLL_BATCH_BYTES), in
+ * a pipeline: while poll stores batch k, a background thread has the
+ * connection (imap_background_start) and first moves batch k-1, whose
+ * transaction has committed, then fetches batch k+1 (UID FETCH, each body
+ * kept once as it streams in). Nothing else uses the connection meanwhile.
+ *
+ * Each batch is stored in one transaction (store_group_begin; committed
+ * early when it held the write lock POLL_GROUP_USEC), each mail and each
+ * lifecycle step in its own savepoint: one commit (and one sync) per batch
+ * instead of two per mail. A batch's mails are moved only after its commit
+ * returned (the commit is synced: store.c); a crash loses at most the
+ * uncommitted batch's work, whose mails are still in the folder, and a
+ * crash between the commit and the MOVE leaves committed mails there, found
+ * again by UID and only moved.
+ *
+ * Where a failure can strike, in order, and what it leaves (for tests that
+ * inject faults): the fetch of batch k+1 (poll_background: that batch is
+ * not stored; batch k is); storing a mail of batch k (poll_mail: its
+ * savepoint rolled back, the mails before it committed, it stays in the
+ * folder and is recorded as failed); the batch's commit (poll_group_commit:
+ * none of its mails stored, all stay); the MOVE of batch k (in the next
+ * background work: committed mails stay in the folder); recording how far
+ * the folder is done (poll_background_finish, after the MOVE returned:
+ * only that record is lost: no mail is skipped by it). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -30,13 +47,15 @@
 #include "cmd/arrival.h"
 #include "request/lifecycle.h"
 #include "base/log.h"
+#include "base/timing.h"
 #include "reply/outbox.h"
 #include "cmd/sweep.h"
 #include "store/store-imap.h"
 
-/* How many mails, and roughly how many bytes, one UID FETCH asks for. */
-#define POLL_BATCH_MAILS 200
-#define POLL_BATCH_BYTES (16 * 1024 * 1024)
+/* How many mails, and roughly how many bytes, one UID FETCH asks for (two
+ * batches are in memory at a time: one stored, one arriving). */
+#define POLL_BATCH_MAILS 250
+#define POLL_BATCH_BYTES (8 * 1024 * 1024)
 /* RFC 2177: a client should re-issue IDLE at least every 29 minutes. */
 #define POLL_IDLE_SECONDS (29 * 60)
 /* While some mail waits to be retried, look again this often. */
@@ -45,10 +64,9 @@
 #define POLL_BACKOFF_MAX 300
 /* A backlog this large shows "n of N" on a terminal. */
 #define POLL_PROGRESS_MIN 50
-/* A group of mails is committed after this many, or once it has held the
- * database's write lock this long (other writers wait meanwhile). */
-#define POLL_GROUP_MAILS 50
-#define POLL_GROUP_USEC (100 * 1000)
+/* A batch's group is committed early once it has held the database's
+ * write lock this long (other writers wait meanwhile). */
+#define POLL_GROUP_USEC (250 * 1000)
 
 /* One poll command's state. */
 struct poll_run {
@@ -175,11 +193,15 @@ poll_group_commit(struct poll_run *run, guint32 uidvalidity, GArray *done)
 {
 	g_autoptr(GError) local = NULL;
 	guint i;
+	int status;
 
 	if (run->group_started == 0)
 		return;
 	run->group_started = 0;
-	if (store_group_commit(run->context->store, &local) == 0) {
+	timing_push(TIMING_COMMIT);
+	status = store_group_commit(run->context->store, &local);
+	timing_pop();
+	if (status == 0) {
 		g_array_append_vals(done, run->grouped->data, run->grouped->len);
 		run->duplicates += run->grouped_duplicates;
 		run->stored += run->grouped->len - run->grouped_duplicates;
@@ -192,12 +214,12 @@ poll_group_commit(struct poll_run *run, guint32 uidvalidity, GArray *done)
 	run->grouped_duplicates = 0;
 }
 
-/* Commit the open group once it is full or has held the lock long enough. */
+/* Commit the open group once it has held the lock long enough. */
 static void
 poll_group_check(struct poll_run *run, guint32 uidvalidity, GArray *done)
 {
-	if (run->group_started != 0 && (run->grouped->len >= POLL_GROUP_MAILS ||
-	    g_get_monotonic_time() - run->group_started >= POLL_GROUP_USEC))
+	if (run->group_started != 0 &&
+	    g_get_monotonic_time() - run->group_started >= POLL_GROUP_USEC)
 		poll_group_commit(run, uidvalidity, done);
 }
 
@@ -244,6 +266,8 @@ poll_batch_size(GArray *mails, guint first, gint64 max_size)
 	guint64 bytes = 0;
 	guint count = 0;
 
+	if (first >= mails->len)
+		return 0;
 	if (g_array_index(mails, struct imap_mail, first).size > max_size)
 		return 1;
 	while (first + count < mails->len && count < POLL_BATCH_MAILS) {
@@ -257,34 +281,50 @@ poll_batch_size(GArray *mails, guint first, gint64 max_size)
 	return count;
 }
 
-/* Move what intake committed, and record how far the folder is done. */
-static int
-poll_batch_finish(struct poll_run *run, guint32 uidvalidity, GArray *done,
-    GError **error)
+/* Start the background work: move what was committed (moving, now
+ * owned by the work) and fetch the batch at first (count mails, maybe 0). */
+static struct imap_background *
+poll_background(struct poll_run *run, GArray *moving, GArray *mails,
+    guint first, guint count)
 {
 	const struct config *config = run->context->config;
+	guint32 limit = count > 0 && g_array_index(mails, struct imap_mail,
+	    first).size > config->max_message_size ?
+	    (guint32)intake_oversized_keep(config) : 0;
 
-	if (done->len == 0)
-		return 0;
-	if (imap_move(run->imap, done, config->imap_processed_folder, error) < 0)
-		return -1;
-	return store_imap_folder_set(run->context->store, config->imap_folder,
-	    uidvalidity, g_array_index(done, guint32, done->len - 1), error);
+	return imap_background_start(run->imap, moving,
+	    config->imap_processed_folder, mails, first, count, limit);
 }
 
-/* Fetch, store and move one batch of the listing. */
+/* Take the connection back from the background work; once the mails in
+ * moving were moved, record how far the folder is done. */
 static int
-poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
-    guint32 uidvalidity, gboolean progress, GError **error)
+poll_background_finish(struct poll_run *run, struct imap_background *work,
+    GArray *moving, guint32 uidvalidity, GError **error)
 {
-	g_autoptr(GArray) done = g_array_new(FALSE, FALSE, sizeof(guint32));
-	gint64 max_size = run->context->config->max_message_size;
+	const struct config *config = run->context->config;
+	g_autoptr(GError) local = NULL;
+	gboolean moved = FALSE;
+	int status = imap_background_finish(work, &moved, &local);
+
+	if (moved && moving->len > 0 && store_imap_folder_set(run->context->store,
+	    config->imap_folder, uidvalidity, g_array_index(moving, guint32,
+	    moving->len - 1), status < 0 ? NULL : &local) < 0)
+		status = -1;
+	g_array_set_size(moving, 0);
+	if (status < 0)
+		g_propagate_error(error, g_steal_pointer(&local));
+	return status;
+}
+
+/* Store one fetched batch (one group, unless it holds the lock too long);
+ * the UIDs of what was committed join done, to be moved. */
+static void
+poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
+    guint32 uidvalidity, gboolean progress, GArray *done)
+{
 	guint i;
 
-	if (imap_fetch(run->imap, mails, first, count,
-	    g_array_index(mails, struct imap_mail, first).size > max_size ?
-	    (guint32)intake_oversized_keep(run->context->config) : 0, error) < 0)
-		return -1;
 	for (i = first; i < first + count && !poll_stop_requested(run); i++) {
 		struct imap_mail *mail = &g_array_index(mails, struct imap_mail, i);
 
@@ -295,7 +335,43 @@ poll_batch(struct poll_run *run, GArray *mails, guint first, guint count,
 			fprintf(stderr, "\rdsrmail: poll: %u of %u", i + 1, mails->len);
 	}
 	poll_group_commit(run, uidvalidity, done);
-	return poll_batch_finish(run, uidvalidity, done, error);
+}
+
+/* The batches of a listing, pipelined: while batch k is stored, the
+ * server moves batch k-1 (committed: POLL's "moved only after commit")
+ * and sends batch k+1. */
+static int
+poll_batches(struct poll_run *run, GArray *mails, guint32 uidvalidity,
+    gboolean progress, GError **error)
+{
+	gint64 max_size = run->context->config->max_message_size;
+	g_autoptr(GArray) done = g_array_new(FALSE, FALSE, sizeof(guint32));
+	g_autoptr(GArray) moving = g_array_new(FALSE, FALSE, sizeof(guint32));
+	guint first = 0, count = poll_batch_size(mails, 0, max_size), next;
+	struct imap_background *work;
+
+	if (count == 0)
+		return 0;
+	work = poll_background(run, NULL, mails, 0, count);
+	while (count > 0) {
+		if (poll_background_finish(run, work, moving, uidvalidity, error) < 0)
+			return -1;
+		next = poll_stop_requested(run) ? 0 :
+		    poll_batch_size(mails, first + count, max_size);
+		g_array_append_vals(moving, done->data, done->len);
+		g_array_set_size(done, 0);
+		work = poll_background(run, moving, mails, first + count, next);
+		poll_batch(run, mails, first, count, uidvalidity, progress, done);
+		first += count;
+		count = next;
+	}
+	if (poll_background_finish(run, work, moving, uidvalidity, error) < 0)
+		return -1;
+	if (done->len == 0)
+		return 0;
+	g_array_append_vals(moving, done->data, done->len);
+	work = poll_background(run, moving, mails, 0, 0);
+	return poll_background_finish(run, work, moving, uidvalidity, error);
 }
 
 /* What a pass did, in words: "poll: INBOX: 5 mails read: 5 new, 1 seen
@@ -317,7 +393,7 @@ poll_log_pass(const struct poll_run *run, guint count)
 	g_string_free(line, TRUE);
 }
 
-/* One pass over the folder: SELECT, list, then batches until done. */
+/* One pass over the folder: SELECT, list, then the batches. */
 static int
 poll_pass(struct poll_run *run, GError **error)
 {
@@ -325,25 +401,23 @@ poll_pass(struct poll_run *run, GError **error)
 	GArray *mails = NULL;
 	gboolean progress;
 	guint32 uidvalidity;
-	guint first, count;
-	int result = -1;
+	int result;
 
 	if (imap_select(run->imap, config->imap_folder, &uidvalidity, error) < 0 ||
 	    poll_uidvalidity_check(run, uidvalidity, error) < 0 ||
 	    (mails = imap_list(run->imap, error)) == NULL)
 		return -1;
 	progress = isatty(STDERR_FILENO) && mails->len >= POLL_PROGRESS_MIN;
-	for (first = 0; first < mails->len && !poll_stop_requested(run); first += count) {
-		count = poll_batch_size(mails, first, config->max_message_size);
-		if (poll_batch(run, mails, first, count, uidvalidity, progress, error) < 0)
-			goto out;
-	}
-	result = 0;
-out:
+	timing_reset();
+	result = poll_batches(run, mails, uidvalidity, progress, error);
 	if (progress)
 		fputc('\n', stderr);
-	if (mails->len > 0)
+	if (mails->len > 0) {
+		g_autofree char *stages = timing_summary();
+
 		poll_log_pass(run, mails->len);
+		log_debug("poll: stages: %s", stages);
+	}
 	imap_mails_free(mails);
 	return result;
 }

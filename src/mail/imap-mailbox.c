@@ -63,6 +63,32 @@ imap_uid_compare(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
+/* libetpan's progress callback: nothing to do, but libetpan hands each
+ * message to imap_fetch_message_done only while one is set. */
+static void
+imap_fetch_progress(size_t current, size_t maximum, void *data)
+{
+	(void)current;
+	(void)maximum;
+	(void)data;
+}
+
+/* libetpan's message handler while listing: one mail's UID, size and
+ * flags, kept as it arrives (a folder may hold a hundred thousand). */
+static void
+imap_list_message(struct mailimap_msg_att *message, void *data)
+{
+	GArray *mails = data;
+	struct imap_mail mail = { 0, 0, NULL };
+	gboolean deleted = FALSE;
+	const char *body = NULL;
+	size_t length = 0;
+
+	imap_message_read(message, &mail.uid, &mail.size, &deleted, &body, &length);
+	if (mail.uid != 0 && !deleted)
+		g_array_append_val(mails, mail);
+}
+
 /* List the folder: UID FETCH 1:* (UID RFC822.SIZE FLAGS), one command. */
 GArray *
 imap_list(struct imap *imap, GError **error)
@@ -71,7 +97,6 @@ imap_list(struct imap *imap, GError **error)
 	struct mailimap_fetch_type *what;
 	struct mailimap_set *set;
 	clist *result = NULL;
-	clistiter *at;
 	int rc;
 
 	if (imap->session->imap_selection_info->sel_exists == 0)
@@ -81,26 +106,20 @@ imap_list(struct imap *imap, GError **error)
 	mailimap_fetch_type_new_fetch_att_list_add(what, mailimap_fetch_att_new_rfc822_size());
 	mailimap_fetch_type_new_fetch_att_list_add(what, mailimap_fetch_att_new_flags());
 	set = mailimap_set_new_interval(1, 0);   /* 1:* */
+	mailimap_set_msg_att_handler(imap->session, imap_list_message, mails);
+	mailimap_set_progress_callback(imap->session, imap_fetch_progress, NULL, NULL);
 	rc = mailimap_uid_fetch(imap->session, set, what, &result);
+	mailimap_set_progress_callback(imap->session, NULL, NULL, NULL);
+	mailimap_set_msg_att_handler(imap->session, NULL, NULL);
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(what);
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
 	if (rc != MAILIMAP_NO_ERROR) {
 		g_array_unref(mails);
 		imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID FETCH (listing)", error);
 		return NULL;
 	}
-	for (at = clist_begin(result); at != NULL; at = clist_next(at)) {
-		struct imap_mail mail = { 0, 0, NULL };
-		gboolean deleted = FALSE;
-		const char *body = NULL;
-		size_t length = 0;
-
-		imap_message_read(clist_content(at), &mail.uid, &mail.size, &deleted,
-		    &body, &length);
-		if (mail.uid != 0 && !deleted)
-			g_array_append_val(mails, mail);
-	}
-	mailimap_fetch_list_free(result);
 	g_array_sort(mails, imap_mail_compare);
 	return mails;
 }
@@ -141,16 +160,68 @@ imap_mail_find(GArray *mails, guint first, guint count, guint32 uid)
 	return NULL;
 }
 
-/* Fetch a slice of the list with one UID FETCH (UID BODY.PEEK[]). */
+/* One UID FETCH as its response streams in: the slice it asks for, and
+ * the body of the mail being read. */
+struct imap_fetching {
+	GArray *mails;
+	guint first, count;
+	GByteArray *body;         /* the body read so far of the current mail */
+};
+
+/* libetpan's body handler: a piece of a BODY[] literal, straight from the
+ * network, appended to the one copy kept (libetpan keeps none). */
+static bool
+imap_fetch_body_piece(int type, struct mailimap_msg_att_body_section *section,
+    const char *bytes, size_t length, void *data)
+{
+	struct imap_fetching *fetching = data;
+
+	(void)section;
+	if (type != MAILIMAP_MSG_ATT_BODY_SECTION)
+		return true;
+	if (fetching->body == NULL)
+		fetching->body = g_byte_array_new();
+	g_byte_array_append(fetching->body, (const guint8 *)bytes, (guint)length);
+	return true;
+}
+
+/* libetpan's message handler: one FETCH response read whole; its body
+ * goes to the mail of that UID (libetpan frees the response after). */
+static void
+imap_fetch_message_done(struct mailimap_msg_att *message, void *data)
+{
+	struct imap_fetching *fetching = data;
+	guint32 uid = 0, size = 0;
+	gboolean deleted = FALSE;
+	const char *body = NULL;
+	size_t length = 0;
+	struct imap_mail *mail;
+	GBytes *raw = NULL;
+
+	imap_message_read(message, &uid, &size, &deleted, &body, &length);
+	if (fetching->body != NULL)
+		raw = g_byte_array_free_to_bytes(g_steal_pointer(&fetching->body));
+	else if (body != NULL)    /* a body sent as a quoted string, or {0} */
+		raw = g_bytes_new(body, length);
+	mail = imap_mail_find(fetching->mails, fetching->first, fetching->count, uid);
+	if (mail != NULL && mail->raw == NULL && raw != NULL)
+		mail->raw = g_steal_pointer(&raw);
+	if (raw != NULL)
+		g_bytes_unref(raw);
+}
+
+
+/* Fetch a slice of the list with one UID FETCH (UID BODY.PEEK[]), each
+ * body kept once, as it arrives (see imap_fetch_body_piece). */
 int
 imap_fetch(struct imap *imap, GArray *mails, guint first, guint count,
     guint32 limit, GError **error)
 {
 	g_autofree guint32 *uids = g_new(guint32, count ? count : 1);
+	struct imap_fetching fetching = { mails, first, count, NULL };
 	struct mailimap_fetch_type *what;
 	struct mailimap_set *set;
 	clist *result = NULL;
-	clistiter *at;
 	guint i;
 	int rc;
 
@@ -162,24 +233,21 @@ imap_fetch(struct imap *imap, GArray *mails, guint first, guint count,
 	    mailimap_fetch_att_new_body_peek_section_partial(mailimap_section_new(NULL),
 	    0, limit) : mailimap_fetch_att_new_body_peek_section(mailimap_section_new(NULL)));
 	set = imap_set_of(uids, count);
+	mailimap_set_msg_body_handler(imap->session, imap_fetch_body_piece, &fetching);
+	mailimap_set_msg_att_handler(imap->session, imap_fetch_message_done, &fetching);
+	mailimap_set_progress_callback(imap->session, imap_fetch_progress, NULL, NULL);
 	rc = mailimap_uid_fetch(imap->session, set, what, &result);
+	mailimap_set_progress_callback(imap->session, NULL, NULL, NULL);
+	mailimap_set_msg_att_handler(imap->session, NULL, NULL);
+	mailimap_set_msg_body_handler(imap->session, NULL, NULL);
 	mailimap_set_free(set);
 	mailimap_fetch_type_free(what);
+	if (fetching.body != NULL)   /* a response cut short */
+		g_byte_array_unref(fetching.body);
+	if (result != NULL)
+		mailimap_fetch_list_free(result);
 	if (rc != MAILIMAP_NO_ERROR)
 		return imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "UID FETCH", error);
-	for (at = clist_begin(result); at != NULL; at = clist_next(at)) {
-		guint32 uid = 0, size = 0;
-		gboolean deleted = FALSE;
-		const char *body = NULL;
-		size_t length = 0;
-		struct imap_mail *mail;
-
-		imap_message_read(clist_content(at), &uid, &size, &deleted, &body, &length);
-		mail = imap_mail_find(mails, first, count, uid);
-		if (mail != NULL && body != NULL && mail->raw == NULL)
-			mail->raw = g_bytes_new(body, length);
-	}
-	mailimap_fetch_list_free(result);
 	return 0;
 }
 

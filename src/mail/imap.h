@@ -4,7 +4,10 @@
  * [imap] starttls says) or imaps://, the server's certificate checked
  * against [imap] ca_file or the system's CAs before anything is sent.
  * Mail is addressed by UID only, fetched with BODY.PEEK[] (never sets
- * \Seen) in batches, one command per batch.
+ * \Seen) in batches, one command per batch, each body kept once as it
+ * streams in; moved by UID set. A fetch and a move can run in the
+ * background (imap_background_start) while the caller works on the mail
+ * fetched before.
  *
  * Errors: DSR_ERROR_UNAVAILABLE when the server cannot be reached or the
  * connection breaks; DSR_ERROR_CONFIG for what the configuration must fix
@@ -70,6 +73,24 @@ int imap_fetch(struct imap *imap, GArray *mails, guint first, guint count,
  * (UIDPLUS), else COPY + STORE \Deleted (the mails are then skipped by
  * imap_list until someone expunges). 0 or -1 with error. */
 int imap_move(struct imap *imap, GArray *uids, const char *folder,
+    GError **error);
+
+/* Background work on the connection, for a pipeline: first move the mails
+ * with the UIDs in move to folder (as imap_move; move may be NULL or
+ * empty, and is copied), then fetch mails[first .. first+count-1] (as
+ * imap_fetch; nothing when count is 0), in a thread of its own while the
+ * caller works on other mail. Until imap_background_finish the connection
+ * belongs to that thread: call nothing else on imap, and do not touch the
+ * mails of that slice. Returns the work (imap_background_finish frees it). */
+struct imap_background;
+struct imap_background *imap_background_start(struct imap *imap,
+    GArray *move, const char *folder, GArray *mails, guint first, guint count,
+    guint32 limit);
+
+/* Wait for the background work and free it. *moved is TRUE once the move
+ * is done (even when the fetch after it failed). 0, or -1 with error from
+ * the move or the fetch. */
+int imap_background_finish(struct imap_background *work, gboolean *moved,
     GError **error);
 
 /* IDLE until the server says something, timeout_seconds pass, or a signal

@@ -485,22 +485,33 @@ mail_read_headers(GMimeMessage *message, struct mime_mail *mail)
 /* The message GMime reads in raw after any mbox "From " line (*skip gets
  * that line's length): a new reference, or NULL. With persist the parser
  * keeps the stream (persist_stream), so each part's content is a window on
- * the bytes, whose bounds are offsets from *skip, and raw must outlive the
- * message; without, each part's content is its own copy (what checking a
- * signature over the parts wants). */
+ * the bytes, whose bounds are offsets from *skip (the stream keeps raw);
+ * without, each part's content is its own copy (what checking a signature
+ * over the parts wants). The stream reads raw in place, not a copy (a mail
+ * may be tens of megabytes). */
 static GMimeMessage *
 message_parse(GBytes *raw, gboolean persist, gsize *skip)
 {
 	gsize length;
 	const char *data = g_bytes_get_data(raw, &length);
+	GByteArray *view = g_new0(GByteArray, 1);
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *message;
 
 	mime_init();
 	*skip = data != NULL ? mbox_from_length(data, length) : 0;
-	stream = g_mime_stream_mem_new_with_buffer(data != NULL ? data + *skip : "",
-	    length - *skip);
+	/* A read-only view of raw: a GMimeStreamMem that does not own its array
+	 * only reads the array's data and len (GMime 3.2). The stream keeps
+	 * the view and raw for as long as it lives, and every part's window on
+	 * it (a substream) keeps the stream. */
+	view->data = (guint8 *)(data != NULL ? data + *skip : "");
+	view->len = (guint)(length - *skip);
+	stream = g_mime_stream_mem_new();
+	g_mime_stream_mem_set_byte_array(GMIME_STREAM_MEM(stream), view);
+	g_object_set_data_full(G_OBJECT(stream), "dsrmail-view", view, g_free);
+	g_object_set_data_full(G_OBJECT(stream), "dsrmail-raw", g_bytes_ref(raw),
+	    (GDestroyNotify)g_bytes_unref);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_persist_stream(parser, persist);
 	message = g_mime_parser_construct_message(parser, NULL);

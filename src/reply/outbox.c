@@ -15,6 +15,8 @@
  * BACKOFF_MAX. */
 #define BACKOFF_FIRST (5 * 60)
 #define BACKOFF_MAX (4 * 60 * 60)
+/* How many mails one flush holds in memory at a time. */
+#define OUTBOX_PAGE 100
 
 /* When the next attempt of a mail tried attempts times may be, as ISO 8601. */
 static char *
@@ -122,21 +124,16 @@ outcome_record(struct context *context, const struct outbox_entry *entry,
 	return 0;
 }
 
-/* Send the mails due now; *unreachable set to the server's or transport's
- * answer and *stop to the outcome when the server could not be reached or
- * refused the login (the rest stay queued). */
+/* Send one page of the mails due now; *unreachable set to the server's or
+ * transport's answer and *stop to the outcome when the server could not be
+ * reached or refused the login (the rest stay queued). */
 static int
-flush_round(struct context *context, struct smtp *smtp,
-    struct outbox_counts *counts, char **unreachable, enum smtp_outcome *stop,
-    GError **error)
+flush_page(struct context *context, struct smtp *smtp, GPtrArray *due,
+    GDateTime *now, struct outbox_counts *counts, char **unreachable,
+    enum smtp_outcome *stop, GError **error)
 {
-	g_autoptr(GDateTime) now = clock_now();
-	g_autofree char *now_iso = clock_format_iso(now);
-	g_autoptr(GPtrArray) due = store_outbox_due(context->store, now_iso, error);
 	guint i;
 
-	if (due == NULL)
-		return -1;
 	for (i = 0; i < due->len && *unreachable == NULL; i++) {
 		const struct outbox_entry *entry = due->pdata[i];
 		g_autofree char *answer = NULL;
@@ -159,6 +156,35 @@ flush_round(struct context *context, struct smtp *smtp,
 			return -1;
 	}
 	return 0;
+}
+
+/* Send the mails due now, a page at a time (see flush_page). */
+static int
+flush_round(struct context *context, struct smtp *smtp,
+    struct outbox_counts *counts, char **unreachable, enum smtp_outcome *stop,
+    GError **error)
+{
+	g_autoptr(GDateTime) now = clock_now();
+	g_autofree char *now_iso = clock_format_iso(now);
+	struct outbox_cursor cursor = { 0 };
+	guint got;
+	int status;
+
+	do {
+		GPtrArray *due = store_outbox_due(context->store, now_iso, &cursor,
+		    OUTBOX_PAGE, error);
+
+		if (due == NULL) {
+			status = -1;
+			break;
+		}
+		got = due->len;
+		status = flush_page(context, smtp, due, now, counts, unreachable,
+		    stop, error);
+		g_ptr_array_unref(due);
+	} while (status == 0 && got > 0 && *unreachable == NULL);
+	store_outbox_cursor_clear(&cursor);
+	return status;
 }
 
 /* Why a flush stopped early (stop: SMTP_LOGIN_REFUSED or SMTP_UNREACHABLE,

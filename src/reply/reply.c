@@ -8,6 +8,7 @@
 #include "base/address.h"
 #include "base/clock.h"
 #include "base/error.h"
+#include "base/timing.h"
 #include "register/export.h"
 #include "reply/reply.h"
 #include "store/store-outbox.h"
@@ -166,8 +167,14 @@ static const struct {
 	"In English\n========================================\n\n"
 
 struct reply_templates {
+	char *dir;
+	/* The fields every mail shares, built once for the config and notice
+	 * (see data_common): [0] without the notice facts, [1] with them. */
+	struct template_data *common[2];
+	const struct config *common_config;
+	const struct notice *common_notice;
 	struct template *subject[REPLY_KIND_COUNT][LANG_COUNT];
-	struct template *body[REPLY_KIND_COUNT][LANG_COUNT];
+	struct template *body[REPLY_KIND_COUNT][LANG_COUNT];   /* NULL: not loaded yet */
 	struct template *footer[LANG_COUNT];
 };
 
@@ -257,28 +264,62 @@ templates_load_one(const char *dir, enum language language, const char *name,
 	return 0;
 }
 
+/* The templates of kind in language, and the footer of that language,
+ * loaded and checked unless they already are. */
+static int
+templates_need(struct reply_templates *templates, enum reply_kind kind,
+    enum language language, GError **error)
+{
+	const char *dir = templates->dir;
+
+	if (templates->footer[language] == NULL && templates_load_one(dir,
+	    language, "footer", fields_footer, NULL, &templates->footer[language],
+	    error) < 0)
+		return -1;
+	if (templates->body[kind][language] != NULL)
+		return 0;
+	if (templates_load_one(dir, language, kinds[kind].name, kinds[kind].fields,
+	    &templates->subject[kind][language], &templates->body[kind][language],
+	    error) < 0) {
+		g_clear_pointer(&templates->subject[kind][language], template_free);
+		g_clear_pointer(&templates->body[kind][language], template_free);
+		return -1;
+	}
+	return 0;
+}
+
+/* Templates from dir, none loaded yet. */
+struct reply_templates *
+reply_templates_open(const char *dir, GError **error)
+{
+	struct reply_templates *templates;
+
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the templates "
+		    "directory %s does not exist; set [paths] templates in the "
+		    "config", dir);
+		return NULL;
+	}
+	g_mime_init();
+	templates = g_new0(struct reply_templates, 1);
+	templates->dir = g_strdup(dir);
+	return templates;
+}
+
 /* Load every template and check it. */
 struct reply_templates *
 reply_templates_load(const char *dir, GError **error)
 {
-	struct reply_templates *templates = g_new0(struct reply_templates, 1);
+	struct reply_templates *templates = reply_templates_open(dir, error);
 	int k, l;
 
-	g_mime_init();
-	for (l = 0; l < LANG_COUNT; l++) {
-		if (templates_load_one(dir, l, "footer", fields_footer, NULL,
-		    &templates->footer[l], error) < 0)
-			goto fail;
+	for (l = 0; templates != NULL && l < LANG_COUNT; l++)
 		for (k = 0; k < REPLY_KIND_COUNT; k++)
-			if (templates_load_one(dir, l, kinds[k].name, kinds[k].fields,
-			    &templates->subject[k][l], &templates->body[k][l],
-			    error) < 0)
-				goto fail;
-	}
+			if (templates_need(templates, k, l, error) < 0) {
+				g_clear_pointer(&templates, reply_templates_free);
+				break;
+			}
 	return templates;
-fail:
-	reply_templates_free(templates);
-	return NULL;
 }
 
 /* Free the templates. */
@@ -296,6 +337,9 @@ reply_templates_free(struct reply_templates *templates)
 			template_free(templates->body[k][l]);
 		}
 	}
+	template_data_free(templates->common[0]);
+	template_data_free(templates->common[1]);
+	g_free(templates->dir);
 	g_free(templates);
 }
 
@@ -314,18 +358,30 @@ reply_set_kind_label(struct template_data *data, const char *kind)
 	}
 }
 
-/* Add the fields every mail gets: organisation, notice facts, kind label,
- * attachment names. */
-static void
-data_add_common(struct template_data *data, const struct config *config,
-    const struct notice *notice, const struct reply *reply)
+/* The fields every mail of this config and notice shares (organisation,
+ * notice facts), built the first time and kept with the templates: a poll
+ * of thousands of mails builds them once. */
+static const struct template_data *
+data_common(struct reply_templates *templates, const struct config *config,
+    const struct notice *notice)
 {
-	guint i;
+	struct template_data **slot = &templates->common[notice != NULL];
+	struct template_data *data;
 	int f;
 
+	if (templates->common_config != config ||
+	    (notice != NULL && templates->common_notice != notice)) {
+		/* Another config or notice than last time: start over. */
+		g_clear_pointer(&templates->common[0], template_data_free);
+		g_clear_pointer(&templates->common[1], template_data_free);
+		templates->common_config = config;
+		templates->common_notice = notice;
+	}
+	if (*slot != NULL)
+		return *slot;
+	*slot = data = template_data_new();
 	template_data_set(data, "organisation", config->organisation_name);
 	template_data_set(data, "registry_address", config->registry_address);
-	template_data_set(data, "request_id", reply->request);
 	template_data_set_list(data, "notice");
 	for (f = 0; notice != NULL && f < NOTICE_FACT_COUNT; f++) {
 		struct template_data *item = template_data_add_item(data, "notice");
@@ -337,6 +393,20 @@ data_add_common(struct template_data *data, const struct config *config,
 		template_data_set_labels(data, "contact", &notice->text[NOTICE_CONTACT]);
 		template_data_set_labels(data, "authority", &notice->text[NOTICE_AUTHORITY]);
 	}
+	return data;
+}
+
+/* Add the fields every mail gets: the shared ones (data_common), request
+ * id, kind label, attachment names. */
+static void
+data_add_common(struct reply_templates *templates, struct template_data *data,
+    const struct config *config, const struct notice *notice,
+    const struct reply *reply)
+{
+	guint i;
+
+	template_data_set_base(data, data_common(templates, config, notice));
+	template_data_set(data, "request_id", reply->request);
 	reply_set_kind_label(data, template_data_get(data, "kind"));
 	template_data_set_list(data, "files");
 	for (i = 0; reply->bundle != NULL && i < reply->bundle->len; i++)
@@ -366,12 +436,14 @@ header_clean(const char *text)
 /* Render the subject and the body (with the footer for the data subject) in
  * one language, appending to subject and body. */
 static int
-render_language(const struct reply_templates *templates,
+render_language(struct reply_templates *templates,
     const struct reply *reply, enum language language, GString *subject,
     GString *body, GError **error)
 {
 	g_autofree char *s = NULL, *b = NULL, *f = NULL;
 
+	if (templates_need(templates, reply->kind, language, error) < 0)
+		return -1;
 	s = template_render(templates->subject[reply->kind][language], reply->data,
 	    language, error);
 	b = s == NULL ? NULL : template_render(templates->body[reply->kind][language],
@@ -391,7 +463,7 @@ render_language(const struct reply_templates *templates,
 
 /* Render subject and body: one language, or Finnish then English. */
 static int
-render_all(const struct reply_templates *templates, const struct reply *reply,
+render_all(struct reply_templates *templates, const struct reply *reply,
     char **subject_out, char **body_out, GError **error)
 {
 	g_autoptr(GString) subject = g_string_new(NULL);
@@ -624,16 +696,18 @@ message_bytes(GMimeMessage *message)
 
 	g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS);
 	g_mime_object_write_to_stream(GMIME_OBJECT(message), format, stream);
+	/* Take the stream's array over rather than copy it. */
 	array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
-	bytes = g_bytes_new(array->data, array->len);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
 	g_object_unref(stream);
+	bytes = g_byte_array_free_to_bytes(array);
 	g_mime_format_options_free(format);
 	return bytes;
 }
 
 /* Render and build a mail. */
 int
-reply_build(const struct reply_templates *templates,
+reply_build(struct reply_templates *templates,
     const struct config *config, const struct notice *notice,
     const struct reply *reply, struct reply_mail *mail, GError **error)
 {
@@ -649,7 +723,7 @@ reply_build(const struct reply_templates *templates,
 		    reply->request ? reply->request : "");
 		return -1;
 	}
-	data_add_common(reply->data, config, notice, reply);
+	data_add_common(templates, reply->data, config, notice, reply);
 	if (render_all(templates, reply, &subject, &body, error) < 0)
 		return -1;
 	mail->message_id = message_id_new(config->registry_address);
@@ -680,15 +754,19 @@ reply_mail_clear(struct reply_mail *mail)
 
 /* Build and queue, inside the caller's transaction. */
 gint64
-reply_queue(struct store *store, const struct reply_templates *templates,
+reply_queue(struct store *store, struct reply_templates *templates,
     const struct config *config, const struct notice *notice,
     const struct reply *reply, GError **error)
 {
 	struct reply_mail mail;
 	struct outbox_mail queued;
 	gint64 id;
+	int status;
 
-	if (reply_build(templates, config, notice, reply, &mail, error) < 0)
+	timing_push(TIMING_REPLY);
+	status = reply_build(templates, config, notice, reply, &mail, error);
+	timing_pop();
+	if (status < 0)
 		return -1;
 	queued = (struct outbox_mail){ reply->request, reply_kind_name(reply->kind),
 	    reply->language >= 0 && reply->language < LANG_COUNT ?

@@ -75,13 +75,20 @@ const char *const *reply_kind_fields(enum reply_kind kind);
  * as the requests one challenge covers). Nothing for an unknown kind. */
 void reply_set_kind_label(struct template_data *data, const char *kind);
 
-/* Every template, every language, loaded and checked. */
+/* The templates of every kind and language, each loaded and checked. */
 struct reply_templates;
 
 /* Load templates/<fi|en|sv>/<kind>.txt and footer.txt from dir and check
  * each against its kind's fields. Returns a new set (reply_templates_free),
  * or NULL with DSR_ERROR_CONFIG naming the file, line and field. */
 struct reply_templates *reply_templates_load(const char *dir, GError **error);
+
+/* The same set with nothing loaded yet: each template is loaded and checked
+ * when a mail first needs it, and reply_build fails (DSR_ERROR_CONFIG, as
+ * above) on one that is broken. For `deliver`, whose one mail needs one or
+ * two of the sixty; the commands that run often load them all. NULL with
+ * DSR_ERROR_CONFIG when dir is not a directory. */
+struct reply_templates *reply_templates_open(const char *dir, GError **error);
 
 void reply_templates_free(struct reply_templates *templates);
 
@@ -114,7 +121,7 @@ struct reply_mail {
  * staff kinds. 0, or -1 with error (DSR_ERROR_DATA for an implausible
  * to_address, DSR_ERROR_SOFTWARE for a field the caller forgot). Clear the
  * result with reply_mail_clear. */
-int reply_build(const struct reply_templates *templates,
+int reply_build(struct reply_templates *templates,
     const struct config *config, const struct notice *notice,
     const struct reply *reply, struct reply_mail *mail, GError **error);
 
@@ -122,7 +129,7 @@ void reply_mail_clear(struct reply_mail *mail);
 
 /* Build the mail and store it in the outbox with a "mail_queued" event,
  * inside the caller's transaction. Returns the dsr_outbox id, or -1. */
-gint64 reply_queue(struct store *store, const struct reply_templates *templates,
+gint64 reply_queue(struct store *store, struct reply_templates *templates,
     const struct config *config, const struct notice *notice,
     const struct reply *reply, GError **error);
 

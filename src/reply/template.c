@@ -16,6 +16,7 @@ struct value {
 
 struct template_data {
 	GHashTable *values;          /* char *name -> struct value * */
+	const struct template_data *base;   /* for fields not in values, or NULL */
 };
 
 enum node_kind { NODE_TEXT, NODE_FIELD, NODE_SECTION, NODE_INVERTED };
@@ -141,11 +142,30 @@ template_data_set_list(struct template_data *data, const char *name)
 	(void)data_list(data, name);
 }
 
+/* Share base's fields. */
+void
+template_data_set_base(struct template_data *data,
+    const struct template_data *base)
+{
+	data->base = base;
+}
+
+/* The value of name in data, else in its base, or NULL. */
+static const struct value *
+data_lookup(const struct template_data *data, const char *name)
+{
+	const struct value *value = NULL;
+
+	for (; data != NULL && value == NULL; data = data->base)
+		value = g_hash_table_lookup(data->values, name);
+	return value;
+}
+
 /* A text field's text. */
 const char *
 template_data_get(const struct template_data *data, const char *name)
 {
-	const struct value *value = g_hash_table_lookup(data->values, name);
+	const struct value *value = data_lookup(data, name);
 
 	return value != NULL && value->kind == VALUE_TEXT ? value->text : NULL;
 }
@@ -154,7 +174,7 @@ template_data_get(const struct template_data *data, const char *name)
 gboolean
 template_data_has(const struct template_data *data, const char *name)
 {
-	return g_hash_table_contains(data->values, name);
+	return data_lookup(data, name) != NULL;
 }
 
 /* Free a node and its children (a GDestroyNotify). */
@@ -479,7 +499,7 @@ render_lookup(const struct render_scope *scope, const char *name)
 	const struct value *value;
 
 	for (; scope != NULL; scope = scope->parent)
-		if ((value = g_hash_table_lookup(scope->data->values, name)) != NULL)
+		if ((value = data_lookup(scope->data, name)) != NULL)
 			return value;
 	return NULL;
 }

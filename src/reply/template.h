@@ -52,6 +52,12 @@ void template_data_add_text(struct template_data *data, const char *name,
  * to be empty rather than forgotten). */
 void template_data_set_list(struct template_data *data, const char *name);
 
+/* Let data fall back to base for every field it does not set itself:
+ * fields many mails share (the organisation, the notice facts) are built
+ * once. base is borrowed and must outlive data. */
+void template_data_set_base(struct template_data *data,
+    const struct template_data *base);
+
 /* The text of a text field, or NULL (not set, or not a text). Owned by data. */
 const char *template_data_get(const struct template_data *data, const char *name);
 

@@ -255,7 +255,7 @@ term_applies(const struct reading *r, const struct term *term)
 {
 	if (term->language < 0 || r->written == NULL)
 		return TRUE;
-	if (words_language_index(r->rules->words, r->written) < 0)
+	if (!r->written_known)
 		return TRUE;
 	if (g_strcmp0(r->rules->languages[term->language], r->written) == 0)
 		return TRUE;
@@ -267,24 +267,93 @@ term_applies(const struct reading *r, const struct term *term)
 static gboolean
 term_stems(const struct reading *r, const struct term *term)
 {
-	return term->language < 0 || r->written == NULL ||
-	    words_language_index(r->rules->words, r->written) < 0 ||
+	return term->language < 0 || r->written == NULL || !r->written_known ||
 	    g_strcmp0(r->rules->languages[term->language], r->written) == 0;
 }
 
-/* How many units term's words take from start, within one clause (a "..."
- * part skips up to ten words: "pass ... on", "geben ... weiter"), or 0 if they are not there. */
-static guint
-term_at(const struct reading *r, const struct term *term, guint start)
+/* Gather what the words hold (see struct reading). */
+static void
+reading_forms(struct reading *r)
 {
-	gboolean stems = term_stems(r, term);
+	guint languages = g_strv_length(r->rules->languages), u, i, l;
+
+	r->forms = g_hash_table_new(g_str_hash, g_str_equal);
+	r->stem_lengths = g_new0(guint64, languages + 1);
+	for (u = 0; u < r->units->len; u++) {
+		const struct word *word = &g_array_index(r->units, struct unit, u).word;
+
+		g_hash_table_add(r->forms, word->lower);
+		g_hash_table_add(r->forms, word->folded);
+		for (i = 0; i < word->bases->len; i++)
+			g_hash_table_add(r->forms, word->bases->pdata[i]);
+		for (i = 0; i < word->parts->len; i++)
+			g_hash_table_add(r->forms, word->parts->pdata[i]);
+		for (l = 0; l < languages && word->stems[l] != NULL; l++) {
+			g_hash_table_add(r->forms, word->stems[l]);
+			r->stem_lengths[l] |= G_GUINT64_CONSTANT(1) <<
+			    MIN(g_utf8_strlen(word->stems[l], -1), 63);
+		}
+		r->any_digits |= word->digits;
+		r->any_unanalysed |= word->bases->len == 0;
+	}
+}
+
+/* Could the term's first part meet any word at all? A test of the forms
+ * the words hold, so that the words are scanned (term_at) only for the
+ * terms that may be there: each way classify_part_matches can meet a word
+ * is looked for, and every case not sure to fail (affixes, an ellipsis,
+ * a stem one typo away) is scanned. stems as for term_at. */
+static gboolean
+term_may_start(const struct reading *r, const struct term *term,
+    gboolean stems)
+{
+	const struct term_part *part = &term->parts[0];
+	glong length;
+
+	if (term->count == 0 || part->lower[0] == '.')
+		return TRUE;
+	switch (part->match) {
+	case TERM_DIGITS:
+		return r->any_digits;
+	case TERM_SURFACE:
+		return g_hash_table_contains(r->forms, part->plain);
+	case TERM_WORD:
+	case TERM_WHOLE:
+		break;
+	default:
+		return TRUE;      /* an affix: met inside forms */
+	}
+	if (g_hash_table_contains(r->forms, part->lower))
+		return TRUE;
+	if (part->exact)
+		return FALSE;
+	if (part->folds && g_hash_table_contains(r->forms, part->plain))
+		return TRUE;
+	if (!stems || term->language < 0 || !part->stemmed)
+		return FALSE;
+	if (g_hash_table_contains(r->forms, part->form))
+		return TRUE;
+	/* One typo in a long stem: a stem of a word without base forms, one
+	 * character longer or shorter at most. */
+	length = g_utf8_strlen(part->form, -1);
+	return r->any_unanalysed && length >= 7 && (r->stem_lengths[term->language] &
+	    (G_GUINT64_CONSTANT(7) << MIN(length - 1, 61))) != 0;
+}
+
+/* How many units term's words take from start, within one clause (a "..."
+ * part skips up to ten words: "pass ... on", "geben ... weiter"), or 0 if they are not there.
+ * stems: term_stems(r, term), found once per term by the caller. */
+static guint
+term_at(const struct reading *r, const struct term *term, gboolean stems,
+    guint start)
+{
 	guint i, u = start, skip = 0;
 
 	for (i = 0; i < term->count; i++) {
 		const struct term_part *part = &term->parts[i];
 		const struct unit *unit;
 
-		if (strcmp(part->lower, "...") == 0) {
+		if (part->lower[0] == '.' && strcmp(part->lower, "...") == 0) {
 			skip = 10;
 			continue;
 		}
@@ -335,22 +404,32 @@ reading_classes(struct reading *r)
 
 	for (u = 0; u < r->units->len; u++)
 		g_array_index(r->units, struct unit, u).classes = g_new0(guint8, count);
+	reading_forms(r);
 	for (c = 0; c < count; c++) {
 		const struct word_class *class = r->rules->classes->pdata[c];
 		for (t = 0; t < class->terms->len; t++) {
 			const struct term *term = class->terms->pdata[t];
-			if (!term_applies(r, term))
+			gboolean stems;
+
+			if (term->exclude || !term_applies(r, term))
+				continue;
+			stems = term_stems(r, term);
+			if (!term_may_start(r, term, stems))
 				continue;
 			for (u = 0; u < r->units->len; u++)
-				if (!term->exclude && term_at(r, term, u) > 0)
+				if (term_at(r, term, stems, u) > 0)
 					g_array_index(r->units, struct unit, u).classes[c] = 1;
 		}
 		/* Then the exceptions ("the correct address"), on all their words. */
 		for (t = 0; t < class->terms->len; t++) {
 			const struct term *term = class->terms->pdata[t];
+			gboolean stems = term->exclude && term_stems(r, term);
+
+			if (term->exclude && !term_may_start(r, term, stems))
+				continue;
 			for (u = 0; term->exclude && term_applies(r, term) &&
 			    u < r->units->len; u++) {
-				guint length = term_at(r, term, u), i;
+				guint length = term_at(r, term, stems, u), i;
 				for (i = 0; i < length; i++)
 					g_array_index(r->units, struct unit, u + i).classes[c] = 0;
 			}
@@ -517,8 +596,10 @@ reading_init(struct reading *r, struct classify_rules *rules, const char *writte
 	memset(r, 0, sizeof *r);
 	r->rules = rules;
 	r->written = written;
+	r->written_known = written != NULL &&
+	    words_language_index(rules->words, written) >= 0;
 	r->finnish = written == NULL || strcmp(written, "fi") == 0 ||
-	    words_language_index(rules->words, written) < 0;
+	    !r->written_known;
 	r->units = g_array_new(FALSE, TRUE, sizeof(struct unit));
 	r->clauses = g_array_new(FALSE, TRUE, sizeof(struct clause));
 	r->sentences = g_array_new(FALSE, TRUE, sizeof(struct sentence));
@@ -546,5 +627,8 @@ reading_clear(struct reading *r)
 	g_array_unref(r->clauses);
 	g_array_unref(r->sentences);
 	g_string_free(r->word, TRUE);
+	if (r->forms != NULL)
+		g_hash_table_unref(r->forms);
+	g_free(r->stem_lengths);
 }
 

@@ -64,6 +64,15 @@ struct kind_state {
 struct reading {
 	struct classify_rules *rules;
 	const char *written;      /* the mail's language code, or NULL */
+	gboolean written_known;   /* written is one of the rules' languages
+	                             (looked up once, not per term and word) */
+	/* What the words hold, for term_may_start: every form of every word
+	 * (lower, folded, bases, compound parts, stems), the character lengths
+	 * of the stems per language (bit n: a stem of n characters), whether
+	 * some word is a number or has no base form. */
+	GHashTable *forms;
+	guint64 *stem_lengths;
+	gboolean any_digits, any_unanalysed;
 	gboolean finnish;         /* analyse words with Voikko */
 	gboolean forwarded;       /* reading a forwarded request */
 	GArray *units;            /* struct unit */

@@ -18,6 +18,7 @@
 #include "mail/crypto.h"
 #include "mail/mime.h"
 #include "base/regex.h"
+#include "base/timing.h"
 #include "store/store-crypto.h"
 #include "store/store-event.h"
 #include "store/store-register.h"
@@ -605,6 +606,7 @@ intake_transaction(struct intake *intake, struct intake_result *result,
 	gint64 earlier = store_message_find(store, intake->mail.message_id,
 	    intake->sha256, intake->source->kind == INTAKE_IMAP ?
 	    intake->source->uidvalidity : 0, intake->source->uid, error);
+	int status;
 
 	if (earlier < 0)
 		return -1;
@@ -617,7 +619,10 @@ intake_transaction(struct intake *intake, struct intake_result *result,
 		result->message = earlier;
 		return 0;
 	}
-	if (intake_screen(intake, error) < 0 || intake_continued(intake, error) < 0 ||
+	timing_push(TIMING_SCREEN);
+	status = intake_screen(intake, error);
+	timing_pop();
+	if (status < 0 || intake_continued(intake, error) < 0 ||
 	    intake_identify(intake, error) < 0 || intake_store_message(intake, error) < 0)
 		return -1;
 	result->message = intake->message;
@@ -628,6 +633,25 @@ intake_transaction(struct intake *intake, struct intake_result *result,
 	if (intake_store_requests(intake, result, error) < 0)
 		return -1;
 	return intake_store_crypto(intake, result->requests, error);
+}
+
+/* The transaction: committed, or for a duplicate (read only) rolled back. */
+static int
+intake_store(struct intake *intake, struct intake_result *result,
+    GError **error)
+{
+	struct store *store = intake->context->store;
+
+	if (store_begin(store, error) < 0)
+		return -1;
+	if (intake_transaction(intake, result, error) < 0 ||
+	    (!result->duplicate && store_commit(store, error) < 0)) {
+		store_rollback(store);
+		return -1;
+	}
+	if (result->duplicate)
+		store_rollback(store);   /* read only: nothing to keep */
+	return 0;
 }
 
 /* Free an intake's working state. */
@@ -672,36 +696,39 @@ intake_message(struct context *context, GBytes *raw,
 {
 	struct intake intake = { .context = context, .source = source };
 	struct classify_rules *rules = intake_classify_rules(context->config, error);
-	int status = -1;
+	int status = -1, stored;
 
 	memset(result, 0, sizeof *result);
 	result->requests = g_ptr_array_new_with_free_func(g_free);
 	if (rules == NULL)
 		goto out;
 	intake.now = clock_now();
+	timing_push(TIMING_PARSE);
 	intake_parse(&intake, raw);
 	intake_authentication(&intake);
+	timing_pop();
+	timing_push(TIMING_CLASSIFY);
 	classify_text(rules, intake.mail.subject, intake.mail.own, intake.mail.text,
 	    &intake.classified);
+	timing_pop();
 	/* Signatures and keys are checked before the transaction: GnuPG runs
 	 * as processes of its own, not while the database is locked. */
 	if (context->crypto != NULL && intake.sender != NULL &&
-	    (intake.mail.is_signed || intake.mail.has_keys))
+	    (intake.mail.is_signed || intake.mail.has_keys)) {
+		timing_push(TIMING_CRYPTO);
 		crypto_mail_read(context->crypto, intake.kept, intake.sender,
 		    &intake.crypto);
+		timing_pop();
+	}
 	log_debug("intake: text %zu bytes, own text %zu bytes, %u kind(s)",
 	    strlen(intake.mail.text), strlen(intake.mail.own),
 	    intake.classified.kinds->len);
-	if (store_begin(context->store, error) < 0)
+	timing_push(TIMING_STORE);
+	stored = intake_store(&intake, result, error);
+	timing_pop();
+	if (stored < 0)
 		goto out;
-	if (intake_transaction(&intake, result, error) < 0 ||
-	    (!result->duplicate && store_commit(context->store, error) < 0)) {
-		store_rollback(context->store);
-		goto out;
-	}
-	if (result->duplicate)
-		store_rollback(context->store);   /* read only: nothing to keep */
-	else
+	if (!result->duplicate)
 		intake_keep_mail(&intake, result);
 	log_info("intake: message %" G_GINT64_FORMAT ": %s, %u request(s)%s%s%s",
 	    result->message, result->duplicate ? "duplicate" : "stored",

@@ -1,9 +1,11 @@
 /* language-guess.c: text language by n-gram fingerprints (libexttextcat). */
 #include <string.h>
+#include <unistd.h>
 
 #include <textcat.h>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "request/language-guess.h"
 
 /* Only this much text is scored: a few hundred bytes tell the language, and
@@ -14,29 +16,60 @@
 #define NEAR_TIE 0.03
 
 struct language_guess {
-	void *textcat;
+	char *conf;
+	gboolean tried;               /* the fingerprints were loaded, or failed to */
+	void *textcat;                /* NULL until loaded */
 	candidate_t *candidates;
 	GHashTable *codes;            /* textcat name -> ISO code (interned) */
 };
 
-/* Open the fingerprints. */
+/* The error for fingerprints that cannot be read. */
+static void
+guess_unreadable(const char *conf, GError **error)
+{
+	g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot read the "
+	    "language fingerprints %s: install libexttextcat-data, or set "
+	    "[classify] fingerprints in classify.rules", conf);
+}
+
+/* Load the fingerprints, the first time a text needs them: reading some
+ * 160 of them is most of a `deliver`'s start, and a short mail is told by
+ * its common words without them (classify.c). FALSE when they cannot be
+ * read (said once). */
+static gboolean
+guess_load(struct language_guess *guess)
+{
+	g_autofree char *directory = NULL, *prefix = NULL;
+	g_autoptr(GError) local = NULL;
+
+	if (guess->tried)
+		return guess->textcat != NULL;
+	guess->tried = TRUE;
+	directory = g_path_get_dirname(guess->conf);
+	prefix = g_strconcat(directory, "/", NULL);
+	if ((guess->textcat = special_textcat_Init(guess->conf, prefix)) == NULL) {
+		guess_unreadable(guess->conf, &local);
+		log_warn("classify: %s; the language is told by common words alone",
+		    local->message);
+		return FALSE;
+	}
+	guess->candidates = textcat_GetClassifyFullOutput(guess->textcat);
+	return TRUE;
+}
+
+/* Open the fingerprints: checked to be there now, read when first used. */
 struct language_guess *
 language_guess_open(const char *conf, GError **error)
 {
-	g_autofree char *directory = g_path_get_dirname(conf);
-	g_autofree char *prefix = g_strconcat(directory, "/", NULL);
 	struct language_guess *guess;
-	void *textcat = special_textcat_Init(conf, prefix);
 
-	if (textcat == NULL) {
-		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot read the "
-		    "language fingerprints %s: install libexttextcat-data, or set "
-		    "[classify] fingerprints in classify.rules", conf);
+	if (!g_file_test(conf, G_FILE_TEST_IS_REGULAR) ||
+	    access(conf, R_OK) != 0) {
+		guess_unreadable(conf, error);
 		return NULL;
 	}
 	guess = g_new0(struct language_guess, 1);
-	guess->textcat = textcat;
-	guess->candidates = textcat_GetClassifyFullOutput(textcat);
+	guess->conf = g_strdup(conf);
 	guess->codes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return guess;
 }
@@ -47,9 +80,12 @@ language_guess_close(struct language_guess *guess)
 {
 	if (guess == NULL)
 		return;
-	textcat_ReleaseClassifyFullOutput(guess->textcat, guess->candidates);
-	textcat_Done(guess->textcat);
+	if (guess->textcat != NULL) {
+		textcat_ReleaseClassifyFullOutput(guess->textcat, guess->candidates);
+		textcat_Done(guess->textcat);
+	}
 	g_hash_table_unref(guess->codes);
+	g_free(guess->conf);
 	g_free(guess);
 }
 
@@ -75,6 +111,8 @@ language_guess_text(struct language_guess *guess, const char *text,
 	int count, i;
 	const char *const *p;
 
+	if (!guess_load(guess))
+		return NULL;
 	if (length > GUESS_BYTES) {
 		const char *end = text + GUESS_BYTES;
 		g_utf8_validate(text, GUESS_BYTES, &end);

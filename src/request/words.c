@@ -128,15 +128,33 @@ words_language_index(const struct words *words, const char *language)
 	return -1;
 }
 
+/* TRUE if text is 7-bit ASCII only. */
+static gboolean
+text_is_ascii(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p != '\0'; p++)
+		if ((guchar)*p >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
 /* Lower case, decomposed, without combining marks. */
 char *
 words_fold(const char *text)
 {
-	g_autofree char *lower = g_utf8_casefold(text, -1);
-	g_autofree char *decomposed = g_utf8_normalize(lower, -1, G_NORMALIZE_NFD);
-	GString *folded = g_string_sized_new(strlen(text));
+	g_autofree char *lower = NULL, *decomposed = NULL;
+	GString *folded;
 	const char *p;
 
+	/* ASCII folds to its lower case: no decomposition, no marks (most of
+	 * the rules' words, and of many mails). */
+	if (text_is_ascii(text))
+		return g_ascii_strdown(text, -1);
+	lower = g_utf8_casefold(text, -1);
+	decomposed = g_utf8_normalize(lower, -1, G_NORMALIZE_NFD);
+	folded = g_string_sized_new(strlen(text));
 	for (p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		if (g_unichar_ismark(c))
@@ -150,7 +168,8 @@ words_fold(const char *text)
 char *
 words_stem(struct words *words, int index, const char *word)
 {
-	g_autofree char *lower = g_utf8_strdown(word, -1);
+	g_autofree char *lower = text_is_ascii(word) ? g_ascii_strdown(word, -1) :
+	    g_utf8_strdown(word, -1);
 	const sb_symbol *stem;
 
 	if (index < 0 || words->stemmers[index] == NULL)
@@ -293,13 +312,18 @@ int
 words_distance(const char *a, const char *b, int limit)
 {
 	glong la, lb, i, j;
-	g_autofree gunichar *ua = g_utf8_to_ucs4_fast(a, -1, &la);
-	g_autofree gunichar *ub = g_utf8_to_ucs4_fast(b, -1, &lb);
+	g_autofree gunichar *ua = NULL, *ub = NULL;
 	g_autofree int *d = NULL;
 	int best;
 
-	if (labs(la - lb) > limit)
+	/* Each edit changes the length by one character, of at most four
+	 * bytes: most pairs are told apart by their lengths alone, before any
+	 * conversion (the classifier asks this of every long stem it meets). */
+	if (labs((glong)strlen(a) - (glong)strlen(b)) > 4 * (glong)limit ||
+	    labs(g_utf8_strlen(a, -1) - g_utf8_strlen(b, -1)) > limit)
 		return limit + 1;
+	ua = g_utf8_to_ucs4_fast(a, -1, &la);
+	ub = g_utf8_to_ucs4_fast(b, -1, &lb);
 	d = g_new(int, (la + 1) * (lb + 1));
 #define D(x, y) d[(x) * (lb + 1) + (y)]
 	for (i = 0; i <= la; i++)

@@ -1,4 +1,6 @@
 /* store-outbox.c: the SQL of the outbox (see store-outbox.h). */
+#include <string.h>
+
 #include "base/clock.h"
 #include "base/error.h"
 #include "store/store-event.h"
@@ -82,7 +84,7 @@ store_outbox_add(struct store *store, const struct outbox_mail *mail,
 	store_bind_text(statement, 3, mail->language);
 	store_bind_text(statement, 4, mail->recipient);
 	store_bind_text(statement, 5, mail->message_id);
-	sqlite3_bind_blob64(statement, 6, raw, size, SQLITE_TRANSIENT);
+	sqlite3_bind_blob64(statement, 6, raw, size, SQLITE_STATIC);
 	store_bind_text(statement, 7, now);
 	if (store_step_done(store, statement, error) < 0)
 		return -1;
@@ -136,18 +138,50 @@ entries_collect(struct store *store, sqlite3_stmt *statement,
 	return entries;
 }
 
-/* The due mails. */
-GPtrArray *
-store_outbox_due(struct store *store, const char *now, GError **error)
+/* Forget where a walk was. */
+void
+store_outbox_cursor_clear(struct outbox_cursor *cursor)
 {
-	sqlite3_stmt *statement = store_statement(store, "SELECT " ENTRY_COLUMNS
-	    ", raw FROM dsr_outbox WHERE state = 'queued' AND next_attempt_at "
-	    "<= ?1 ORDER BY next_attempt_at, id", error);
+	g_clear_pointer(&cursor->next_attempt_at, g_free);
+	memset(cursor, 0, sizeof *cursor);
+}
 
+/* One page of the due mails. */
+GPtrArray *
+store_outbox_due(struct store *store, const char *now,
+    struct outbox_cursor *cursor, int limit, GError **error)
+{
+	sqlite3_stmt *statement;
+	GPtrArray *page;
+
+	if (cursor->newest == 0) {
+		statement = store_statement(store, "SELECT coalesce(max(id), 0) FROM "
+		    "dsr_outbox", error);
+		if (statement == NULL || (cursor->newest = store_step_integer(store,
+		    statement, "reading the outbox", error)) < 0)
+			return NULL;
+	}
+	statement = store_statement(store, "SELECT " ENTRY_COLUMNS ", raw FROM "
+	    "dsr_outbox WHERE state = 'queued' AND next_attempt_at <= ?1 AND "
+	    "id <= ?2 AND (?3 IS NULL OR next_attempt_at > ?3 OR "
+	    "(next_attempt_at = ?3 AND id > ?4)) ORDER BY next_attempt_at, id "
+	    "LIMIT ?5", error);
 	if (statement == NULL)
 		return NULL;
 	store_bind_text(statement, 1, now);
-	return entries_collect(store, statement, TRUE, error);
+	sqlite3_bind_int64(statement, 2, cursor->newest);
+	store_bind_text(statement, 3, cursor->next_attempt_at);
+	sqlite3_bind_int64(statement, 4, cursor->id);
+	sqlite3_bind_int(statement, 5, limit);
+	page = entries_collect(store, statement, TRUE, error);
+	if (page != NULL && page->len > 0) {
+		const struct outbox_entry *last = page->pdata[page->len - 1];
+
+		g_free(cursor->next_attempt_at);
+		cursor->next_attempt_at = g_strdup(last->next_attempt_at);
+		cursor->id = last->id;
+	}
+	return page;
 }
 
 /* A request's mails. */

@@ -44,9 +44,25 @@ void outbox_entry_free(gpointer entry);
 gint64 store_outbox_add(struct store *store, const struct outbox_mail *mail,
     GError **error);
 
-/* The queued mails due at now (ISO 8601), oldest first, with their raw
- * bytes. A new array of struct outbox_entry * (g_ptr_array_unref), or NULL. */
+/* How far a walk through the due mails is (start with all zeros; free
+ * with store_outbox_cursor_clear): the last mail handed out, and the
+ * newest mail the walk takes (those queued during the walk wait for the
+ * next one). */
+struct outbox_cursor {
+	gint64 newest;            /* 0 until the first page */
+	char *next_attempt_at;    /* of the last mail handed out, NULL: none yet */
+	gint64 id;
+};
+
+void store_outbox_cursor_clear(struct outbox_cursor *cursor);
+
+/* The next at most limit queued mails due at now (ISO 8601) after the
+ * cursor, oldest first, with their raw bytes, and the cursor moved past
+ * them: a flush holds one page in memory, however long the queue. A new
+ * array of struct outbox_entry * (g_ptr_array_unref), empty at the end, or
+ * NULL with error. */
 GPtrArray *store_outbox_due(struct store *store, const char *now,
+    struct outbox_cursor *cursor, int limit,
     GError **error);
 
 /* Every mail queued for a request, oldest first, without raw bytes (for

@@ -64,8 +64,8 @@ store_message_add(struct store *store, const struct message_record *record,
 	const char *const texts[] = { record->from_address, record->from_name,
 	    record->reply_to, record->return_path, record->subject,
 	    record->language, record->dmarc, record->dkim, record->screened };
-	gsize length;
-	const void *raw = g_bytes_get_data(record->raw, &length);
+	gboolean later;
+	gint64 id;
 	size_t i;
 
 	if (statement == NULL)
@@ -79,13 +79,20 @@ store_message_add(struct store *store, const struct message_record *record,
 	sqlite3_bind_int64(statement, 7, record->size);
 	for (i = 0; i < G_N_ELEMENTS(texts); i++)
 		store_bind_text(statement, 8 + (int)i, texts[i]);
-	sqlite3_bind_blob64(statement, 17, length ? raw : "", length, SQLITE_STATIC);
-	sqlite3_bind_int(statement, 18, record->oversized);
+	/* (raw is the table's last column with bytes: SQLite keeps a large
+	 * one's zeros out of the record, and store_blob_fill writes the mail in
+	 * pieces. Keep it so in schema.sql.) */
+	store_bind_blob(statement, 17, record->raw, &later);
+	sqlite3_bind_int(statement, 18, record->oversized ? 1 : 0);
 	store_bind_text(statement, 19, record->written_language);
 	store_bind_text(statement, 20, record->hints);
 	if (store_step_done(store, statement, error) < 0)
 		return -1;
-	return sqlite3_last_insert_rowid(store_handle(store));
+	id = sqlite3_last_insert_rowid(store_handle(store));
+	if (later && store_blob_fill(store, "dsr_messages", "raw", id, record->raw,
+	    error) < 0)
+		return -1;
+	return id;
 }
 
 /* Count a sender's recent mails (sender_rate). */
@@ -232,24 +239,32 @@ store_request_add_change(struct store *store, const char *request,
 	return store_step_done(store, statement, error);
 }
 
-/* Find our outbox mail by Message-ID. */
+/* Find our outbox mail by Message-ID, written without <> or with them:
+ * one index lookup for each (a two-value IN list would build a temporary
+ * table for every mail). */
 int
 store_outbox_find(struct store *store, const char *message_id, gint64 *outbox,
     char **request, GError **error)
 {
-	sqlite3_stmt *statement = store_statement(store, "SELECT id, request FROM "
-	    "dsr_outbox WHERE message_id IN (?1, '<' || ?1 || '>') LIMIT 1", error);
-	int rc;
+	g_autofree char *bracketed = g_strdup_printf("<%s>", message_id);
+	const char *const forms[] = { message_id, bracketed };
+	sqlite3_stmt *statement;
+	int rc = SQLITE_DONE;
+	size_t i;
 
-	if (statement == NULL)
-		return -1;
-	store_bind_text(statement, 1, message_id);
-	rc = sqlite3_step(statement);
-	if (rc == SQLITE_ROW) {
-		*outbox = sqlite3_column_int64(statement, 0);
-		*request = store_column_text(statement, 1);
+	for (i = 0; i < G_N_ELEMENTS(forms) && rc == SQLITE_DONE; i++) {
+		statement = store_statement(store, "SELECT id, request FROM "
+		    "dsr_outbox WHERE message_id = ?1", error);
+		if (statement == NULL)
+			return -1;
+		store_bind_text(statement, 1, forms[i]);
+		rc = sqlite3_step(statement);
+		if (rc == SQLITE_ROW) {
+			*outbox = sqlite3_column_int64(statement, 0);
+			*request = store_column_text(statement, 1);
+		}
+		sqlite3_reset(statement);
 	}
-	sqlite3_reset(statement);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(store, error, "looking up the outbox");
 	return rc == SQLITE_ROW;

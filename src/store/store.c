@@ -62,6 +62,23 @@ store_fail(struct store *store, GError **error, const char *what)
 	return -1;
 }
 
+/* Run one cached statement without results (the transaction statements:
+ * prepared once, not parsed again for every mail of a batch). */
+static int
+store_run(struct store *store, const char *sql, const char *what, GError **error)
+{
+	sqlite3_stmt *statement = store_statement(store, sql, error);
+	int rc;
+
+	if (statement == NULL)
+		return -1;
+	rc = sqlite3_step(statement);
+	sqlite3_reset(statement);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(store, error, what);
+	return 0;
+}
+
 /* Run SQL text without results (pragmas, schema). */
 static int
 store_exec(struct store *store, const char *sql, const char *what, GError **error)
@@ -112,13 +129,18 @@ store_configure(struct store *store, GError **error)
 {
 	sqlite3_busy_timeout(store->db, 10000);
 	/* secure_delete: erased values are overwritten, not left in free pages.
+	 * synchronous FULL: a commit is on disk when it returns (the WAL is
+	 * synced), so what follows a commit may rely on it surviving a power
+	 * loss: poll's MOVE on the server, deliver's exit 0 to the MTA (NORMAL
+	 * could lose the last commits, and with them mails the server or the
+	 * MTA no longer keeps). One sync per commit; poll commits per batch.
 	 * temp_store: savepoint journals (store_group_begin) hold copies of
 	 * pages, personal data included; in memory they never reach a
 	 * temporary file (and spilling them cost poll a quarter of its time). */
 	return store_exec(store, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA secure_delete = ON;"
-	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA temp_store = MEMORY;", "setting up the connection", error);
 }
 
@@ -212,6 +234,11 @@ store_open(const char *path, gboolean create, GError **error)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
+	/* The last connection to close would checkpoint the WAL into the
+	 * database (two more syncs): a cost for `deliver`, one mail per run.
+	 * The WAL is as durable; it is checkpointed as it grows (every 1000
+	 * pages) and after erasures (store_scrub). */
+	sqlite3_db_config(store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (store_configure(store, error) < 0)
 		goto fail;
 	if (!create && store_check_version(store, error) < 0)
@@ -282,10 +309,10 @@ int
 store_begin(struct store *store, GError **error)
 {
 	if (!store->group)
-		return store_exec(store, "BEGIN IMMEDIATE", "starting a transaction",
+		return store_run(store, "BEGIN IMMEDIATE", "starting a transaction",
 		    error);
 	if (store_group_lost(store, error) < 0 ||
-	    store_exec(store, "SAVEPOINT inner", "starting a savepoint", error) < 0)
+	    store_run(store, "SAVEPOINT inner", "starting a savepoint", error) < 0)
 		return -1;
 	store->inner++;
 	return 0;
@@ -300,7 +327,7 @@ store_commit(struct store *store, GError **error)
 		    "without a transaction inside a group", store->path);
 		return -1;
 	}
-	if (store_exec(store, store->group ? "RELEASE inner" : "COMMIT",
+	if (store_run(store, store->group ? "RELEASE inner" : "COMMIT",
 	    "committing", error) < 0) {
 		store_rollback(store);
 		return -1;
@@ -318,12 +345,13 @@ store_rollback(struct store *store)
 {
 	if (!store->group) {
 		if (!sqlite3_get_autocommit(store->db))
-			sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+			store_run(store, "ROLLBACK", "rolling back", NULL);
 		return;
 	}
 	if (store->inner == 0)
 		return;
-	sqlite3_exec(store->db, "ROLLBACK TO inner; RELEASE inner", NULL, NULL, NULL);
+	store_run(store, "ROLLBACK TO inner", "rolling back", NULL);
+	store_run(store, "RELEASE inner", "rolling back", NULL);
 	store->inner--;
 }
 
@@ -332,7 +360,7 @@ store_rollback(struct store *store)
 int
 store_group_begin(struct store *store, GError **error)
 {
-	if (store_exec(store, "BEGIN IMMEDIATE", "starting a transaction", error) < 0)
+	if (store_run(store, "BEGIN IMMEDIATE", "starting a transaction", error) < 0)
 		return -1;
 	store->group = TRUE;
 	store->inner = 0;
@@ -349,7 +377,7 @@ store_group_end(struct store *store, gboolean commit, GError **error)
 		store_rollback(store);   /* a savepoint left open: not committed */
 	store->group = FALSE;
 	if (commit && (store_group_lost(store, error) < 0 ||
-	    store_exec(store, "COMMIT", "committing", error) < 0))
+	    store_run(store, "COMMIT", "committing", error) < 0))
 		status = -1;
 	store_rollback(store);
 	if (store->scrub_pending) {
@@ -447,6 +475,48 @@ sqlite3 *
 store_handle(struct store *store)
 {
 	return store->db;
+}
+
+/* Blobs up to this size are bound as they are; larger ones are written in
+ * pieces of this size (store_bind_blob). */
+#define STORE_BLOB_PIECE (1024 * 1024)
+
+/* Bind a blob, or zeros of its length for a large one. */
+void
+store_bind_blob(sqlite3_stmt *statement, int index, GBytes *bytes,
+    gboolean *later)
+{
+	gsize length;
+	const void *data = g_bytes_get_data(bytes, &length);
+
+	*later = length > STORE_BLOB_PIECE;
+	if (*later)
+		sqlite3_bind_zeroblob64(statement, index, length);
+	else
+		sqlite3_bind_blob64(statement, index, length ? data : "", length,
+		    SQLITE_STATIC);
+}
+
+/* Fill a zero blob piece by piece (incremental blob I/O). */
+int
+store_blob_fill(struct store *store, const char *table, const char *column,
+    gint64 rowid, GBytes *bytes, GError **error)
+{
+	gsize length, done;
+	const char *data = g_bytes_get_data(bytes, &length);
+	sqlite3_blob *blob = NULL;
+	int rc = sqlite3_blob_open(store->db, "main", table, column, rowid, 1, &blob);
+
+	for (done = 0; rc == SQLITE_OK && done < length; done += STORE_BLOB_PIECE)
+		rc = sqlite3_blob_write(blob, data + done, (int)MIN(length - done,
+		    (gsize)STORE_BLOB_PIECE), (int)done);
+	if (rc != SQLITE_OK) {
+		sqlite3_blob_close(blob);
+		return store_fail(store, error, "writing a large mail");
+	}
+	if (sqlite3_blob_close(blob) != SQLITE_OK)
+		return store_fail(store, error, "writing a large mail");
+	return 0;
 }
 
 /* Bind text, or NULL when text is NULL. */

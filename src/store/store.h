@@ -75,6 +75,19 @@ const char *store_path(struct store *store);
 /* The raw connection, for store-register.c only. */
 sqlite3 *store_handle(struct store *store);
 
+/* Bind bytes to a blob parameter (1-based) of an INSERT or UPDATE, borrowed
+ * until the statement is stepped. Large ones are bound as zeros of their
+ * length (*later is set): once the row is written, store_blob_fill writes
+ * them in pieces, so SQLite never builds a record as large as the mail.
+ * *later is FALSE for small ones, bound as they are. */
+void store_bind_blob(sqlite3_stmt *statement, int index, GBytes *bytes,
+    gboolean *later);
+
+/* Write bytes into the zero-filled blob column of table's row rowid (see
+ * store_bind_blob), in pieces. 0, or -1 with error. */
+int store_blob_fill(struct store *store, const char *table, const char *column,
+    gint64 rowid, GBytes *bytes, GError **error);
+
 /* Bind text or NULL to a statement parameter (1-based); copies text. */
 void store_bind_text(sqlite3_stmt *statement, int index, const char *text);
 

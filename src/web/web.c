@@ -643,3 +643,8 @@ out:
 	web_pages_free(web.pages);
 	return status;
 }
+
+/* What dsrmail-web.so exports (see web.h). */
+__attribute__((visibility("default"))) extern const struct web_module web_module;
+
+const struct web_module web_module = { web_serve };

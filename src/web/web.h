@@ -1,4 +1,7 @@
-/* web.h: `dsrmail web`, the admin pages served over HTTP (src/web/README). */
+/* web.h: `dsrmail web`, the admin pages served over HTTP (src/web/README).
+ * src/web/ is built as the module dsrmail-web.so (base/module.h), so that
+ * no other command loads libmicrohttpd: cmd/web.c calls web_serve through
+ * the module's table. */
 #ifndef DSR_WEB_H
 #define DSR_WEB_H
 
@@ -12,5 +15,11 @@ struct context;
  * with error (DSR_ERROR_CONFIG for a bad [web] key or page template,
  * DSR_ERROR_UNAVAILABLE when it cannot listen). */
 int web_serve(struct context *context, GError **error);
+
+/* The module's table. */
+#define WEB_SYMBOL "web_module"
+struct web_module {
+	int (*serve)(struct context *context, GError **error);
+};
 
 #endif

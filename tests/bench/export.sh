@@ -1,49 +1,37 @@
-#!/bin/sh
-# Benchmark: `dsrmail export` of one subject with 10,000 orders, on registers
-# of 1,000 to 1,000,000 customers (10 orders each, so up to 10,000,000
-# orders), against the sqlite3 shell dumping the same rows as JSON (the peer,
-# run side by side). Reports seconds, the ratio to the peer, and how the time
+#!/usr/bin/env bash
+# Benchmark (make bench): `dsrmail export` of one subject with 10,000 orders,
+# on registers of 1,000 to BENCH_EXPORT_CUSTOMERS (1,000,000) customers (10
+# orders each, so up to 10,000,000 orders), against the sqlite3 shell
+# dumping the same rows as JSON (the peer), side by side: BENCH_ROUNDS
+# rounds (5) per register, alternating which goes first. Prints the medians
+# of wall and CPU time and their ratios (sqlite3 / dsrmail: the export also
+# writes CSV and HTML, so below 1.0 is expected), and how dsrmail's time
 # grows with the register: with the normalised match index and the link
-# indexes it should stay flat. Not part of `make check`.
-#   DSRMAIL_BIN=build/dsrmail sh tests/bench/export.sh [MAX_CUSTOMERS]
-set -eu
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${DSRMAIL_BIN:-$top/build/dsrmail}
-max=${1:-1000000}
-work=$(mktemp -d /tmp/dsrmail-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+# indexes it should stay flat.
+#   DSRMAIL_BIN=build/dsrmail tests/bench/export.sh [MAX_CUSTOMERS]
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS_DIR/lib-bench.sh"
+BENCH_NAME=export
+max=${1:-${BENCH_EXPORT_CUSTOMERS:-1000000}}
 
-# best of three runs of "$@", in seconds
-best_of_3() {
-	python3 - "$@" <<'PY'
-import subprocess, sys, time
-best = None
-for _ in range(3):
-    start = time.perf_counter()
-    subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
-    took = time.perf_counter() - start
-    best = took if best is None or took < best else best
-print(f"{best:.3f}")
-PY
-}
-
-printf '%-10s %-10s %10s %10s %8s %8s\n' customers orders dsrmail sqlite3 ratio growth
-base=""
+bench_load before
+base=
 n=1000
 while [ "$n" -le "$max" ]; do
-	dir="$work/$n"
+	dir="$T/$n"
 	mkdir -p "$dir"
 	cat >"$dir/dsrmail.conf" <<CONF
 [organisation]
 name = Bench Oy
 registry_address = bench@example.fi
 [paths]
-rules = $top/rules
-templates = $top/templates
+rules = $TOP/rules
+templates = $TOP/templates
 [database]
 path = bench.db
 CONF
-	DSRMAIL_CONFIG="$dir/dsrmail.conf" "$bin" init >/dev/null
+	DSRMAIL_CONFIG="$dir/dsrmail.conf" "$DSRMAIL_BIN" init >/dev/null
 	# Customer 1 has 10,000 orders and invoices; the rest share the others.
 	sqlite3 "$dir/bench.db" >/dev/null <<SQL
 PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
@@ -58,17 +46,23 @@ INSERT INTO invoices(id, customer_id, order_id, issued_at, amount_cents, paid_at
 SELECT id, customer_id, id, '2025-01-02', amount_cents, '2025-01-10' FROM orders WHERE customer_id = 1;
 ANALYZE;
 SQL
-	peer_sql="SELECT * FROM customers WHERE lower(trim(email, ' ' || char(9, 10, 13))) = 'customer1@example.fi';
-SELECT * FROM organisations WHERE id = 1;
-SELECT * FROM orders WHERE customer_id = 1 ORDER BY id;
-SELECT * FROM invoices WHERE customer_id = 1 ORDER BY id;"
-	ours=$(cd "$dir" && DSRMAIL_CONFIG="$dir/dsrmail.conf" best_of_3 "$bin" export customer1@example.fi "$dir/out")
-	peer=$(best_of_3 sqlite3 -json "$dir/bench.db" "$peer_sql")
-	[ -n "$base" ] || base=$ours
-	python3 -c "import sys; o,p,b=map(float,sys.argv[4:7]); print(f'{sys.argv[1]:<10} {sys.argv[2]:<10} {o:10.3f} {p:10.3f} {o/p:8.2f} {o/b:8.2f}')" \
-		"$n" "$((n * 10))" x "$ours" "$peer" "$base"
+	printf '%s\n' "SELECT * FROM customers WHERE lower(trim(email, ' ' || char(9, 10, 13))) = 'customer1@example.fi';" \
+	    "SELECT * FROM organisations WHERE id = 1;" \
+	    "SELECT * FROM orders WHERE customer_id = 1 ORDER BY id;" \
+	    "SELECT * FROM invoices WHERE customer_id = 1 ORDER BY id;" >"$dir/peer.sql"
+	for round in $(seq 1 "$ROUNDS"); do
+		ours() { (cd "$dir" && DSRMAIL_CONFIG="$dir/dsrmail.conf" bench_measure "$dir/dsrmail.txt" \
+		    -- "$DSRMAIL_BIN" export customer1@example.fi "$dir/out"); }
+		peer() { bench_measure "$dir/sqlite3.txt" --stdin "$dir/peer.sql" -- \
+		    sqlite3 -json "$dir/bench.db"; }
+		if [ $((round % 2)) = 1 ]; then ours; peer; else peer; ours; fi
+	done
+	[ -f "$dir/out/summary.html" ] || bench_fail "dsrmail export wrote no bundle"
+	wall=$(bench_median "$dir/dsrmail.txt" 1)
+	[ -n "$base" ] || base=$wall
+	bench_report "$n customers, $((n * 10)) orders" "$dir/sqlite3.txt" "$dir/dsrmail.txt"
+	echo "$BENCH_NAME:   growth: dsrmail's time is $(bench_ratio "$wall" "$base") x its time at 1,000 customers"
 	rm -f "$dir/bench.db" "$dir/bench.db-wal"
 	n=$((n * 10))
 done
-echo "ratio: dsrmail export time / sqlite3 -json of the same rows (the export also writes CSV and HTML)"
-echo "growth: export time / export time at 1,000 customers"
+bench_load after

@@ -363,7 +363,7 @@ test_unknown_field_in_file(const char *dir)
 
 /* Render one kind in one language with sample data and check the mail. */
 static void
-test_render_one(const struct reply_templates *templates,
+test_render_one(struct reply_templates *templates,
     const struct config *config, const struct notice *notice,
     enum reply_kind kind, int language, gboolean flags)
 {
