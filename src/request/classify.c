@@ -58,9 +58,16 @@ rules_compile(const struct classify_rules *rules, const char *group,
 {
 	g_autofree char *full = g_strconcat(wrap->before, pattern, wrap->after, NULL);
 	g_autoptr(GError) local = NULL;
-	GRegex *regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_OPTIMIZE |
-	    G_REGEX_MULTILINE, 0, &local);
+	GRegex *regex;
 
+	/* GRegex takes UTF-8 on trust (PCRE2 reads past a broken sequence). */
+	if (!g_utf8_validate(pattern, -1, NULL)) {
+		rules_error(error, rules, group, key, "a pattern is not valid UTF-8; "
+		    "save the file as UTF-8");
+		return NULL;
+	}
+	regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_OPTIMIZE |
+	    G_REGEX_MULTILINE, 0, &local);
 	if (regex == NULL) {
 		g_autofree char *problem = g_strdup_printf("pattern \"%s\": %s",
 		    pattern, local->message);
