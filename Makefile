@@ -42,6 +42,8 @@ MAIN_OBJECT = $(BUILD)/cmd/main.o
 BINARY = $(BUILD)/dsrmail
 # C test programs (tests/unit/*.c), linked with every object but main.o.
 TEST_PROGRAMS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
+# LD_PRELOAD library failing writes for the fault tests (tests/fault/).
+FAULT_LIBRARY = $(BUILD)/tests/fail-write.so
 
 .PHONY: all deps check test-programs demo bench install clean FORCE \
 	fuzz fuzz-build fuzz-replay reliability
@@ -55,7 +57,14 @@ $(BINARY): $(OBJECTS)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $(OBJECTS) $(PKG_LIBS)
 
-test-programs: $(TEST_PROGRAMS)
+test-programs: $(TEST_PROGRAMS) $(FAULT_LIBRARY)
+
+# The fault tests' LD_PRELOAD library: no sanitizer of its own, it is
+# loaded into whatever dsrmail was built.
+$(FAULT_LIBRARY): tests/fault/fail-write.c | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	@echo "  SHLIB   $@"
+	@$(CC) -std=c11 -D_GNU_SOURCE $(WARNINGS) -O2 -g -shared -fPIC -o $@ $< -ldl
 
 $(BUILD)/tests/%: tests/unit/%.c $(OBJECTS) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
