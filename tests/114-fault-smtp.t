@@ -9,7 +9,7 @@
 . "$TESTS_DIR/lib-fault.sh"
 . "$TESTS_DIR/lib-smtp.sh"
 
-plan 16
+plan 14
 export DSRMAIL_NOW=2026-11-02T10:00:00Z
 setup_register "[policy]
 sender_rate = 1000/day
