@@ -44,4 +44,12 @@ is "$rc" 75 "deliver with a classify.rules pattern that is not UTF-8: exit 75, t
 like "$err" 'classify\.rules.*not valid UTF-8; save the file as UTF-8' "saying which file and what to do"
 is "$(sqlite3 "$DB" 'SELECT count(*) FROM dsr_messages')" 0 "nothing half-stored"
 
+# A size too big for 64 bits (regress/config/max-message-size-overflow: the
+# multiplication overflowed, UBSan): refused as a configuration error.
+cp "$CONF" "$T/big.conf"
+printf '[policy]\nmax_message_size = 74444444444443M\n' >>"$T/big.conf"
+run -c "$T/big.conf" requests list
+is "$rc" 78 "max_message_size past 64 bits: exit 78"
+like "$err" 'max_message_size = "74444444444443M": not a size' "naming the key and the value"
+
 done_testing
