@@ -70,18 +70,23 @@ echo
 
 # 3. The send window.
 echo "reliability: the send window" >&2
-strace_window() {
-	(
+# queued N: (inside a subshell) a test directory (tests/lib.sh), the
+# register, the SMTP sink's config and N challenges queued by N requests
+queued() {
 	. "$top/tests/lib.sh" >/dev/null
 	. "$top/tests/lib-smtp.sh"
 	export DSRMAIL_NOW=2026-11-02T10:00:00Z
 	setup_register "[policy]
 sender_rate = 100000/day
 $(smtp_config)"
-	for i in $(seq 1 30); do
+	for i in $(seq 1 "$1"); do
 		printf 'From: Matti <matti@example.org>\nSubject: Tietopyyntö\nMessage-ID: <w-%s@example.org>\n\nHaluan tarkastaa tietoni.\n' \
 		    "$i" | "$DSRMAIL_BIN" deliver >/dev/null
 	done
+}
+strace_window() {
+	(
+	queued 30
 	smtp_start
 	strace -f -ttt -y -s 16 -e trace=recvfrom,pwrite64,sendto,write -o "$work/strace" \
 	    "$DSRMAIL_BIN" send >/dev/null 2>&1
@@ -90,14 +95,7 @@ $(smtp_config)"
 }
 kill_trial() {   # kill_trial DELAY_MS: 1 if the mail in flight arrived twice
 	(
-	. "$top/tests/lib.sh" >/dev/null
-	. "$top/tests/lib-smtp.sh"
-	export DSRMAIL_NOW=2026-11-02T10:00:00Z
-	setup_register "[policy]
-sender_rate = 100000/day
-$(smtp_config)"
-	printf 'From: Matti <matti@example.org>\nSubject: Tietopyyntö\nMessage-ID: <k@example.org>\n\nHaluan tarkastaa tietoni.\n' |
-	    "$DSRMAIL_BIN" deliver >/dev/null
+	queued 1
 	smtp_start --kill-after-250 1 --kill-pid-file "$T/pid" --kill-delay "$1"
 	"$DSRMAIL_BIN" send >/dev/null 2>&1 & pid=$!
 	echo "$pid" >"$T/pid"
