@@ -80,6 +80,7 @@ set_up(void)
 	check(store_commit(context.store, &error), "commit", error);
 }
 
+/* The held request to answer. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -88,6 +89,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* One input: the first line of an admin's reply. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,6 +4,7 @@
 #include "base/error.h"
 #include "fuzz.h"
 
+/* One input: a config file. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -34,6 +34,7 @@ fuzz_die(const char *what, const GError *error)
 	abort();
 }
 
+/* The checkout the rules and fixtures come from. */
 const char *
 fuzz_top(void)
 {
@@ -42,6 +43,7 @@ fuzz_top(void)
 	return top != NULL ? top : FUZZ_TOP;
 }
 
+/* A path below the checkout. */
 char *
 fuzz_path(const char *first, ...)
 {
@@ -72,6 +74,7 @@ scratch_remove(void)
 		nftw(scratch, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The scratch directory, made on first use, removed at exit. */
 const char *
 fuzz_scratch(void)
 {
@@ -87,6 +90,7 @@ fuzz_scratch(void)
 	return scratch;
 }
 
+/* Write a scratch file. */
 char *
 fuzz_write(const char *name, const void *data, size_t size)
 {
@@ -98,6 +102,7 @@ fuzz_write(const char *name, const void *data, size_t size)
 	return path;
 }
 
+/* The input as a C string. */
 char *
 fuzz_string(const uint8_t *data, size_t size)
 {
@@ -120,6 +125,7 @@ database_exec(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+/* A scratch config and database, opened as the commands open theirs. */
 void
 fuzz_open(struct context *context, unsigned needs, const char *extra)
 {

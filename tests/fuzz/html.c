@@ -13,6 +13,7 @@ static const char head[] = "From: Matti <matti@example.org>\r\n"
     "Content-Type: text/html; charset=utf-8\r\n"
     "Content-Transfer-Encoding: 8bit\r\n\r\n";
 
+/* One input: the HTML of a mail. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

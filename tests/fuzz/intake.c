@@ -22,6 +22,7 @@ open_fresh(void)
 	    "max_message_size = 256k\ntrusted_authserv_id = mx.hrmentor.fi");
 }
 
+/* One scratch database for the run. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -30,6 +31,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* One input: one raw mail, stored by intake. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -9,6 +9,7 @@
 static struct context context;
 static struct map_schema schema;
 
+/* The scratch register whose schema maps are checked against. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -18,6 +19,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* One input: a data map. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -15,6 +15,7 @@
 static struct context context;
 static struct classify_rules *rules;
 
+/* The data map and the checkout's classification rules. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -28,6 +29,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* One input: the text of a correction request. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -39,6 +39,7 @@ collect(const char *path, GPtrArray *files)
 		g_ptr_array_add(files, g_strdup(names->pdata[i]));
 }
 
+/* Feed every file named to the target, in order. */
 int
 main(int argc, char **argv)
 {

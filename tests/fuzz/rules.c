@@ -9,6 +9,7 @@ static const char sample[] = "Hei,\n\nhaluan tarkastaa tietoni ja poistaa ne.\n"
     "Uusi puhelinnumero: 040 123 4567\nOsoite: Esimerkkikatu 1\n\n"
     "Ystävällisin terveisin\nMatti\n-- \nallekirjoitus\n";
 
+/* One input: a classify.rules file. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -34,6 +34,7 @@ sample_data(void)
 	return data;
 }
 
+/* One input: a template. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
