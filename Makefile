@@ -177,7 +177,7 @@ $(BUILD)/fuzz/replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(FUZZ_HARNESS) $(OBJ
 
 reliability: deps
 	@$(MAKE) --no-print-directory dsrmail
-	@sh tests/fault/reliability.sh
+	@bash tests/fault/reliability.sh
 
 clean:
 	rm -rf build build-sanitize build-fuzz dsrmail
