@@ -1,7 +1,7 @@
 #!/bin/bash
 # poll against faults of the mailbox side, over request mails from a
 # customer (each opens a request and queues its challenge):
-#  - kill -9 of poll at random points (100 mails, 3 rounds; FAULT_FULL=1:
+#  - kill -9 of poll at random points (150 mails, 3 rounds; FAULT_FULL=1:
 #    500 mails, 5 rounds), then one poll to finish and a send;
 #  - Dovecot stopped in the middle of a FETCH (its answer cut short) and of
 #    a MOVE (Dovecot moved the mails but dsrmail never heard; and the MOVE
@@ -59,14 +59,18 @@ check() {
 processed=0
 
 # --- kill -9 at random points ---------------------------------------------------
-N=${FAULT_POLL_MAILS:-$([ "$FAULT_FULL" = 1 ] && echo 500 || echo 100)}
+N=${FAULT_POLL_MAILS:-$([ "$FAULT_FULL" = 1 ] && echo 500 || echo 150)}
 ROUNDS=$([ "$FAULT_FULL" = 1 ] && echo 5 || echo 3)
 mails kill "$N"
-dsrmail_slow_intake 300
+dsrmail_slow_intake 600
 stored_beyond() { [ "$(stored_of kill)" -gt "$1" ]; }
 killed=0
 for round in $(seq 1 "$ROUNDS"); do
-	target=$(( $(stored_of kill) + RANDOM % (N / (ROUNDS + 1)) + 1 ))
+	# After 1 to a fair share of the mails still to store (groups commit
+	# every 100 ms, about 20 mails with the slower intake).
+	now=$(stored_of kill)
+	share=$(( (N - now) / (ROUNDS - round + 2) ))
+	target=$(( now + 1 + RANDOM % (share > 1 ? share : 1) ))
 	"$DSRMAIL_BIN" poll --once 2>>"$T/poll.err" & pid=$!
 	wait_until 30 stored_beyond "$((target - 1))"
 	kill -9 "$pid" 2>/dev/null

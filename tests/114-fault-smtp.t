@@ -83,7 +83,7 @@ for round in $(seq 1 "$rounds"); do
 	smtp_start --kill-after-250 4 --kill-pid-file "$T/send.pid"
 	"$DSRMAIL_BIN" send >/dev/null 2>"$T/kill.err" & pid=$!
 	echo "$pid" >"$T/send.pid"
-	wait "$pid"
+	{ wait "$pid"; } 2>/dev/null
 	[ $? = 137 ] && killed=$((killed + 1))
 	smtp_stop
 	smtp_start
