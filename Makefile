@@ -4,6 +4,9 @@
 #   make check SANITIZE=1   the same with -fsanitize=address,undefined
 #   make demo         a demo setup on loopback (see README.md)
 #   make bench        benchmarks (not part of check)
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="intake html"]
+#                     libFuzzer (clang) on every target in tests/fuzz/
+#   make reliability  the figures of docs/reliability.md (fuzzing and faults)
 #   make install PREFIX=/usr/local DESTDIR=
 #                     (also man pages, and the systemd units with the
 #                     binary's and config's paths written in)
@@ -67,8 +70,11 @@ MAIN_OBJECT = $(BUILD)/cmd/main.o
 BINARY = $(BUILD)/dsrmail
 # C test programs (tests/unit/*.c), linked with every object but main.o.
 TEST_PROGRAMS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
+# LD_PRELOAD library failing writes for the fault tests (tests/fault/).
+FAULT_LIBRARY = $(BUILD)/tests/fail-write.so
 
-.PHONY: all deps check test-programs eval demo bench install clean FORCE
+.PHONY: all deps check test-programs eval demo bench install clean FORCE \
+	fuzz fuzz-build fuzz-replay reliability
 
 all: dsrmail
 
@@ -92,7 +98,14 @@ $(BUILD)/module/%.o: src/%.c $(HEADERS) $(BUILD)/paths.h | $(BUILD)/.dir
 	@echo "  CC      $< (module)"
 	@$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-test-programs: $(TEST_PROGRAMS)
+test-programs: $(TEST_PROGRAMS) $(FAULT_LIBRARY)
+
+# The fault tests' LD_PRELOAD library: no sanitizer of its own, it is
+# loaded into whatever dsrmail was built.
+$(FAULT_LIBRARY): tests/fault/fail-write.c | $(BUILD)/.dir
+	@mkdir -p $(@D)
+	@echo "  SHLIB   $@"
+	@$(CC) -std=c11 -D_GNU_SOURCE $(WARNINGS) -O2 -g -shared -fPIC -o $@ $< -ldl
 
 $(BUILD)/tests/%: tests/unit/%.c $(OBJECTS) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
@@ -130,6 +143,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory dsrmail test-programs
+	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=build-sanitize fuzz-replay
 	@rm -f $(BUILD)/test-run.log $(BUILD)/test-run.log.oauth2-secrets
 	DSRMAIL_BIN=$(abspath $(BINARY)) DSRMAIL_LOG_COPY=$(abspath $(BUILD))/test-run.log \
 	    prove -j2 tests/
@@ -174,5 +188,46 @@ install: $(BINARY) $(MODULES)
 	done
 	install -m 644 contrib/systemd/dsrmail.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/dsrmail.conf
 
+# Fuzzing (tests/fuzz/README). Each target is tests/fuzz/TARGET.c with
+# fuzz.c. `make fuzz` builds them with clang and libFuzzer against objects
+# of their own (build-fuzz/); `make fuzz-replay` links the same entry points
+# to replay.c against the sanitizer build's objects, for `make check`.
+FUZZ_TARGETS ?= intake rectify admin-reply config map rules template html
+FUZZ_SECONDS ?= 60
+FUZZ_SANITIZERS = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# clang's -Wformat=2 finds log.c's va_list formats; libetpan's pkg-config
+# file passes gcc's -specs to the link
+FUZZ_QUIET = -Wno-format-nonliteral -Wno-unused-command-line-argument
+FUZZ_HARNESS = tests/fuzz/fuzz.c tests/fuzz/fuzz.h
+FUZZ_DEFINES = -DFUZZ_TOP='"$(abspath .)"' -Itests/fuzz
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SANITIZERS) $(FUZZ_QUIET)" \
+	    $(patsubst %,build-fuzz/fuzz/%,$(FUZZ_TARGETS))
+
+build-fuzz/fuzz/%: tests/fuzz/%.c $(FUZZ_HARNESS) $(OBJECTS) $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	@$(CC) $(ALL_CFLAGS) $(FUZZ_DEFINES) -fsanitize=fuzzer -o $@ $< tests/fuzz/fuzz.c \
+	    $(filter-out $(MAIN_OBJECT),$(OBJECTS)) $(PKG_LIBS)
+
+fuzz: deps fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) /usr/bin/python3 tests/fuzz/run.py $(FUZZ_TARGETS)
+
+# The replay drivers: with SANITIZE=1 (check calls it so) they land in
+# build-sanitize/fuzz/, where tests/110-fuzz-regress.t finds them.
+fuzz-replay: $(patsubst %,$(BUILD)/fuzz/replay-%,$(FUZZ_TARGETS))
+
+$(BUILD)/fuzz/replay-%: tests/fuzz/%.c tests/fuzz/replay.c $(FUZZ_HARNESS) $(OBJECTS) $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  REPLAY  $@"
+	@$(CC) $(ALL_CFLAGS) $(FUZZ_DEFINES) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	    tests/fuzz/fuzz.c $(filter-out $(MAIN_OBJECT),$(OBJECTS)) $(PKG_LIBS)
+
+reliability: deps
+	@$(MAKE) --no-print-directory dsrmail
+	@bash tests/fault/reliability.sh
+
 clean:
-	rm -rf build build-sanitize dsrmail dsrmail-*.so
+	rm -rf build build-sanitize build-fuzz dsrmail dsrmail-*.so

@@ -7,8 +7,20 @@ counts connections (EHLO/HELO) in DIR/connections.
 
   smtp-sink.py --port PORT --dir DIR [--fail-first N] [--refuse]
                [--tls CERT KEY [--smtps]] [--auth USER:PASSWORD]
+               [--drop-mid-data N,...] [--answer-421 N,...]
+               [--kill-after-250 N,... --kill-pid-file FILE [--kill-delay MS]]
     --fail-first N  answer 451 to the DATA of the first N messages
     --refuse        answer 550 to every DATA
+  Faults (N counts DATA commands since the sink started, from 1; each
+  fault is noted in DIR/faults):
+    --drop-mid-data N,...  hang up in the middle of the N-th message's
+                    data (after its first lines), answering nothing
+    --answer-421 N,...     answer "421 shutting down" to the N-th
+                    message's data (not saved) and close the connection
+    --kill-after-250 N,... save the N-th message, answer 250, then kill -9
+                    the process whose pid is in --kill-pid-file (after
+                    --kill-delay milliseconds, default 0): the client dies
+                    between the server's 250 and its own record of it
     --tls CERT KEY  offer STARTTLS and require it before MAIL
     --smtps         TLS from the first byte instead (implicit TLS)
     --auth U:P      require AUTH (PLAIN/LOGIN, only over TLS) as U with P;
@@ -33,14 +45,16 @@ import urllib.request
 import ssl
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
+from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class Sink:
-    def __init__(self, directory, fail_first, refuse):
+    def __init__(self, directory, fail_first, refuse, faults=None):
         self.directory = directory
         self.fail_first = fail_first
         self.refuse = refuse
+        self.faults = faults or {}
+        self.data_commands = 0
         self.seen = 0
         # Numbering goes on after the mails of an earlier run.
         self.saved = len([n for n in os.listdir(directory)
@@ -62,8 +76,21 @@ class Sink:
         self._count_connection()
         return "250 %s" % server.hostname
 
+    def note(self, text):
+        """Append one line to DIR/faults."""
+        with open(os.path.join(self.directory, "faults"), "a") as f:
+            f.write(text + "\n")
+
+    def fault(self, name):
+        """TRUE if the current DATA command is one fault name hits."""
+        return self.data_commands in self.faults.get(name, ())
+
     async def handle_DATA(self, server, session, envelope):
         self.seen += 1
+        if self.fault("answer_421"):
+            self.note("421 to data %d" % self.data_commands)
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.3.2 shutting down (test sink)"
         if self.refuse:
             return "550 5.7.1 refused by the test sink"
         if self.seen <= self.fail_first:
@@ -77,7 +104,42 @@ class Sink:
             for rcpt in envelope.rcpt_tos:
                 f.write("RCPT TO:<%s>\n" % rcpt)
         os.rename(base + ".eml.tmp", base + ".eml")
+        if self.fault("kill_after_250"):
+            asyncio.get_running_loop().call_later(
+                self.faults["kill_delay"] / 1000.0, self.kill_client)
         return "250 2.0.0 saved as %03d" % self.saved
+
+    def kill_client(self):
+        """kill -9 the process named in the pid file (the client)."""
+        with open(self.faults["kill_pid_file"]) as f:
+            pid = int(f.read().strip())
+        os.kill(pid, signal.SIGKILL)
+        self.note("killed %d after 250 to data %d (saved as %03d)"
+                  % (pid, self.data_commands, self.saved))
+
+
+class FaultySMTP(SMTP):
+    """aiosmtpd's server, counting DATA commands and hanging up in the
+    middle of one's data when --drop-mid-data says so."""
+
+    async def smtp_DATA(self, arg):
+        sink = self.event_handler
+        if not self.envelope.rcpt_tos or arg:
+            return await super().smtp_DATA(arg)
+        sink.data_commands += 1
+        if not sink.fault("drop_mid_data"):
+            return await super().smtp_DATA(arg)
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        got = 0
+        while got < 256:
+            got += len(await self._reader.readuntil(b"\r\n"))
+        sink.note("dropped data %d after %d bytes" % (sink.data_commands, got))
+        self.transport.abort()
+
+
+class FaultyController(Controller):
+    def factory(self):
+        return FaultySMTP(self.handler, **self.SMTP_kwargs)
 
 
 class Authenticator:
@@ -156,8 +218,19 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--oauth2")
     parser.add_argument("--mechanisms", default="XOAUTH2,OAUTHBEARER")
+    numbers = lambda text: {int(n) for n in text.split(",") if n}
+    parser.add_argument("--drop-mid-data", type=numbers, default=set())
+    parser.add_argument("--answer-421", type=numbers, default=set())
+    parser.add_argument("--kill-after-250", type=numbers, default=set())
+    parser.add_argument("--kill-pid-file")
+    parser.add_argument("--kill-delay", type=float, default=0)
     args = parser.parse_args()
+    if args.kill_after_250 and not args.kill_pid_file:
+        parser.error("--kill-after-250 needs --kill-pid-file")
     os.makedirs(args.dir, exist_ok=True)
+    faults = {"drop_mid_data": args.drop_mid_data, "answer_421": args.answer_421,
+              "kill_after_250": args.kill_after_250,
+              "kill_pid_file": args.kill_pid_file, "kill_delay": args.kill_delay}
     options = {}
     if args.oauth2:
         sink = OAuth2Sink(args.dir, args.fail_first, args.refuse, args.oauth2)
@@ -167,7 +240,7 @@ def main():
                            "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER")
                            if m not in offered])
     else:
-        sink = Sink(args.dir, args.fail_first, args.refuse)
+        sink = Sink(args.dir, args.fail_first, args.refuse, faults)
     if args.tls:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*args.tls)
@@ -182,7 +255,7 @@ def main():
                        # aiosmtpd counts only STARTTLS as TLS; with --smtps
                        # the whole connection is TLS already.
                        auth_require_tls=not args.smtps)
-    controller = Controller(sink, hostname="127.0.0.1", port=args.port,
+    controller = FaultyController(sink, hostname="127.0.0.1", port=args.port,
                             data_size_limit=0, decode_data=False,
                             ready_timeout=5, **options)
     controller.start()

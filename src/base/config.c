@@ -158,17 +158,20 @@ static int
 size_parse(const char *value, gint64 *out)
 {
 	char *end;
-	gint64 n = g_ascii_strtoll(value, &end, 10);
+	gint64 n = g_ascii_strtoll(value, &end, 10), unit = 1;
 
 	if (end == value || n < 0)
 		return -1;
 	switch (g_ascii_toupper(*end)) {
 	case '\0': break;
-	case 'K': n *= 1024; end++; break;
-	case 'M': n *= 1024 * 1024; end++; break;
-	case 'G': n *= 1024 * 1024 * 1024; end++; break;
+	case 'K': unit = 1024; end++; break;
+	case 'M': unit = 1024 * 1024; end++; break;
+	case 'G': unit = 1024 * 1024 * 1024; end++; break;
 	default: return -1;
 	}
+	if (n > G_MAXINT64 / unit)   /* found by tests/fuzz/config.c */
+		return -1;
+	n *= unit;
 	if (*end == 'B' || *end == 'b')
 		end++;
 	if (*end != '\0')

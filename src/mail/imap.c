@@ -114,6 +114,56 @@ imap_capability_refresh(struct imap *imap, GError **error)
 	return 0;
 }
 
+/* libetpan 1.9.4 (Debian 12) reads a literal until mailstream_read returns
+ * -1, and a connection that ends inside one (the server stopped mid-FETCH)
+ * returns 0 for ever: poll spun at full CPU and never ended (found by
+ * tests/113-fault-imap.t; later libetpan checks <= 0). The end of the
+ * stream is an error wherever libetpan still reads, so the stream's driver
+ * is wrapped to turn a read of nothing into -1. */
+struct eof_driver {
+	mailstream_low_driver driver;       /* first: low->driver points here */
+	const mailstream_low_driver *original;
+};
+
+/* The original read; the end of the stream is an error. */
+static ssize_t
+eof_read(mailstream_low *low, void *buffer, size_t count)
+{
+	const struct eof_driver *wrap = (const struct eof_driver *)low->driver;
+	ssize_t got = wrap->original->mailstream_read(low, buffer, count);
+
+	return got == 0 && count > 0 ? -1 : got;
+}
+
+/* The original free, then the wrapper's own memory. */
+static void
+eof_free(mailstream_low *low)
+{
+	struct eof_driver *wrap = (struct eof_driver *)low->driver;
+
+	wrap->original->mailstream_free(low);
+	g_free(wrap);
+}
+
+/* Wrap the session's current stream (after connecting, and again after
+ * STARTTLS, which puts a new one in place). */
+static void
+imap_guard_eof(struct imap *imap)
+{
+	mailstream_low *low = imap->session->imap_stream != NULL ?
+	    mailstream_get_low(imap->session->imap_stream) : NULL;
+	struct eof_driver *wrap;
+
+	if (low == NULL || low->driver->mailstream_read == eof_read)
+		return;
+	wrap = g_new0(struct eof_driver, 1);
+	wrap->driver = *low->driver;
+	wrap->original = low->driver;
+	wrap->driver.mailstream_read = eof_read;
+	wrap->driver.mailstream_free = eof_free;
+	low->driver = &wrap->driver;
+}
+
 /* STARTTLS as [imap] starttls says; refuses, before any credential is
  * sent, when it is required and the server does not offer it. */
 static int
@@ -142,6 +192,7 @@ imap_starttls(struct imap *imap, GError **error)
 	rc = mailimap_socket_starttls_with_callback(imap->session, imap_tls_setup, imap);
 	if (rc != MAILIMAP_NO_ERROR)
 		return imap_fail(imap, rc, DSR_ERROR_UNAVAILABLE, "STARTTLS", error);
+	imap_guard_eof(imap);
 	if (imap_tls_verify(imap, error) < 0)
 		return -1;
 	/* RFC 3501 6.2.1: forget what was said before TLS, ask again. */
@@ -170,6 +221,7 @@ imap_open(struct imap *imap, GError **error)
 		    "no IMAP greeting");
 		return -1;
 	}
+	imap_guard_eof(imap);
 	if (imap->implicit_tls)
 		return imap_tls_verify(imap, error) < 0 ? -1 : imap_capability_refresh(imap, error);
 	return imap_starttls(imap, error);

@@ -388,9 +388,16 @@ rules_compile(const struct classify_rules *rules, const char *group,
 {
 	g_autofree char *full = g_strconcat(before, pattern, after, NULL);
 	g_autoptr(GError) local = NULL;
-	GRegex *regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_MULTILINE,
-	    0, &local);
+	GRegex *regex;
 
+	/* GRegex takes UTF-8 on trust (PCRE2 reads past a broken sequence:
+	 * a crash the rules fuzz target found). */
+	if (!g_utf8_validate(pattern, -1, NULL)) {
+		rules_error(error, rules, group, key, "a pattern is not valid UTF-8; "
+		    "save the file as UTF-8");
+		return NULL;
+	}
+	regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, &local);
 	if (regex == NULL) {
 		g_autofree char *problem = g_strdup_printf("pattern \"%s\": %s",
 		    pattern, local->message);
@@ -559,11 +566,29 @@ classify_rules_load(const char *path, GError **error)
 	struct classify_rules *rules = rules_new(path);
 	g_autoptr(GKeyFile) file = g_key_file_new();
 	g_autoptr(GError) local = NULL;
+	g_autofree char *text = NULL;
+	const char *bad;
+	gsize length;
 
-	if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local)) {
+	if (!g_file_get_contents(path, &text, &length, &local) ||
+	    !g_key_file_load_from_data(file, text, length, G_KEY_FILE_NONE, &local)) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot read the "
 		    "classification rules %s: %s; check [paths] rules in the config",
 		    path, local->message);
+		goto fail;
+	}
+	/* Every pattern and word is matched as UTF-8, which GRegex and the
+	 * stemmers take on trust: refuse a file that is not (the rules fuzz
+	 * target crashed PCRE2 with one). */
+	if (!g_utf8_validate(text, (gssize)length, &bad)) {
+		guint line = 1;
+		const char *p;
+
+		for (p = text; p < bad; p++)
+			line += *p == '\n';
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the classification "
+		    "rules %s: line %u is not valid UTF-8; save the file as UTF-8",
+		    path, line);
 		goto fail;
 	}
 	if (g_key_file_get_integer(file, "classify", "version", NULL) != 2) {
