@@ -85,9 +85,13 @@ part_compile(struct classify_rules *rules, int language, const char *text,
 {
 	size_t length = strlen(text);
 	gboolean whole = text[0] == '=', surface = text[0] == '~';
-	gboolean head = text[whole] == '*', tail = length > 1 && text[length - 1] == '*';
-	g_autofree char *bare = g_strndup(text + whole + surface + head, length -
-	    whole - surface - head - tail);
+	gboolean head = text[whole] == '*';
+	size_t start = (size_t)whole + (size_t)surface + (size_t)head;
+	/* The closing '*' is another one than the opening ("=*" is no word:
+	 * the rules fuzz target found its length wrapping around). */
+	gboolean tail = length > start && text[length - 1] == '*';
+	g_autofree char *bare = g_strndup(text + MIN(start, length),
+	    length > start ? length - start - tail : 0);
 	gboolean word = !head && !tail;
 
 	part->lower = g_utf8_strdown(bare, -1);
