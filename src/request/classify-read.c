@@ -77,7 +77,7 @@ reading_abbreviation(struct reading *r)
 {
 	struct unit *last = reading_last(r);
 
-	return last != NULL && (g_hash_table_contains(r->rules->abbreviations,
+	return last != NULL && !last->word.value && (g_hash_table_contains(r->rules->abbreviations,
 	    last->word.folded) || g_utf8_strlen(last->word.folded, -1) == 1);
 }
 
@@ -160,23 +160,43 @@ word_char(gunichar c, gunichar previous, gunichar next)
 	    g_unichar_isalpha(next);
 }
 
-/* Read the characters of one line; addresses and links are no words. */
+/* Store one word standing for an e-mail address or a link: a value, not
+ * words ("my new address is x@example.fi."). */
 static void
-reading_line(struct reading *r, const char *text)
+reading_value(struct reading *r)
 {
-	static GRegex *slot;
-	g_autofree char *line = g_regex_replace_literal(regex_get(&slot,
-	    "\\S+@\\S+|\\b(?:https?://|www\\.)\\S+", G_REGEX_CASELESS), text, -1, 0,
-	    " ", 0, NULL);
-	gunichar previous = ' ';
-	const char *p;
+	struct unit unit = { .boundary = r->pending, .subject = r->subject };
 
-	for (p = line; *p != '\0'; p = g_utf8_next_char(p)) {
+	reading_flush_word(r);
+	unit.boundary = r->pending;
+	words_read(r->rules->words, "@", FALSE, &unit.word);
+	unit.word.value = TRUE;
+	g_array_append_val(r->units, unit);
+	r->pending = BOUNDARY_NONE;
+}
+
+/* TRUE if the word collected so far is a French or Italian elision ("l'",
+ * "d'", "m'", "dell'"): the apostrophe ends it. */
+static gboolean
+reading_elision(const struct reading *r)
+{
+	return r->word->len > 0 && r->word->len <= 4 && r->written != NULL &&
+	    (strcmp(r->written, "fr") == 0 || strcmp(r->written, "it") == 0);
+}
+
+/* Read the characters of a stretch of a line without addresses or links. */
+static void
+reading_chars(struct reading *r, const char *p, const char *end)
+{
+	gunichar previous = ' ';
+
+	for (; p < end && *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		const char *after = g_utf8_next_char(p);
-		gunichar next = *after != '\0' ? g_utf8_get_char(after) : 0;
+		gunichar next = after < end && *after != '\0' ? g_utf8_get_char(after) : 0;
 
-		if (word_char(c, previous, next))
+		if (word_char(c, previous, next) && !((c == '\'' || c == 0x2019) &&
+		    reading_elision(r)))
 			g_string_append_unichar(r->word, c);
 		else {
 			reading_flush_word(r);
@@ -185,6 +205,29 @@ reading_line(struct reading *r, const char *text)
 		previous = c;
 	}
 	reading_flush_word(r);
+}
+
+/* Read the characters of one line; an e-mail address or a link is one
+ * value word, the punctuation after it still counts. */
+static void
+reading_line(struct reading *r, const char *line)
+{
+	static GRegex *slot;
+	GRegex *value = regex_get(&slot, "[^\\s<>()\"]+@[^\\s<>()\"]+?"
+	    "(?=[.,;:!?)\\]>\"']*(?:\\s|$))|\\b(?:https?://|www\\.)[^\\s<>\"]+?"
+	    "(?=[.,;:!?)\\]>\"']*(?:\\s|$))", G_REGEX_CASELESS);
+	g_autoptr(GMatchInfo) match = NULL;
+	const char *p = line;
+	gint start, end;
+
+	g_regex_match(value, line, 0, &match);
+	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
+		g_match_info_fetch_pos(match, 0, &start, &end);
+		reading_chars(r, p, line + start);
+		reading_value(r);
+		p = line + end;
+	}
+	reading_chars(r, p, p + strlen(p));
 }
 
 /* The length of a list marker ("- ", "1. ", "a) ", "• ") at the start of a
@@ -360,11 +403,70 @@ reading_classes(struct reading *r)
 		trace_classes(r);
 }
 
-/* TRUE if unit u has the class of role. */
+/* TRUE if unit u has the class of role (never for an optional role the
+ * rules do without). */
 gboolean
 unit_role(const struct reading *r, guint u, enum role role)
 {
-	return g_array_index(r->units, struct unit, u).classes[r->rules->roles[role]];
+	return r->rules->roles[role] >= 0 &&
+	    g_array_index(r->units, struct unit, u).classes[r->rules->roles[role]];
+}
+
+/* TRUE if a clause with classes has has a word of role's class. */
+gboolean
+has_role(const struct reading *r, const guint8 *has, enum role role)
+{
+	return r->rules->roles[role] >= 0 && has[r->rules->roles[role]];
+}
+
+/* TRUE if every needed class is in the clause and no excluded one. */
+gboolean
+alternative_in(const struct alternative *alternative, const guint8 *has)
+{
+	guint i;
+
+	for (i = 0; i < alternative->need->len; i++)
+		if (!has[g_array_index(alternative->need, guint, i)])
+			return FALSE;
+	for (i = 0; i < alternative->without->len; i++)
+		if (has[g_array_index(alternative->without, guint, i)])
+			return FALSE;
+	return alternative->need->len > 0;
+}
+
+/* The first matching alternative of a list, or NULL. */
+const struct alternative *
+alternatives_find(GArray *alternatives, const guint8 *has)
+{
+	guint i;
+
+	for (i = 0; i < alternatives->len; i++) {
+		const struct alternative *alternative =
+		    &g_array_index(alternatives, struct alternative, i);
+		if (alternative_in(alternative, has))
+			return alternative;
+	}
+	return NULL;
+}
+
+/* TRUE if the rule asks for its kind in a clause with these classes. */
+gboolean
+rule_in(const struct kind_rule *rule, const guint8 *has)
+{
+	return alternatives_find(rule->ask, has) != NULL ||
+	    alternatives_find(rule->maybe, has) != NULL;
+}
+
+/* TRUE if some kind's rule asks in a clause with these classes. */
+gboolean
+any_rule_in(const struct reading *r, const guint8 *has)
+{
+	guint k;
+
+	for (k = 0; k < r->rules->kinds->len; k++)
+		if (rule_in(r->rules->kinds->pdata[k], has))
+			return TRUE;
+	return FALSE;
 }
 
 /* The first unit of a clause that is not a lead word ("and", "please"). */
@@ -378,8 +480,69 @@ clause_head(const struct reading *r, const struct clause *clause)
 	return u;
 }
 
-/* Cut the units into clauses and sentences: boundaries, and split words
- * ("but", "mutta") that open a clause of their own. */
+/* TRUE if unit u has the verb of a kind that is not a ban: the first class
+ * of one of its ask rules ("erase data": erase), what a clause begins with
+ * when it is a command. */
+static gboolean
+unit_kind_verb(const struct reading *r, guint u)
+{
+	const guint8 *classes = g_array_index(r->units, struct unit, u).classes;
+	guint k, a;
+
+	for (k = 0; k < r->rules->kinds->len; k++) {
+		const struct kind_rule *rule = r->rules->kinds->pdata[k];
+		for (a = 0; !rule->ban && a < rule->ask->len; a++) {
+			const struct alternative *alternative = &g_array_index(rule->ask,
+			    struct alternative, a);
+			if (alternative->need->len > 1 &&
+			    classes[g_array_index(alternative->need, guint, 0)])
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* TRUE if unit u is a command, a negation or a request word: after "and"
+ * it opens a conjunct of its own ("delete my data and don't send me
+ * more", "lopettakaa ... ja poistakaa", "und löschen Sie"). */
+static gboolean
+unit_opens_conjunct(const struct reading *r, guint u)
+{
+	return unit_role(r, u, ROLE_NEGATION) || unit_role(r, u, ROLE_FORBID) ||
+	    unit_role(r, u, ROLE_REQUEST);
+}
+
+/* TRUE if the conjunction at u ("and", "ja", "och") joins two conjuncts:
+ * words came before it in its clause (since first), and a kind's verb
+ * follows, or a negation or a request (a word or two may come between:
+ * "and do not publish"). */
+static gboolean
+reading_conjunct(const struct reading *r, guint first, guint u)
+{
+	guint v, words = 0;
+
+	for (v = first; v < u; v++)
+		words += !unit_role(r, v, ROLE_LEAD) && !unit_role(r, v, ROLE_REQUEST);
+	if (words < 2)
+		return FALSE;
+	for (v = u + 1; v < r->units->len && unit_role(r, v, ROLE_LEAD); v++)
+		if (g_array_index(r->units, struct unit, v).boundary != BOUNDARY_NONE)
+			return FALSE;
+	if (v < r->units->len && unit_kind_verb(r, v))
+		return TRUE;
+	for (; v < r->units->len && v <= u + 3; v++) {
+		if (v > u + 1 && g_array_index(r->units, struct unit, v).boundary !=
+		    BOUNDARY_NONE)
+			return FALSE;
+		if (unit_opens_conjunct(r, v))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Cut the units into clauses and sentences: boundaries, split words
+ * ("but", "mutta") and conjuncts ("and don't ...") that open a clause of
+ * their own. */
 void
 reading_cut(struct reading *r)
 {
@@ -392,7 +555,8 @@ reading_cut(struct reading *r)
 		    &g_array_index(r->units, struct unit, u) : NULL;
 		enum boundary boundary = unit == NULL ? BOUNDARY_SENTENCE : unit->boundary;
 
-		if (unit != NULL && boundary == BOUNDARY_NONE && unit_role(r, u, ROLE_SPLIT))
+		if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
+		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u))))
 			boundary = BOUNDARY_CLAUSE;
 		/* "haluan tietää, mitä tietoja": a clause opened by "that" or
 		 * "what" is the object of the one before it, read as one. */
@@ -418,12 +582,40 @@ reading_cut(struct reading *r)
 	}
 }
 
+/* TRUE if the request word at u is negated ("en halua", "I don't want",
+ * "jag vill inte"): a negation just before or just after it. */
+static gboolean
+request_negated(const struct reading *r, const struct clause *clause, guint u)
+{
+	guint n;
+
+	for (n = u > clause->first + 2 ? u - 2 : clause->first; n < u; n++)
+		if (unit_role(r, n, ROLE_NEGATION))
+			return TRUE;
+	return u + 1 < clause->end && unit_role(r, u + 1, ROLE_NEGATION);
+}
+
+/* Mark the words after a report word in its clause as someone else's:
+ * "tietosuojaselosteessanne sanotaan, että tarkastuspyyntö on ..." reports
+ * what the notice says, it asks nothing. */
+static void
+clause_report(struct reading *r, const struct clause *clause)
+{
+	guint u, v;
+
+	for (u = clause->first; u < clause->end; u++)
+		if (unit_role(r, u, ROLE_REPORT))
+			for (v = u + 1; v < clause->end; v++)
+				g_array_index(r->units, struct unit, v).quoted = TRUE;
+}
+
 /* A clause's classes and roles. */
 void
 clause_read(struct reading *r, struct clause *clause)
 {
 	guint count = r->rules->classes->len, u, c, head;
 
+	clause_report(r, clause);
 	clause->has = g_new0(guint8, count);
 	for (u = clause->first; u < clause->end; u++) {
 		const struct unit *unit = &g_array_index(r->units, struct unit, u);
@@ -431,6 +623,8 @@ clause_read(struct reading *r, struct clause *clause)
 			continue;
 		for (c = 0; c < count; c++)
 			clause->has[c] |= unit->classes[c];
+		if (unit_role(r, u, ROLE_REQUEST) && !request_negated(r, clause, u))
+			clause->asking = TRUE;
 	}
 	head = clause_head(r, clause);
 	clause->condition = unit_role(r, head, ROLE_CONDITION) ||
@@ -448,20 +642,37 @@ clause_read(struct reading *r, struct clause *clause)
 	}
 	clause->reason = unit_role(r, head, ROLE_REASON) ||
 	    unit_role(r, clause->first, ROLE_REASON);
-	clause->negated = clause->has[r->rules->roles[ROLE_NEGATION]];
-	clause->possibility = clause->has[r->rules->roles[ROLE_POSSIBILITY]];
-	clause->boilerplate = clause->has[r->rules->roles[ROLE_BOILERPLATE]];
-	clause->explicit = clause->has[r->rules->roles[ROLE_REQUEST]];
+	clause->negated = has_role(r, clause->has, ROLE_NEGATION);
+	clause->possibility = has_role(r, clause->has, ROLE_POSSIBILITY);
+	clause->boilerplate = has_role(r, clause->has, ROLE_BOILERPLATE);
+	clause->explicit = has_role(r, clause->has, ROLE_REQUEST);
+	clause->until = unit_role(r, head, ROLE_UNTIL) && !any_rule_in(r, clause->has);
+}
+
+/* TRUE if a condition clause is only about the data being there ("Jos
+ * teillä on minusta tietoja, poistakaa ne"; "if you hold any data on me"):
+ * it names the data and holding it, no kind and no negation, so what
+ * follows it is still asked. */
+static gboolean
+clause_existence(const struct reading *r, const struct clause *clause)
+{
+	return clause->condition && has_role(r, clause->has, ROLE_DATA) &&
+	    has_role(r, clause->has, ROLE_HOLD) &&
+	    !has_role(r, clause->has, ROLE_NEGATION) && !any_rule_in(r, clause->has);
 }
 
 /* Roles that carry on: a clause opened by "that" (että, att, dass) takes
  * the negation, request and condition of the clause before it ("en halua,
  * että tietojani poistetaan"); a condition makes the rest of its sentence
- * conditional ("if you cannot, delete it"). */
+ * conditional ("if you cannot, delete it") unless it is only about the
+ * data being there; a clause opened by "until" that asks nothing lends its
+ * "until" to its sentence ("Kunnes asia on selvitetty, älkää käsitelkö
+ * tietojani"). */
 void
 reading_carry(struct reading *r)
 {
-	guint c;
+	int until = r->rules->roles[ROLE_UNTIL];
+	guint c, d;
 
 	for (c = 1; c < r->clauses->len; c++) {
 		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
@@ -472,35 +683,71 @@ reading_carry(struct reading *r)
 		if (unit_role(r, clause_head(r, clause), ROLE_COMPLEMENT)) {
 			clause->negated |= before->negated;
 			clause->explicit |= before->explicit;
+			clause->asking |= before->asking;
 			clause->possibility |= before->possibility;
 		}
 		clause->condition |= (before->condition || before->condition_from <
-		    before->end) && !unit_role(r, clause->first, ROLE_SPLIT);
+		    before->end) && !clause_existence(r, before) &&
+		    !unit_role(r, clause->first, ROLE_SPLIT);
 		if (clause->condition)
 			clause->condition_from = clause->first;
 	}
+	for (c = 0; until >= 0 && c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		for (d = 0; clause->until && d < r->clauses->len; d++) {
+			struct clause *other = &g_array_index(r->clauses, struct clause, d);
+			if (other->sentence == clause->sentence)
+				other->has[until] = 1;
+		}
+	}
 }
 
-/* The sentences' roles: a question, a mention of the rights, a request. */
+/* TRUE if the sentence that clause c opens is an inquiry ("How do I
+ * request ...?", "Kysymys tarkastuspyynnöstä"): it asks about a request,
+ * it makes none. */
+static gboolean
+sentence_inquiry(const struct reading *r, guint c)
+{
+	const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+
+	return unit_role(r, clause_head(r, clause), ROLE_INQUIRY);
+}
+
+/* The sentences' roles: a question, an inquiry, a request; and the clauses
+ * that mention the rights without exercising them (from the first that
+ * names one to the end of its sentence). */
 void
 reading_sentences(struct reading *r)
 {
-	int exercise = r->rules->roles[ROLE_EXERCISE], right = r->rules->roles[ROLE_RIGHT];
-	g_autofree gboolean *rights = g_new0(gboolean, r->sentences->len + 1);
 	g_autofree gboolean *exercised = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree int *right = g_new(int, r->sentences->len + 1);
 	guint c, s;
 
+	for (s = 0; s <= r->sentences->len; s++)
+		right[s] = -1;
 	for (c = 0; c < r->clauses->len; c++) {
 		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
 		struct sentence *sentence = &g_array_index(r->sentences, struct sentence,
 		    clause->sentence);
-		rights[clause->sentence] |= clause->has[right];
-		exercised[clause->sentence] |= clause->has[exercise];
-		sentence->request |= clause->explicit;
+		if (has_role(r, clause->has, ROLE_RIGHT) && right[clause->sentence] < 0)
+			right[clause->sentence] = (int)c;
+		exercised[clause->sentence] |= has_role(r, clause->has, ROLE_EXERCISE);
+		sentence->request |= clause->asking;
+		if (c == 0 || g_array_index(r->clauses, struct clause, c - 1).sentence !=
+		    clause->sentence)
+			sentence->inquiry = sentence_inquiry(r, c);
+	}
+	for (c = 0; c < r->clauses->len; c++) {
+		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		clause->mention = right[clause->sentence] >= 0 &&
+		    (int)c >= right[clause->sentence] && !exercised[clause->sentence];
 	}
 	for (s = 0; s < r->sentences->len; s++) {
 		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
-		sentence->mention = rights[s] && !exercised[s];
+		if (sentence->inquiry) {
+			sentence->question = TRUE;
+			sentence->request = FALSE;
+		}
 		/* An introduction "Pyydän teitä:" asks for its list items too. */
 		if (s > 0 && g_array_index(r->sentences, struct sentence, s - 1).colon &&
 		    g_array_index(r->sentences, struct sentence, s - 1).request) {

@@ -45,11 +45,17 @@ struct clause {
 	                             me if the objection ends in deletion") */
 	guint reason_from;        /* units from here on explain ("because ...") */
 	gboolean negated, condition, possibility, reason, explicit, boilerplate;
+	gboolean asking;          /* a request word that is not negated */
+	gboolean until;           /* opened by "until" and asks nothing: lends
+	                             its "until" to its sentence */
+	gboolean mention;         /* names the rights without exercising them */
 };
 
 /* A run of clauses between sentence boundaries. */
 struct sentence {
-	gboolean question, mention, request, subject, colon;
+	gboolean question, request, subject, colon;
+	gboolean inquiry;         /* asks about a request, makes none ("How do
+	                             I request ...?") */
 };
 
 /* What one kind's evidence adds up to. */
@@ -57,6 +63,8 @@ struct kind_state {
 	double confidence;
 	int count;
 	gboolean main, negated, hinted;
+	int temporary;            /* evidence of a ban "until ...": with a
+	                             restriction, part of it */
 	GArray *sentences;        /* int: where it was asked */
 };
 
@@ -103,8 +111,24 @@ void reading_carry(struct reading *r);
 /* The sentences' roles: a question, a mention of the rights, a request. */
 void reading_sentences(struct reading *r);
 
-/* TRUE if unit u has the class of role. */
+/* TRUE if unit u has the class of role (an optional role the rules do
+ * without: never). */
 gboolean unit_role(const struct reading *r, guint u, enum role role);
+
+/* TRUE if a clause with classes has has a word of role's class. */
+gboolean has_role(const struct reading *r, const guint8 *has, enum role role);
+
+/* TRUE if the alternative's classes are in has (and none it excludes). */
+gboolean alternative_in(const struct alternative *alternative, const guint8 *has);
+
+/* The first alternative of a list whose classes are in has, or NULL. */
+const struct alternative *alternatives_find(GArray *alternatives, const guint8 *has);
+
+/* TRUE if the rule asks (or weakly asks) for its kind in a clause with has. */
+gboolean rule_in(const struct kind_rule *rule, const guint8 *has);
+
+/* TRUE if some kind's rule asks in a clause with has. */
+gboolean any_rule_in(const struct reading *r, const guint8 *has);
 
 /* The first unit of a clause that is not a lead word ("and", "please"). */
 guint clause_head(const struct reading *r, const struct clause *clause);

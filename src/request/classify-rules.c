@@ -21,7 +21,10 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_REQUEST] = "request", [ROLE_COMPLEMENT] = "complement",
 	[ROLE_SPLIT] = "split", [ROLE_BOILERPLATE] = "boilerplate",
 	[ROLE_LEAD] = "lead", [ROLE_FORBID] = "forbid",
-	[ROLE_CONDITION_HEAD] = "condition-head",
+	[ROLE_CONDITION_HEAD] = "condition-head", [ROLE_UNTIL] = "until",
+	[ROLE_INQUIRY] = "inquiry", [ROLE_REPORT] = "report", [ROLE_KEEP] = "keep",
+	[ROLE_DATA] = "data", [ROLE_HOLD] = "hold", [ROLE_RELATIVE] = "relative",
+	[ROLE_CONJUNCTION] = "conjunction",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */
@@ -92,7 +95,8 @@ part_compile(struct classify_rules *rules, int language, const char *text,
 
 	part->lower = g_utf8_strdown(bare, -1);
 	part->plain = words_fold(bare);
-	part->match = strcmp(text, "+digits") == 0 ? TERM_DIGITS : whole ? TERM_WHOLE :
+	part->match = strcmp(text, "+digits") == 0 ? TERM_DIGITS :
+	    strcmp(text, "+value") == 0 ? TERM_VALUE : whole ? TERM_WHOLE :
 	    surface ? TERM_SURFACE :
 	    head && tail ? TERM_INFIX : head ? TERM_SUFFIX : tail ? TERM_PREFIX :
 	    TERM_WORD;
@@ -283,6 +287,7 @@ kind_rule_free(gpointer data)
 	g_array_unref(rule->ask);
 	g_array_unref(rule->maybe);
 	g_array_unref(rule->question);
+	g_array_unref(rule->span);
 	g_array_unref(rule->lines);
 	g_free(rule);
 }
@@ -312,19 +317,22 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 		g_array_set_clear_func(rule->maybe, alternative_clear);
 		rule->question = g_array_new(FALSE, FALSE, sizeof(struct alternative));
 		g_array_set_clear_func(rule->question, alternative_clear);
+		rule->span = g_array_new(FALSE, FALSE, sizeof(struct alternative));
+		g_array_set_clear_func(rule->span, alternative_clear);
 		rule->lines = g_array_new(FALSE, FALSE, sizeof(guint));
 		g_ptr_array_add(rules->kinds, rule);
 		if (rules_read_alternatives(rules, file, group, "ask", rule->ask, error) < 0 ||
 		    rules_read_alternatives(rules, file, group, "maybe", rule->maybe,
 		    error) < 0 || rules_read_alternatives(rules, file, group, "question",
-		    rule->question, error) < 0 ||
+		    rule->question, error) < 0 || rules_read_alternatives(rules, file,
+		    group, "span", rule->span, error) < 0 ||
 		    rules_read_lines(rules, file, group, rule, error) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* The role classes; each must exist. */
+/* The role classes; each but the optional ones must exist. */
 static int
 rules_find_roles(struct classify_rules *rules, GError **error)
 {
@@ -332,7 +340,8 @@ rules_find_roles(struct classify_rules *rules, GError **error)
 
 	for (r = 0; r < ROLE_COUNT; r++) {
 		g_autofree char *group = g_strdup_printf("words %s", role_names[r]);
-		if ((rules->roles[r] = class_find(rules, role_names[r])) < 0) {
+		if ((rules->roles[r] = class_find(rules, role_names[r])) < 0 &&
+		    r < ROLE_OPTIONAL) {
 			rules_error(error, rules, group, "en", "the group is missing; "
 			    "the reading of clauses needs it");
 			return -1;
@@ -654,6 +663,8 @@ classify_part_matches(const struct term_part *part, int language,
 
 	if (part->match == TERM_DIGITS)
 		return word->digits;
+	if (part->match == TERM_VALUE)
+		return word->value;
 	if (part->match == TERM_SURFACE)
 		return strcmp(word->folded, part->plain) == 0;
 	if (part->exact)

@@ -16,6 +16,7 @@ enum term_match {
 	TERM_SURFACE,     /* "~kopion": this spelling only (folded), no stem:
 	                     "a copy", not "copies" */
 	TERM_DIGITS,      /* "+digits": a number */
+	TERM_VALUE,       /* "+value": an e-mail address or a link */
 	TERM_PREFIX,      /* "poisto*": the folded word or a base form begins so */
 	TERM_SUFFIX,      /* "*kielto" */
 	TERM_INFIX,       /* "*kiel*" */
@@ -66,6 +67,9 @@ struct kind_rule {
 	GArray *maybe;            /* struct alternative: weak, needs more */
 	GArray *question;         /* struct alternative: asks even as a question
 	                             ("What data do you have about me?") */
+	GArray *span;             /* struct alternative: asks when its classes
+	                             stand anywhere in one sentence ("the phone
+	                             number is old, the new one is 044 ...") */
 	GArray *lines;            /* guint classes: a "field: value" line of a
 	                             known field asks for the kind when the mail
 	                             has a word of one of these too */
@@ -75,8 +79,15 @@ struct kind_rule {
 enum role {
 	ROLE_NEGATION, ROLE_CONDITION, ROLE_POSSIBILITY, ROLE_REASON,
 	ROLE_RIGHT, ROLE_EXERCISE, ROLE_REQUEST, ROLE_COMPLEMENT, ROLE_SPLIT,
-	ROLE_BOILERPLATE, ROLE_LEAD, ROLE_FORBID, ROLE_CONDITION_HEAD, ROLE_COUNT
+	ROLE_BOILERPLATE, ROLE_LEAD, ROLE_FORBID, ROLE_CONDITION_HEAD,
+	/* optional: a rules file without them reads as before */
+	ROLE_UNTIL, ROLE_INQUIRY, ROLE_REPORT, ROLE_KEEP, ROLE_DATA,
+	ROLE_HOLD, ROLE_RELATIVE, ROLE_CONJUNCTION,
+	ROLE_COUNT
 };
+
+/* The first optional role: rules files older than these do without. */
+#define ROLE_OPTIONAL ROLE_UNTIL
 
 /* The numbers of [classify]. */
 struct classify_weights {
@@ -93,7 +104,7 @@ struct classify_rules {
 	struct classify_weights weights;
 	GHashTable *abbreviations;/* folded word -> itself: no sentence end after */
 	GPtrArray *classes;       /* struct word_class * */
-	int roles[ROLE_COUNT];    /* class index, or -1 */
+	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
 	GPtrArray *kinds;         /* struct kind_rule * */
 	GRegex *closing;          /* one line that ends the sender's text */
 	GHashTable *common;       /* language code -> GHashTable of folded words */

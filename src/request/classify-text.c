@@ -27,11 +27,33 @@ text_until_closing(const struct classify_rules *rules, const char *own)
 	return g_string_free(text, FALSE);
 }
 
-/* The whole text with forwarded or quoted mail in it, without their header
- * lines (but with their subjects, each a sentence) and quote marks; NULL
- * if there is nothing beyond the own text. */
+/* TRUE if whole has more than the own text: forwarded or quoted mail. */
+gboolean
+text_beyond(const char *whole, const char *own)
+{
+	return whole != NULL && strlen(whole) > strlen(own) + 1;
+}
+
+/* How deep a line is quoted ("> > text": 2), and where its text starts. */
+static int
+line_depth(const char *line, const char **text)
+{
+	int depth = 0;
+
+	for (; *line == '>' || *line == ' ' || *line == '\t'; line++)
+		depth += *line == '>';
+	*text = line;
+	return depth;
+}
+
+/* The whole text with the forwarded or quoted mail in it up to quote depth
+ * depth, without their header lines (but with their subjects, each a
+ * sentence) and quote marks: depth 0 is what is forwarded unquoted, 1 adds
+ * the mail quoted once, and so on, the newest words first (a forwarded
+ * thread's older requests are history). NULL when nothing is quoted that
+ * deep, or there is nothing beyond the own text. */
 char *
-text_forwarded(const char *whole, const char *own)
+text_forwarded(const char *whole, const char *own, int depth)
 {
 	static GRegex *header_slot, *subject_slot;
 	GRegex *header = regex_get(&header_slot, "^\\*?(from|sent|date|to|cc|"
@@ -42,20 +64,28 @@ text_forwarded(const char *whole, const char *own)
 	    "betreff)\\*?\\s*:\\s*", G_REGEX_CASELESS);
 	g_auto(GStrv) lines = NULL;
 	GString *text;
+	gboolean deepest = depth == 0;
 	size_t i;
 
-	if (whole == NULL || strlen(whole) <= strlen(own) + 1)
+	if (!text_beyond(whole, own))
 		return NULL;
 	lines = g_strsplit(whole, "\n", -1);
 	text = g_string_new(NULL);
 	for (i = 0; lines[i] != NULL; i++) {
-		char *line = lines[i];
-		while (*line == '>' || *line == ' ')
-			line++;
+		const char *line;
+		int level = line_depth(lines[i], &line);
+
+		if (level > depth)
+			continue;
+		deepest |= level == depth && *line != '\0';
 		if (g_regex_match(subject, line, 0, NULL))
 			g_string_append_printf(text, "\n%s\n\n", line + strcspn(line, ":") + 1);
 		else if (!g_regex_match(header, line, 0, NULL))
 			g_string_append_printf(text, "%s\n", line);
+	}
+	if (!deepest) {
+		g_string_free(text, TRUE);
+		return NULL;
 	}
 	return g_string_free(text, FALSE);
 }
@@ -264,6 +294,18 @@ subject_is_reply(const char *subject)
 
 	return g_regex_match(regex_get(&reply, "^\\s*(re|aw|vs|sv|vl|vb|"
 	    "fw|fwd|wg|tr|ent|rv|r)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS),
+	    subject, 0, NULL);
+}
+
+/* TRUE for the subject of an answer (Re:, AW:, SV:, VS:), not a forward:
+ * what it quotes is the history of the conversation. */
+gboolean
+subject_is_answer(const char *subject)
+{
+	static GRegex *answer;
+
+	return subject != NULL && g_regex_match(regex_get(&answer,
+	    "^\\s*(re|aw|vs|sv|r)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS),
 	    subject, 0, NULL);
 }
 

@@ -682,7 +682,7 @@ intake_message(struct context *context, GBytes *raw,
 	intake_parse(&intake, raw);
 	intake_authentication(&intake);
 	classify_text(rules, intake.mail.subject, intake.mail.own, intake.mail.text,
-	    &intake.classified);
+	    intake.mail.attached, &intake.classified);
 	/* Signatures and keys are checked before the transaction: GnuPG runs
 	 * as processes of its own, not while the database is locked. */
 	if (context->crypto != NULL && intake.sender != NULL &&

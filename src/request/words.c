@@ -206,6 +206,8 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 		char *parts = voikko_mor_analysis_value_cstr(analyses[i], "WORDBASES");
 		char *mood = voikko_mor_analysis_value_cstr(analyses[i], "MOOD");
 		char *number = voikko_mor_analysis_value_cstr(analyses[i], "NUMBER");
+		char *person = voikko_mor_analysis_value_cstr(analyses[i], "PERSON");
+		char *clitic = voikko_mor_analysis_value_cstr(analyses[i], "KYSYMYSLIITE");
 
 		if (base != NULL)
 			bases_add(bases, base);
@@ -216,6 +218,13 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 		if (mood != NULL && strcmp(mood, "imperative") == 0 && number != NULL &&
 		    strcmp(number, "plural") == 0)
 			bases_add(bases, "+imperative");
+		/* A question to "you" is a polite request ("voitteko lähettää",
+		 * "poistaisitteko"). */
+		if (clitic != NULL && strcmp(clitic, "true") == 0 && person != NULL &&
+		    strcmp(person, "2") == 0)
+			bases_add(bases, "+polite");
+		voikko_free_mor_analysis_value_cstr(person);
+		voikko_free_mor_analysis_value_cstr(clitic);
 		voikko_free_mor_analysis_value_cstr(number);
 		voikko_free_mor_analysis_value_cstr(base);
 		voikko_free_mor_analysis_value_cstr(parts);

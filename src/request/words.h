@@ -44,13 +44,16 @@ struct word {
 	char *folded;             /* lower case, accents folded */
 	char **stems;             /* per language index: the stem */
 	GPtrArray *bases;         /* char *: lower-case Finnish base forms,
-	                             "+imperative" for a plural command, and the base
+	                             "+imperative" for a plural command, "+polite"
+	                             for a question to "you" (voitteko), and the base
 	                             forms of a spelling suggestion; empty
 	                             without Voikko or for other languages */
 	GPtrArray *parts;         /* char *: the lower-case base forms of a compound's parts
 	                             ("luovutuskielto": "luovuttaa", "kielto") */
 	gboolean upper;           /* it began with a capital letter */
 	gboolean digits;          /* it is a number */
+	gboolean value;           /* it stands for an e-mail address or a link
+	                             (the reading makes one word of it) */
 };
 
 /* Fill word's forms from its text as written; Voikko only when finnish
