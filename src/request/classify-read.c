@@ -42,12 +42,14 @@ reading_last(struct reading *r)
 static void
 reading_flush_word(struct reading *r)
 {
-	struct unit unit = { .boundary = r->pending, .subject = r->subject };
+	struct unit unit = { .boundary = r->pending, .subject = r->subject,
+	    .item = r->item, .start = r->word_start, .end = r->at };
 
 	if (r->word->len == 0)
 		return;
 	words_read(r->rules->words, r->word->str, r->finnish, &unit.word);
 	g_array_append_val(r->units, unit);
+	r->item = FALSE;
 	g_string_truncate(r->word, 0);
 	r->pending = BOUNDARY_NONE;
 }
@@ -160,15 +162,18 @@ word_char(gunichar c, gunichar previous, gunichar next)
 	    g_unichar_isalpha(next);
 }
 
-/* Store one word standing for an e-mail address or a link: a value, not
- * words ("my new address is x@example.fi."). */
+/* Store one word standing for the e-mail address or link from start to
+ * end in the text: a value, not words ("my new address is x@example.fi."). */
 static void
-reading_value(struct reading *r)
+reading_value(struct reading *r, gsize start, gsize end)
 {
-	struct unit unit = { .boundary = r->pending, .subject = r->subject };
+	struct unit unit = { .boundary = r->pending, .subject = r->subject,
+	    .start = start, .end = end };
 
 	reading_flush_word(r);
 	unit.boundary = r->pending;
+	unit.item = r->item;
+	r->item = FALSE;
 	words_read(r->rules->words, "@", FALSE, &unit.word);
 	unit.word.value = TRUE;
 	g_array_append_val(r->units, unit);
@@ -184,9 +189,11 @@ reading_elision(const struct reading *r)
 	    (strcmp(r->written, "fr") == 0 || strcmp(r->written, "it") == 0);
 }
 
-/* Read the characters of a stretch of a line without addresses or links. */
+/* Read the characters of a stretch of a line without addresses or links
+ * (line is where the line starts, offset where that is in the text). */
 static void
-reading_chars(struct reading *r, const char *p, const char *end)
+reading_chars(struct reading *r, const char *line, gsize offset, const char *p,
+    const char *end)
 {
 	gunichar previous = ' ';
 
@@ -195,22 +202,27 @@ reading_chars(struct reading *r, const char *p, const char *end)
 		const char *after = g_utf8_next_char(p);
 		gunichar next = after < end && *after != '\0' ? g_utf8_get_char(after) : 0;
 
+		r->at = offset + (gsize)(p - line);
 		if (word_char(c, previous, next) && !((c == '\'' || c == 0x2019) &&
-		    reading_elision(r)))
+		    reading_elision(r))) {
+			if (r->word->len == 0)
+				r->word_start = r->at;
 			g_string_append_unichar(r->word, c);
-		else {
+		} else {
 			reading_flush_word(r);
 			reading_punctuation(r, c, previous, next);
 		}
 		previous = c;
 	}
+	r->at = offset + (gsize)(MIN(p, end) - line);
 	reading_flush_word(r);
 }
 
-/* Read the characters of one line; an e-mail address or a link is one
- * value word, the punctuation after it still counts. */
+/* Read the characters of one line (at offset in the text); an e-mail
+ * address or a link is one value word, the punctuation after it still
+ * counts. */
 static void
-reading_line(struct reading *r, const char *line)
+reading_line(struct reading *r, const char *line, gsize offset)
 {
 	static GRegex *slot;
 	GRegex *value = regex_get(&slot, "[^\\s<>()\"]+@[^\\s<>()\"]+?"
@@ -223,11 +235,11 @@ reading_line(struct reading *r, const char *line)
 	g_regex_match(value, line, 0, &match);
 	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
 		g_match_info_fetch_pos(match, 0, &start, &end);
-		reading_chars(r, p, line + start);
-		reading_value(r);
+		reading_chars(r, line, offset, p, line + start);
+		reading_value(r, offset + (gsize)start, offset + (gsize)end);
 		p = line + end;
 	}
-	reading_chars(r, p, p + strlen(p));
+	reading_chars(r, line, offset, p, p + strlen(p));
 }
 
 /* The length of a list marker ("- ", "1. ", "a) ", "• ") at the start of a
@@ -263,13 +275,18 @@ reading_add(struct reading *r, const char *text, gboolean subject)
 	g_auto(GStrv) lines = g_strsplit(text != NULL ? text : "", "\n", -1);
 	size_t previous_length = 0;
 	gboolean previous_closed = TRUE;
+	gsize offset = 0, next_offset;
 	size_t i;
 
 	r->subject = subject;
 	reading_boundary(r, BOUNDARY_SENTENCE);
-	for (i = 0; lines[i] != NULL; i++) {
-		char *line = g_strstrip(lines[i]);
+	for (i = 0; lines[i] != NULL; i++, offset = next_offset) {
+		char *line = lines[i];
 		gsize marker;
+
+		next_offset = offset + strlen(line) + 1;
+		offset += strspn(line, " \t\r\f\v");
+		g_strstrip(line);
 
 		if (*line == '\0') {
 			reading_boundary(r, BOUNDARY_SENTENCE);
@@ -279,10 +296,12 @@ reading_add(struct reading *r, const char *text, gboolean subject)
 		if ((marker = list_marker(line)) > 0) {
 			reading_boundary(r, BOUNDARY_SENTENCE);
 			line += marker;
+			offset += marker;
+			r->item = TRUE;
 		} else if (!previous_closed && previous_length < SHORT_LINE &&
 		    g_unichar_isupper(g_utf8_get_char(line)))
 			reading_boundary(r, BOUNDARY_CLAUSE);
-		reading_line(r, line);
+		reading_line(r, line, offset);
 		previous_length = strlen(line);
 		previous_closed = line_closed(line);
 	}
@@ -574,6 +593,8 @@ reading_cut(struct reading *r)
 			memset(&sentence, 0, sizeof sentence);
 		}
 		if (unit != NULL) {
+			if (boundary == BOUNDARY_SENTENCE || u == 0)
+				sentence.item = unit->item;
 			unit->clause = (int)r->clauses->len;
 			sentence.subject = unit->subject;
 			sentence.question |= unit->question;
@@ -713,6 +734,42 @@ sentence_inquiry(const struct reading *r, guint c)
 	return unit_role(r, clause_head(r, clause), ROLE_INQUIRY);
 }
 
+/* What an introduction lends its list ("Pyydän teitä:", "Kiellän:", "jag
+ * förbjuder er att"): its request, and the forbidding or negation of its
+ * last clause when that names no kind of its own; to the sentence after
+ * it, and on to the list items that follow. */
+static void
+reading_introductions(struct reading *r)
+{
+	g_autofree gboolean *forbid = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree gboolean *negation = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree gboolean *open = g_new0(gboolean, r->sentences->len + 1);
+	gboolean request = FALSE, lend_forbid = FALSE, lend_negation = FALSE;
+	guint c, s;
+
+	for (c = 0; c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		gboolean bare = !any_rule_in(r, clause->has);
+		forbid[clause->sentence] = bare && has_role(r, clause->has, ROLE_FORBID);
+		negation[clause->sentence] = bare && has_role(r, clause->has, ROLE_NEGATION);
+		open[clause->sentence] = unit_role(r, clause->end - 1, ROLE_COMPLEMENT);
+	}
+	for (s = 1; s < r->sentences->len; s++) {
+		struct sentence *before = &g_array_index(r->sentences, struct sentence, s - 1);
+		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
+
+		if (before->colon || (open[s - 1] && sentence->item)) {
+			request = before->request;
+			lend_forbid = forbid[s - 1];
+			lend_negation = negation[s - 1];
+		} else if (!sentence->item)
+			request = lend_forbid = lend_negation = FALSE;
+		sentence->request |= request;
+		sentence->forbid = lend_forbid;
+		sentence->negation = lend_negation;
+	}
+}
+
 /* The sentences' roles: a question, an inquiry, a request; and the clauses
  * that mention the rights without exercising them (from the first that
  * names one to the end of its sentence). */
@@ -748,13 +805,8 @@ reading_sentences(struct reading *r)
 			sentence->question = TRUE;
 			sentence->request = FALSE;
 		}
-		/* An introduction "Pyydän teitä:" asks for its list items too. */
-		if (s > 0 && g_array_index(r->sentences, struct sentence, s - 1).colon &&
-		    g_array_index(r->sentences, struct sentence, s - 1).request) {
-			sentence->request = TRUE;
-			sentence->colon = TRUE;   /* the next item too */
-		}
 	}
+	reading_introductions(r);
 }
 
 /* A new reading of a text in language written (may be NULL). */

@@ -33,7 +33,10 @@ struct unit {
 	gboolean subject;         /* in the Subject line */
 	gboolean question;        /* a '?' follows it */
 	gboolean colon;           /* a ':' follows it */
+	gboolean item;            /* the first word of a list item */
 	int clause;
+	gsize start, end;         /* where it is in the text it was read from
+	                             (the subject or the body) */
 };
 
 /* A run of words between clause boundaries. */
@@ -56,6 +59,9 @@ struct sentence {
 	gboolean question, request, subject, colon;
 	gboolean inquiry;         /* asks about a request, makes none ("How do
 	                             I request ...?") */
+	gboolean item;            /* a list item */
+	gboolean forbid, negation;/* lent by the list's introduction ("Kiellän:",
+	                             "I do not want:") to a ban in the item */
 };
 
 /* What one kind's evidence adds up to. */
@@ -83,6 +89,9 @@ struct reading {
 	                             it opened an aside */
 	GString *word;            /* the word being collected */
 	gboolean subject;
+	gboolean item;            /* the next word starts a list item */
+	gsize at, word_start;     /* offsets in the text being read: the
+	                             character now, the word being collected */
 	struct kind_state states[CLASSIFY_KIND_COUNT];
 };
 

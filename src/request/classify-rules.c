@@ -197,7 +197,7 @@ rules_read_classes(struct classify_rules *rules, GKeyFile *file, GError **error)
 }
 
 /* The index of a class by name, or -1. */
-static int
+int
 class_find(const struct classify_rules *rules, const char *name)
 {
 	guint i;
@@ -497,6 +497,8 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 	    "address", NULL);
 	g_autofree char *cut = g_key_file_get_value(file, "rectification",
 	    "value_cut", NULL);
+	g_autofree char *prose = g_key_file_get_value(file, "rectification",
+	    "prose_address", NULL);
 	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
 	size_t i;
 
@@ -508,7 +510,9 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 	    g_strstrip(line), "", "", error);
 	if (rules->field_line == NULL || (address != NULL && (rules->address =
 	    rules_compile(rules, "rectification", "address", g_strstrip(address),
-	    "^", "$", error)) == NULL) || (cut != NULL && (rules->value_cut =
+	    "^", "$", error)) == NULL) || (prose != NULL && (rules->prose_address =
+	    rules_compile(rules, "rectification", "prose_address", g_strstrip(prose),
+	    "", "", error)) == NULL) || (cut != NULL && (rules->value_cut =
 	    rules_compile(rules, "rectification", "value_cut", g_strstrip(cut),
 	    "", "", error)) == NULL) || rules_add_patterns(rules, file,
 	    "rectification", "ignore", "", "", rules->field_ignore, error) < 0 ||
@@ -615,6 +619,8 @@ classify_rules_free(struct classify_rules *rules)
 		g_regex_unref(rules->field_line);
 	if (rules->address != NULL)
 		g_regex_unref(rules->address);
+	if (rules->prose_address != NULL)
+		g_regex_unref(rules->prose_address);
 	if (rules->value_cut != NULL)
 		g_regex_unref(rules->value_cut);
 	words_close(rules->words);

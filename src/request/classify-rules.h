@@ -110,6 +110,7 @@ struct classify_rules {
 	GHashTable *common;       /* language code -> GHashTable of folded words */
 	GRegex *field_line;
 	GRegex *address;          /* an address value into its columns */
+	GRegex *prose_address;    /* an address in prose, over lines too */
 	GRegex *value_cut;        /* what to cut from a value: a comment */
 	GPtrArray *field_ignore;  /* GRegex * */
 	GPtrArray *identification;/* GRegex *: a line opening the sender's
@@ -136,6 +137,9 @@ extern const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1];
 struct classify_rules *classify_rules_load(const char *path, GError **error);
 
 void classify_rules_free(struct classify_rules *rules);
+
+/* The index of the [words NAME] class in rules->classes, or -1. */
+int class_find(const struct classify_rules *rules, const char *name);
 
 /* TRUE if part meets word; language is the term's (-1: any), typos allows
  * one edit on long stems. */

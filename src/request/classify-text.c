@@ -34,6 +34,20 @@ text_beyond(const char *whole, const char *own)
 	return whole != NULL && strlen(whole) > strlen(own) + 1;
 }
 
+/* TRUE for a header line of a quoted or forwarded mail ("From: ...",
+ * "Lähettäjä: ...", "Von: ..."): its addresses are no one's change. */
+static gboolean
+text_header_line(const char *line)
+{
+	static GRegex *header_slot;
+	GRegex *header = regex_get(&header_slot, "^\\*?(from|sent|date|to|cc|"
+	    "l\xc3\xa4hett\xc3\xa4j\xc3\xa4|l\xc3\xa4hetetty|p\xc3\xa4iv\xc3\xa4m"
+	    "\xc3\xa4\xc3\xa4r\xc3\xa4|vastaanottaja|kopio|fr\xc3\xa5n|skickat|"
+	    "datum|till|kopia|von|gesendet|an)\\*?\\s*:", G_REGEX_CASELESS);
+
+	return g_regex_match(header, line, 0, NULL);
+}
+
 /* How deep a line is quoted ("> > text": 2), and where its text starts. */
 static int
 line_depth(const char *line, const char **text)
@@ -55,11 +69,7 @@ line_depth(const char *line, const char **text)
 char *
 text_forwarded(const char *whole, const char *own, int depth)
 {
-	static GRegex *header_slot, *subject_slot;
-	GRegex *header = regex_get(&header_slot, "^\\*?(from|sent|date|to|cc|"
-	    "l\xc3\xa4hett\xc3\xa4j\xc3\xa4|l\xc3\xa4hetetty|p\xc3\xa4iv\xc3\xa4m"
-	    "\xc3\xa4\xc3\xa4r\xc3\xa4|vastaanottaja|kopio|fr\xc3\xa5n|skickat|"
-	    "datum|till|kopia|von|gesendet|an)\\*?\\s*:", G_REGEX_CASELESS);
+	static GRegex *subject_slot;
 	GRegex *subject = regex_get(&subject_slot, "^\\*?(subject|aihe|\xc3\xa4mne|"
 	    "betreff)\\*?\\s*:\\s*", G_REGEX_CASELESS);
 	g_auto(GStrv) lines = NULL;
@@ -80,7 +90,7 @@ text_forwarded(const char *whole, const char *own, int depth)
 		deepest |= level == depth && *line != '\0';
 		if (g_regex_match(subject, line, 0, NULL))
 			g_string_append_printf(text, "\n%s\n\n", line + strcspn(line, ":") + 1);
-		else if (!g_regex_match(header, line, 0, NULL))
+		else if (!text_header_line(line))
 			g_string_append_printf(text, "%s\n", line);
 	}
 	if (!deepest) {
@@ -256,6 +266,38 @@ changes_read_line(const struct classify_rules *rules, GPtrArray *changes,
 	    !changes_add_address(rules, changes, field, value))
 		changes_add(rules, changes, field, value, alias);
 	return joined;
+}
+
+/* Where the lines of text are that hold no change in prose: header lines
+ * of a quoted mail and the sender's identification block, as pairs of
+ * byte offsets [start, end). */
+GArray *
+text_not_prose(const struct classify_rules *rules, const char *text)
+{
+	GArray *skipped = g_array_new(FALSE, FALSE, sizeof(gsize));
+	gboolean identifying = FALSE;
+	const char *line = text;
+
+	while (*line != '\0') {
+		const char *end = strchr(line, '\n');
+		gsize start = (gsize)(line - text), stop;
+		g_autofree char *copy = NULL;
+
+		if (end == NULL)
+			end = line + strlen(line);
+		stop = (gsize)(end - text);
+		copy = g_strstrip(g_strndup(line, (gsize)(end - line)));
+		if (*copy == '\0')
+			identifying = FALSE;
+		else if (patterns_match(rules->identification, copy))
+			identifying = TRUE;
+		if (*copy != '\0' && (identifying || text_header_line(copy))) {
+			g_array_append_val(skipped, start);
+			g_array_append_val(skipped, stop);
+		}
+		line = *end != '\0' ? end + 1 : end;
+	}
+	return skipped;
 }
 
 /* Read the "field: new value" lines of a text into changes; the sender's

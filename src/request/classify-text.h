@@ -30,6 +30,11 @@ const char *text_written(struct classify_rules *rules, const char *text);
 void text_changes(const struct classify_rules *rules, const char *text,
     GPtrArray *changes);
 
+/* Where the lines of text are that hold no change in prose (header lines
+ * of a quoted mail, the sender's identification): pairs of byte offsets
+ * [start, end) (a new array of gsize). */
+GArray *text_not_prose(const struct classify_rules *rules, const char *text);
+
 /* TRUE for the subject of a reply or forward: someone else wrote it. */
 gboolean subject_is_reply(const char *subject);
 

@@ -7,6 +7,7 @@
 
 #include "base/language.h"
 #include "request/classify.h"
+#include "request/classify-fields.h"
 #include "request/classify-read.h"
 #include "request/classify-text.h"
 
@@ -284,9 +285,11 @@ ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
     guint8 *scratch)
 {
 	const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+	const struct sentence *sentence = &g_array_index(r->sentences,
+	    struct sentence, clause->sentence);
 	int forbid = r->rules->roles[ROLE_FORBID];
 	int negation = r->rules->roles[ROLE_NEGATION];
-	gboolean lend_forbid = FALSE, lend_negation = FALSE;
+	gboolean lend_forbid = sentence->forbid, lend_negation = sentence->negation;
 
 	if (!rule->ban || rule_in(rule, clause->has))
 		return clause->has;
@@ -521,11 +524,13 @@ reading_lines(struct reading *r, const char *body)
 }
 
 /* Read a text; keep what it found in result when it found some kind or
- * it is the last reading there is. TRUE if it found a kind. */
+ * it is the last reading there is, with the changes of a rectification:
+ * its "field: value" lines, then its changes in prose. own is the
+ * sender's whole own text. TRUE if it found a kind. */
 static gboolean
 classify_reading(struct classify_rules *rules, const char *written,
-    const char *subject, const char *body, gboolean forwarded, gboolean last,
-    struct classify_result *result)
+    const char *subject, const char *body, const char *own, gboolean forwarded,
+    gboolean last, struct classify_result *result)
 {
 	struct reading r;
 	gboolean found;
@@ -537,31 +542,33 @@ classify_reading(struct classify_rules *rules, const char *written,
 	found = reading_found(&r);
 	if (found || last)
 		reading_result(&r, result);
+	if ((found || last) && classify_result_find(result, "rectification") != NULL) {
+		text_changes(rules, body, result->changes);
+		reading_fields(&r, body, own, result->changes);
+	}
 	reading_clear(&r);
 	return found;
 }
 
 /* When the own text asks for nothing: the forwarded or quoted mail, the
- * newest first (see text_forwarded), until one asks for something. The
- * text that was read last (a new string), or NULL. */
-static char *
+ * newest first (see text_forwarded), until one asks for something; the
+ * last one read fills result whatever it found. */
+static void
 classify_forwarded(struct classify_rules *rules, const char *whole,
     const char *own, struct classify_result *result)
 {
 	char *texts[FORWARDED_DEPTH + 1];
 	int depth, count = 0, i;
-	char *read = NULL;
+	gboolean found = FALSE;
 
 	for (depth = 0; depth <= FORWARDED_DEPTH; depth++)
 		if ((texts[count] = text_forwarded(whole, own, depth)) != NULL)
 			count++;
-	for (i = 0; i < count && read == NULL; i++)
-		if (classify_reading(rules, result->written, NULL, texts[i], TRUE,
-		    i + 1 == count, result) || i + 1 == count)
-			read = g_steal_pointer(&texts[i]);
+	for (i = 0; i < count && !found; i++)
+		found = classify_reading(rules, result->written, NULL, texts[i], own,
+		    TRUE, i + 1 == count, result);
 	for (i = 0; i < count; i++)
 		g_free(texts[i]);
-	return read;
 }
 
 /* Classify subject + own text (see classify.h). */
@@ -577,7 +584,6 @@ classify_text(struct classify_rules *rules, const char *subject,
 	    own != NULL ? own : "");
 	g_autofree char *all = attached != NULL && *attached != '\0' ?
 	    g_strdup_printf("%s\n\n%s", whole != NULL ? whole : "", attached) : NULL;
-	g_autofree char *forwarded = NULL;
 
 	memset(result, 0, sizeof *result);
 	result->kinds = g_ptr_array_new();
@@ -593,17 +599,15 @@ classify_text(struct classify_rules *rules, const char *subject,
 	 * are not asked again. */
 	if (subject_is_answer(subject))
 		whole = NULL;
-	if (!classify_reading(rules, result->written, own_subject, body, FALSE,
+	if (!classify_reading(rules, result->written, own_subject, body, own, FALSE,
 	    !text_beyond(whole, own != NULL ? own : ""), result) &&
 	    text_beyond(whole, own != NULL ? own : ""))
-		forwarded = classify_forwarded(rules, whole, own != NULL ? own : "", result);
+		classify_forwarded(rules, whole, own != NULL ? own : "", result);
 	if (result->kinds->len == 0) {
 		struct classify_kind unknown = { "unknown", 0, NULL };
 		g_ptr_array_add(result->kinds, (gpointer)"unknown");
 		g_array_append_val(result->details, unknown);
 	}
-	if (classify_result_find(result, "rectification") != NULL)
-		text_changes(rules, forwarded != NULL ? forwarded : body, result->changes);
 	result->text = g_strdup_printf("%s\n%s", own_subject, body);
 }
 
