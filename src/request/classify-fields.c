@@ -56,7 +56,7 @@ prose_unit(const struct prose *p, guint u)
 static gboolean
 unit_has(const struct prose *p, guint u, const char *name)
 {
-	int class = class_find(p->r->rules, name);
+	int class = classify_class_find(p->r->rules, name);
 
 	return class >= 0 && prose_unit(p, u)->classes[class];
 }

@@ -198,7 +198,7 @@ rules_read_classes(struct classify_rules *rules, GKeyFile *file, GError **error)
 
 /* The index of a class by name, or -1. */
 int
-class_find(const struct classify_rules *rules, const char *name)
+classify_class_find(const struct classify_rules *rules, const char *name)
 {
 	guint i;
 
@@ -243,7 +243,7 @@ rules_read_alternatives(struct classify_rules *rules, GKeyFile *file,
 
 			if (*names[j] == '\0')
 				continue;
-			if ((index = class_find(rules, names[j] + negated)) < 0) {
+			if ((index = classify_class_find(rules, names[j] + negated)) < 0) {
 				g_autofree char *problem = g_strdup_printf("\"%s\" names no "
 				    "[words %s] group", items[i], names[j] + negated);
 				rules_error(error, rules, group, key, problem);
@@ -266,7 +266,7 @@ rules_read_lines(struct classify_rules *rules, GKeyFile *file,
 	size_t i;
 
 	for (i = 0; names != NULL && names[i] != NULL; i++) {
-		int index = class_find(rules, g_strstrip(names[i]));
+		int index = classify_class_find(rules, g_strstrip(names[i]));
 		if (index < 0) {
 			g_autofree char *problem = g_strdup_printf("\"%s\" names no "
 			    "[words %s] group", names[i], names[i]);
@@ -340,7 +340,7 @@ rules_find_roles(struct classify_rules *rules, GError **error)
 
 	for (r = 0; r < ROLE_COUNT; r++) {
 		g_autofree char *group = g_strdup_printf("words %s", role_names[r]);
-		if ((rules->roles[r] = class_find(rules, role_names[r])) < 0 &&
+		if ((rules->roles[r] = classify_class_find(rules, role_names[r])) < 0 &&
 		    r < ROLE_OPTIONAL) {
 			rules_error(error, rules, group, "en", "the group is missing; "
 			    "the reading of clauses needs it");

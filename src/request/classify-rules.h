@@ -139,7 +139,7 @@ struct classify_rules *classify_rules_load(const char *path, GError **error);
 void classify_rules_free(struct classify_rules *rules);
 
 /* The index of the [words NAME] class in rules->classes, or -1. */
-int class_find(const struct classify_rules *rules, const char *name);
+int classify_class_find(const struct classify_rules *rules, const char *name);
 
 /* TRUE if part meets word; language is the term's (-1: any), typos allows
  * one edit on long stems. */
