@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/regex.h"
+#include "request/classify-index.h"
 #include "request/classify-read.h"
 
 /* Hand a clause's verdict to the tests' trace. */
@@ -47,7 +48,7 @@ reading_flush_word(struct reading *r)
 
 	if (r->word->len == 0)
 		return;
-	words_read(r->rules->words, r->word->str, r->finnish, &unit.word);
+	words_read(r->rules->words, r->word->str, r->finnish, r->language, &unit.word);
 	g_array_append_val(r->units, unit);
 	r->item = FALSE;
 	g_string_truncate(r->word, 0);
@@ -174,7 +175,7 @@ reading_value(struct reading *r, gsize start, gsize end)
 	unit.boundary = r->pending;
 	unit.item = r->item;
 	r->item = FALSE;
-	words_read(r->rules->words, "@", FALSE, &unit.word);
+	words_read(r->rules->words, "@", FALSE, r->language, &unit.word);
 	unit.word.value = TRUE;
 	g_array_append_val(r->units, unit);
 	r->pending = BOUNDARY_NONE;
@@ -309,29 +310,21 @@ reading_add(struct reading *r, const char *text, gboolean subject)
 	r->quote_open = -1;
 }
 
+/* TRUE if stems of the term's language mean something in this mail: it is
+ * written in that language, or in one the rules do not know. */
+static gboolean
+term_stems(const struct reading *r, const struct term *term)
+{
+	return term->language < 0 || r->language < 0 || term->language == r->language;
+}
+
 /* TRUE if the term's language applies to this mail: its own language, any
  * language for long words (people mix), and every term when the mail's
  * language is not one the rules are written in. */
 static gboolean
 term_applies(const struct reading *r, const struct term *term)
 {
-	if (term->language < 0 || r->written == NULL)
-		return TRUE;
-	if (words_language_index(r->rules->words, r->written) < 0)
-		return TRUE;
-	if (g_strcmp0(r->rules->languages[term->language], r->written) == 0)
-		return TRUE;
-	return g_utf8_strlen(term->parts[0].plain, -1) >= 5;
-}
-
-/* TRUE if stems of the term's language mean something in this mail: it is
- * written in that language, or in one the rules do not know. */
-static gboolean
-term_stems(const struct reading *r, const struct term *term)
-{
-	return term->language < 0 || r->written == NULL ||
-	    words_language_index(r->rules->words, r->written) < 0 ||
-	    g_strcmp0(r->rules->languages[term->language], r->written) == 0;
+	return term_stems(r, term) || term->long_word;
 }
 
 /* How many units term's words take from start, within one clause (a "..."
@@ -389,33 +382,42 @@ trace_classes(const struct reading *r)
 	g_string_free(line, TRUE);
 }
 
-/* Each unit's classes. */
+/* Each unit's classes: the terms that start at it (the index finds the
+ * few that may), then the exceptions ("the correct address"), on all
+ * their words. */
 void
 reading_classes(struct reading *r)
 {
-	guint count = r->rules->classes->len, u, c, t;
+	guint count = r->rules->classes->len, u, t, i;
+	int languages = (int)g_strv_length(r->rules->languages);
+	g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)g_ptr_array_unref);
 
-	for (u = 0; u < r->units->len; u++)
-		g_array_index(r->units, struct unit, u).classes = g_new0(guint8, count);
-	for (c = 0; c < count; c++) {
-		const struct word_class *class = r->rules->classes->pdata[c];
-		for (t = 0; t < class->terms->len; t++) {
-			const struct term *term = class->terms->pdata[t];
-			if (!term_applies(r, term))
-				continue;
-			for (u = 0; u < r->units->len; u++)
-				if (!term->exclude && term_at(r, term, u) > 0)
-					g_array_index(r->units, struct unit, u).classes[c] = 1;
+	for (u = 0; u < r->units->len; u++) {
+		struct unit *unit = &g_array_index(r->units, struct unit, u);
+		GPtrArray *candidates = g_ptr_array_new();
+
+		unit->classes = g_new0(guint8, count);
+		classify_index_candidates(r->rules->index, &unit->word, languages,
+		    candidates);
+		g_ptr_array_add(starts, candidates);
+	}
+	for (u = 0; u < r->units->len; u++) {
+		GPtrArray *candidates = starts->pdata[u];
+		for (t = 0; t < candidates->len; t++) {
+			const struct term *term = candidates->pdata[t];
+			if (!term->exclude && term_applies(r, term) && term_at(r, term, u) > 0)
+				g_array_index(r->units, struct unit, u).classes[term->class] = 1;
 		}
-		/* Then the exceptions ("the correct address"), on all their words. */
-		for (t = 0; t < class->terms->len; t++) {
-			const struct term *term = class->terms->pdata[t];
-			for (u = 0; term->exclude && term_applies(r, term) &&
-			    u < r->units->len; u++) {
-				guint length = term_at(r, term, u), i;
-				for (i = 0; i < length; i++)
-					g_array_index(r->units, struct unit, u + i).classes[c] = 0;
-			}
+	}
+	for (u = 0; u < r->units->len; u++) {
+		GPtrArray *candidates = starts->pdata[u];
+		for (t = 0; t < candidates->len; t++) {
+			const struct term *term = candidates->pdata[t];
+			guint length = term->exclude && term_applies(r, term) ?
+			    term_at(r, term, u) : 0;
+			for (i = 0; i < length; i++)
+				g_array_index(r->units, struct unit, u + i).classes[term->class] = 0;
 		}
 	}
 	if (classify_trace != NULL && g_getenv("CLASSIFY_TRACE_WORDS") != NULL)
@@ -813,9 +815,17 @@ reading_sentences(struct reading *r)
 void
 reading_init(struct reading *r, struct classify_rules *rules, const char *written)
 {
+	guint i;
+
 	memset(r, 0, sizeof *r);
 	r->rules = rules;
 	r->written = written;
+	r->language = words_language_index(rules->words, written);
+	/* Stems count in the mail's language, or in every one when the mail's
+	 * is not one of the rules'. */
+	for (i = 0; rules->languages[i] != NULL; i++)
+		if (r->language < 0 || (int)i == r->language)
+			classify_rules_stem(rules, (int)i);
 	r->finnish = written == NULL || strcmp(written, "fi") == 0 ||
 	    words_language_index(rules->words, written) < 0;
 	r->units = g_array_new(FALSE, TRUE, sizeof(struct unit));

@@ -78,6 +78,9 @@ struct kind_state {
 struct reading {
 	struct classify_rules *rules;
 	const char *written;      /* the mail's language code, or NULL */
+	int language;             /* its index among the rules' languages, or -1
+	                             (unclear, or one the rules are not written
+	                             in): then every language's stems count */
 	gboolean finnish;         /* analyse words with Voikko */
 	gboolean forwarded;       /* reading a forwarded request */
 	GArray *units;            /* struct unit */

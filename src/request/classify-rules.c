@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/log.h"
+#include "request/classify-index.h"
 #include "request/classify-rules.h"
 
 const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1] = {
@@ -101,10 +103,41 @@ part_compile(struct classify_rules *rules, int language, const char *text,
 	    head && tail ? TERM_INFIX : head ? TERM_SUFFIX : tail ? TERM_PREFIX :
 	    TERM_WORD;
 	part->exact = word && g_utf8_strlen(bare, -1) <= 3;
-	part->form = word && language >= 0 ?
-	    words_stem(rules->words, language, bare) : g_strdup(part->plain);
-	part->stemmed = g_utf8_strlen(part->form, -1) >= 4;
+	/* A word's stem is made when a mail in its language is first read
+	 * (classify_rules_stem): most mails need one language's. */
+	part->form = (part->match == TERM_WORD || part->match == TERM_WHOLE) &&
+	    language >= 0 ? NULL : g_strdup(part->plain);
+	part->stemmed = part->form != NULL && g_utf8_strlen(part->form, -1) >= 4;
 	part->folds = g_utf8_strlen(part->plain, -1) >= 6;
+	(void)rules;
+}
+
+/* Make the stems of the words of the terms in language (index), once, and
+ * file the terms by them. */
+void
+classify_rules_stem(struct classify_rules *rules, int language)
+{
+	guint c, t, i;
+
+	if (language < 0 || rules->stemmed[language])
+		return;
+	rules->stemmed[language] = TRUE;
+	for (c = 0; c < rules->classes->len; c++) {
+		const struct word_class *class = rules->classes->pdata[c];
+		for (t = 0; t < class->terms->len; t++) {
+			struct term *term = class->terms->pdata[t];
+			if (term->language != language)
+				continue;
+			for (i = 0; i < term->count; i++) {
+				struct term_part *part = &term->parts[i];
+				if (part->form != NULL)
+					continue;
+				part->form = words_stem(rules->words, language, part->lower);
+				part->stemmed = g_utf8_strlen(part->form, -1) >= 4;
+			}
+			classify_index_add_stems(rules->index, term);
+		}
+	}
 }
 
 /* Free a term (a GDestroyNotify). */
@@ -138,6 +171,7 @@ class_add_terms(struct classify_rules *rules, struct word_class *class,
 		if (*g_strstrip(items[i]) == '\0')
 			continue;
 		term = g_new0(struct term, 1);
+		term->class = rules->classes->len - 1;
 		term->language = language;
 		term->exclude = items[i][0] == '-' && items[i][1] != '\0';
 		parts = g_strsplit_set(items[i] + term->exclude, " \t", -1);
@@ -145,7 +179,12 @@ class_add_terms(struct classify_rules *rules, struct word_class *class,
 		for (j = 0; parts[j] != NULL; j++)
 			if (*parts[j] != '\0')
 				part_compile(rules, language, parts[j], &term->parts[term->count++]);
-		g_ptr_array_add(class->terms, term);
+		term->long_word = term->count > 0 &&
+		    g_utf8_strlen(term->parts[0].plain, -1) >= 5;
+		if (term->count == 0)
+			term_free(term);
+		else
+			g_ptr_array_add(class->terms, term);
 	}
 }
 
@@ -394,8 +433,10 @@ rules_compile(const struct classify_rules *rules, const char *group,
 {
 	g_autofree char *full = g_strconcat(before, pattern, after, NULL);
 	g_autoptr(GError) local = NULL;
-	GRegex *regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_OPTIMIZE |
-	    G_REGEX_MULTILINE, 0, &local);
+	/* Not G_REGEX_OPTIMIZE: compiling for speed costs more than the few
+	 * lines of a mail each pattern meets. */
+	GRegex *regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_MULTILINE, 0,
+	    &local);
 
 	if (regex == NULL) {
 		g_autofree char *problem = g_strdup_printf("pattern \"%s\": %s",
@@ -569,6 +610,7 @@ classify_rules_load(const char *path, GError **error)
 	struct classify_rules *rules = rules_new(path);
 	g_autoptr(GKeyFile) file = g_key_file_new();
 	g_autoptr(GError) local = NULL;
+	gint64 start = g_get_monotonic_time();
 
 	if (!g_key_file_load_from_file(file, path, G_KEY_FILE_NONE, &local)) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot read the "
@@ -584,14 +626,18 @@ classify_rules_load(const char *path, GError **error)
 	rules_read_settings(rules, file);
 	rules_collect_languages(rules, file);
 	rules->words = words_open((const char *const *)rules->languages);
+	rules->stemmed = g_new0(gboolean, g_strv_length(rules->languages) + 1);
 	rules_read_common(rules, file);
 	if (rules_read_classes(rules, file, error) < 0 ||
+	    (rules->index = classify_index_new(rules->classes)) == NULL ||
 	    rules_find_roles(rules, error) < 0 ||
 	    rules_read_kinds(rules, file, error) < 0 ||
 	    rules_read_closing(rules, file, error) < 0 ||
 	    rules_read_fields(rules, file, error) < 0 ||
 	    rules_open_guess(rules, file, error) < 0)
 		goto fail;
+	log_debug("classify: rules read in %.1f ms",
+	    (double)(g_get_monotonic_time() - start) / 1000);
 	return rules;
 fail:
 	classify_rules_free(rules);
@@ -604,6 +650,7 @@ classify_rules_free(struct classify_rules *rules)
 {
 	if (rules == NULL)
 		return;
+	classify_index_free(rules->index);
 	g_ptr_array_unref(rules->classes);
 	g_ptr_array_unref(rules->kinds);
 	g_ptr_array_unref(rules->field_ignore);
@@ -626,6 +673,7 @@ classify_rules_free(struct classify_rules *rules)
 	words_close(rules->words);
 	language_guess_close(rules->guess);
 	g_strfreev(rules->languages);
+	g_free(rules->stemmed);
 	g_strfreev(rules->expect);
 	g_free(rules->file);
 	g_free(rules);
@@ -682,7 +730,7 @@ classify_part_matches(const struct term_part *part, int language,
 		return TRUE;
 	if (part->match != TERM_WHOLE && forms_match(part, word->parts))
 		return TRUE;
-	if (affix || language < 0 || !part->stemmed)
+	if (affix || language < 0 || !part->stemmed || part->form == NULL)
 		return FALSE;
 	if (strcmp(word->stems[language], part->form) == 0)
 		return TRUE;

@@ -8,6 +8,9 @@
 #include "request/language-guess.h"
 #include "request/words.h"
 
+struct classify_index;
+#include "request/words.h"
+
 /* How one word of a term meets a text's word. */
 enum term_match {
 	TERM_WORD,        /* same stem, same base form or compound part, or
@@ -24,7 +27,8 @@ enum term_match {
 
 struct term_part {
 	enum term_match match;
-	char *form;               /* TERM_WORD: the stem; else the folded affix */
+	char *form;               /* TERM_WORD: the stem (NULL until the term's
+	                             language is stemmed); else the folded word */
 	char *plain;              /* the folded word as written */
 	char *lower;              /* lower case as written (the affix for an
 	                             affix term): met by base forms */
@@ -37,7 +41,10 @@ struct term_part {
 
 /* A word or phrase of a class, in one language (-1: every language). */
 struct term {
+	guint class;              /* the index of its class in rules->classes */
 	int language;             /* words_language_index */
+	gboolean long_word;       /* its first word has five letters or more:
+	                             it applies to a mail in any language */
 	gboolean exclude;         /* "-et": a word it meets is not of the class
 	                             (colloquial "et" is "että", not "you don't") */
 	struct term_part *parts;
@@ -100,10 +107,12 @@ struct classify_rules {
 	struct words *words;
 	struct language_guess *guess;
 	char **languages;         /* every language the rules are written in */
+	gboolean *stemmed;        /* per language: its terms' stems are made */
 	char **expect;            /* [classify] expect: near-tie preferences */
 	struct classify_weights weights;
 	GHashTable *abbreviations;/* folded word -> itself: no sentence end after */
 	GPtrArray *classes;       /* struct word_class * */
+	struct classify_index *index; /* the terms by their first word's forms */
 	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
 	GPtrArray *kinds;         /* struct kind_rule * */
 	GRegex *closing;          /* one line that ends the sender's text */
@@ -137,6 +146,10 @@ extern const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1];
 struct classify_rules *classify_rules_load(const char *path, GError **error);
 
 void classify_rules_free(struct classify_rules *rules);
+
+/* Make the stems of the terms in language (an index of rules->languages;
+ * -1: nothing), once: a reading in that language needs them. */
+void classify_rules_stem(struct classify_rules *rules, int language);
 
 /* The index of the [words NAME] class in rules->classes, or -1. */
 int classify_class_find(const struct classify_rules *rules, const char *name);

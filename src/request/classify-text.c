@@ -101,10 +101,10 @@ text_forwarded(const char *whole, const char *own, int depth)
 }
 
 /* The language of the common words of [language LL] most seen, at least
- * minimum times and twice as often as any other; NULL otherwise. */
+ * minimum times and margin times as often as any other; NULL otherwise. */
 static const char *
 text_language_by_words(const struct classify_rules *rules, const char *text,
-    int minimum)
+    int minimum, int margin)
 {
 	static GRegex *word;
 	g_autoptr(GMatchInfo) match = NULL;
@@ -137,26 +137,33 @@ text_language_by_words(const struct classify_rules *rules, const char *text,
 		else if (count > second)
 			second = count;
 	}
-	return tie || best_count < minimum || best_count < 2 * second ? NULL : best;
+	return tie || best_count < minimum || best_count < margin * second ? NULL : best;
 }
 
 /* A text shorter than this is guessed by its common words first: n-grams
  * need more ("Please delete my data." reads as Afrikaans). */
 #define SHORT_TEXT 300
 
-/* The language the mail is written in: its n-grams, or its common words
- * when it is too short for them. */
+/* A longer text is told by its common words when this many of one
+ * language's stand in it, three times as many as any other's; only the
+ * others need the n-grams (and loading their fingerprints costs more than
+ * classifying a mail). */
+#define LONG_TEXT_WORDS 8
+
+/* The language the mail is written in: its common words when they are
+ * clear, else its n-grams. */
 const char *
 text_written(struct classify_rules *rules, const char *text)
 {
 	const char *by_words = strlen(text) < SHORT_TEXT ?
-	    text_language_by_words(rules, text, 3) : NULL;
+	    text_language_by_words(rules, text, 3, 2) :
+	    text_language_by_words(rules, text, LONG_TEXT_WORDS, 3);
 	const char *code;
 
 	if (by_words != NULL)
 		return by_words;
 	code = language_guess_text(rules->guess, text, (const char *const *)rules->expect);
-	return code != NULL ? code : text_language_by_words(rules, text, 1);
+	return code != NULL ? code : text_language_by_words(rules, text, 1, 2);
 }
 
 /* Free a change (a GDestroyNotify). */

@@ -672,6 +672,7 @@ intake_message(struct context *context, GBytes *raw,
 {
 	struct intake intake = { .context = context, .source = source };
 	struct classify_rules *rules = intake_classify_rules(context->config, error);
+	gint64 classified;
 	int status = -1;
 
 	memset(result, 0, sizeof *result);
@@ -681,17 +682,20 @@ intake_message(struct context *context, GBytes *raw,
 	intake.now = clock_now();
 	intake_parse(&intake, raw);
 	intake_authentication(&intake);
+	classified = g_get_monotonic_time();
 	classify_text(rules, intake.mail.subject, intake.mail.own, intake.mail.text,
 	    intake.mail.attached, &intake.classified);
+	classified = g_get_monotonic_time() - classified;
 	/* Signatures and keys are checked before the transaction: GnuPG runs
 	 * as processes of its own, not while the database is locked. */
 	if (context->crypto != NULL && intake.sender != NULL &&
 	    (intake.mail.is_signed || intake.mail.has_keys))
 		crypto_mail_read(context->crypto, intake.kept, intake.sender,
 		    &intake.crypto);
-	log_debug("intake: text %zu bytes, own text %zu bytes, %u kind(s)",
-	    strlen(intake.mail.text), strlen(intake.mail.own),
-	    intake.classified.kinds->len);
+	log_debug("intake: text %zu bytes, own text %zu bytes, %u kind(s), "
+	    "classified in %.1f ms", strlen(intake.mail.text),
+	    strlen(intake.mail.own), intake.classified.kinds->len,
+	    (double)classified / 1000);
 	if (store_begin(context->store, error) < 0)
 		goto out;
 	if (intake_transaction(&intake, result, error) < 0 ||

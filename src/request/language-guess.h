@@ -7,10 +7,14 @@
 
 struct language_guess;
 
-/* Load the fingerprints listed in conf (libexttextcat's fpdb.conf; the
- * fingerprint files are looked up in its directory). Errors are
- * DSR_ERROR_CONFIG. Free with language_guess_close. */
+/* The fingerprints listed in conf (libexttextcat's fpdb.conf; the
+ * fingerprint files are looked up in its directory), read when a text
+ * first needs them. Errors (conf missing) are DSR_ERROR_CONFIG. Free with
+ * language_guess_close. */
 struct language_guess *language_guess_open(const char *conf, GError **error);
+
+/* TRUE once a text needed the fingerprints and they were read. */
+gboolean language_guess_loaded(const struct language_guess *guess);
 
 void language_guess_close(struct language_guess *guess);
 

@@ -28,7 +28,9 @@ static const struct {
 struct words {
 	char **codes;                 /* the languages, by index */
 	struct sb_stemmer **stemmers; /* per index; NULL: none */
-	struct VoikkoHandle *voikko;  /* NULL: not installed */
+	gboolean finnish_wanted;      /* "fi" is among the languages */
+	gboolean voikko_tried;        /* Voikko is opened at the first Finnish word */
+	struct VoikkoHandle *voikko;  /* NULL: not (yet) open, or not installed */
 	GHashTable *finnish;          /* lower word -> struct analysis * */
 };
 
@@ -76,14 +78,7 @@ words_open(const char *const *languages)
 		words->codes[i] = g_strdup(languages[i]);
 		if (name != NULL)
 			words->stemmers[i] = sb_stemmer_new(name, "UTF_8");
-		if (g_str_equal(languages[i], "fi") && words->voikko == NULL) {
-			const char *problem = NULL;
-			words->voikko = voikkoInit(&problem, "fi", NULL);
-			if (words->voikko == NULL)
-				log_warn("classify: Voikko's Finnish dictionary cannot "
-				    "be opened (%s): Finnish is read by its stems only; "
-				    "install voikko-fi", problem != NULL ? problem : "?");
-		}
+		words->finnish_wanted |= g_str_equal(languages[i], "fi");
 	}
 	words->finnish = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    analysis_free);
@@ -109,11 +104,33 @@ words_close(struct words *words)
 	g_free(words);
 }
 
-/* TRUE with Voikko. */
-gboolean
-words_have_voikko(const struct words *words)
+/* Voikko, opened at the first Finnish word (a mail in another language
+ * never needs it), or NULL: not installed. */
+static struct VoikkoHandle *
+words_voikko(struct words *words)
 {
-	return words->voikko != NULL;
+	const char *problem = NULL;
+	gint64 start;
+
+	if (words->voikko_tried || !words->finnish_wanted)
+		return words->voikko;
+	words->voikko_tried = TRUE;
+	start = g_get_monotonic_time();
+	if ((words->voikko = voikkoInit(&problem, "fi", NULL)) == NULL)
+		log_warn("classify: Voikko's Finnish dictionary cannot be opened "
+		    "(%s): Finnish is read by its stems only; install voikko-fi",
+		    problem != NULL ? problem : "?");
+	else
+		log_debug("classify: Voikko opened in %.1f ms",
+		    (double)(g_get_monotonic_time() - start) / 1000);
+	return words->voikko;
+}
+
+/* TRUE with Voikko (opening it). */
+gboolean
+words_have_voikko(struct words *words)
+{
+	return words_voikko(words) != NULL;
 }
 
 /* The index of an ISO code. */
@@ -128,9 +145,9 @@ words_language_index(const struct words *words, const char *language)
 	return -1;
 }
 
-/* Lower case, decomposed, without combining marks. */
-char *
-words_fold(const char *text)
+/* Lower case, decomposed, without combining marks, for any text. */
+static char *
+words_fold_unicode(const char *text)
 {
 	g_autofree char *lower = g_utf8_casefold(text, -1);
 	g_autofree char *decomposed = g_utf8_normalize(lower, -1, G_NORMALIZE_NFD);
@@ -144,6 +161,19 @@ words_fold(const char *text)
 		g_string_append_unichar(folded, c);
 	}
 	return g_string_free(folded, FALSE);
+}
+
+/* Lower case, decomposed, without combining marks. */
+char *
+words_fold(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p != '\0' && (guchar)*p < 0x80; p++)
+		;
+	if (*p == '\0')
+		return g_ascii_strdown(text, -1);   /* nothing to fold but the case */
+	return words_fold_unicode(text);
 }
 
 /* The folded stem in a language. */
@@ -244,7 +274,7 @@ finnish_analysis(struct words *words, const char *lower)
 	analysis = g_new0(struct analysis, 1);
 	analysis->bases = g_ptr_array_new_with_free_func(g_free);
 	analysis->parts = g_ptr_array_new_with_free_func(g_free);
-	if (words->voikko != NULL && !g_ascii_isdigit(*lower)) {
+	if (!g_ascii_isdigit(*lower) && words_voikko(words) != NULL) {
 		voikko_bases(words->voikko, lower, analysis->bases, analysis->parts);
 		if (analysis->bases->len == 0 && g_utf8_strlen(lower, -1) >=
 		    SUGGEST_MIN_CHARS && !voikkoSpellCstr(words->voikko, lower)) {
@@ -262,7 +292,7 @@ finnish_analysis(struct words *words, const char *lower)
 /* Read one word. */
 void
 words_read(struct words *words, const char *text, gboolean finnish,
-    struct word *word)
+    int stem_language, struct word *word)
 {
 	guint count = g_strv_length(words->codes), i;
 	const struct analysis *analysis;
@@ -274,7 +304,8 @@ words_read(struct words *words, const char *text, gboolean finnish,
 	word->digits = g_ascii_isdigit(*text);
 	word->stems = g_new0(char *, count + 1);
 	for (i = 0; i < count; i++)
-		word->stems[i] = words_stem(words, (int)i, word->lower);
+		if (stem_language < 0 || (guint)stem_language == i)
+			word->stems[i] = words_stem(words, (int)i, word->lower);
 	analysis = finnish ? finnish_analysis(words, word->lower) : NULL;
 	word->bases = analysis != NULL ? g_ptr_array_ref(analysis->bases) :
 	    g_ptr_array_new_with_free_func(g_free);
@@ -286,10 +317,13 @@ words_read(struct words *words, const char *text, gboolean finnish,
 void
 word_clear(struct word *word, const struct words *words)
 {
-	(void)words;
+	guint i;
+
 	g_free(word->lower);
 	g_free(word->folded);
-	g_strfreev(word->stems);
+	for (i = 0; word->stems != NULL && words->codes[i] != NULL; i++)
+		g_free(word->stems[i]);
+	g_free(word->stems);
 	if (word->bases != NULL)
 		g_ptr_array_unref(word->bases);
 	if (word->parts != NULL)

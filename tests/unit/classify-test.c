@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "mail/mime.h"
 #include "request/classify.h"
 
@@ -482,9 +483,13 @@ static int
 command_time(int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
-	gint64 start = g_get_monotonic_time(), loaded, end;
-	struct classify_rules *rules = classify_load(argv[2], &error);
+	gint64 start, loaded, end;
+	struct classify_rules *rules;
 	int i, mails = 0;
+
+	log_set_verbosity(2);     /* what is read when, and how long it takes */
+	start = g_get_monotonic_time();
+	rules = classify_load(argv[2], &error);
 
 	loaded = g_get_monotonic_time();
 	if (rules == NULL) {
