@@ -382,6 +382,32 @@ trace_classes(const struct reading *r)
 	g_string_free(line, TRUE);
 }
 
+/* Unit u's classes by the terms (candidates) that may start at it. A word
+ * that a term of the mail's own language names takes no class from another
+ * language's words: in German "wissen" is to know, not the Dutch erase. */
+static void
+unit_classes(struct reading *r, guint u, const GPtrArray *candidates)
+{
+	guint count = r->rules->classes->len, t, c;
+	g_autofree guint8 *native = g_new0(guint8, count);
+	guint8 *classes = g_array_index(r->units, struct unit, u).classes;
+	gboolean any_native = FALSE;
+
+	for (t = 0; t < candidates->len; t++) {
+		const struct term *term = candidates->pdata[t];
+		if (term->exclude || !term_applies(r, term) || term_at(r, term, u) == 0)
+			continue;
+		classes[term->class] = 1;
+		if (term_stems(r, term)) {
+			native[term->class] = 1;
+			any_native |= term->language >= 0;
+		}
+	}
+	for (c = 0; any_native && r->language >= 0 && c < count; c++)
+		if (classes[c] && !native[c])
+			classes[c] = 0;
+}
+
 /* Each unit's classes: the terms that start at it (the index finds the
  * few that may), then the exceptions ("the correct address"), on all
  * their words. */
@@ -402,14 +428,8 @@ reading_classes(struct reading *r)
 		    candidates);
 		g_ptr_array_add(starts, candidates);
 	}
-	for (u = 0; u < r->units->len; u++) {
-		GPtrArray *candidates = starts->pdata[u];
-		for (t = 0; t < candidates->len; t++) {
-			const struct term *term = candidates->pdata[t];
-			if (!term->exclude && term_applies(r, term) && term_at(r, term, u) > 0)
-				g_array_index(r->units, struct unit, u).classes[term->class] = 1;
-		}
-	}
+	for (u = 0; u < r->units->len; u++)
+		unit_classes(r, u, starts->pdata[u]);
 	for (u = 0; u < r->units->len; u++) {
 		GPtrArray *candidates = starts->pdata[u];
 		for (t = 0; t < candidates->len; t++) {

@@ -117,6 +117,19 @@ alternative_needs(const struct alternative *alternative, int class)
 	return FALSE;
 }
 
+/* The first unit of the clause with a class the alternative needs. */
+static guint
+alternative_first(const struct reading *r, const struct clause *clause,
+    const struct alternative *alternative)
+{
+	guint u;
+
+	for (u = clause->first; u < clause->end; u++)
+		if (unit_in_alternative(r, u, alternative))
+			return u;
+	return clause->end;
+}
+
 /* The last unit of the clause with a class the alternative needs. */
 static guint
 alternative_last(const struct reading *r, const struct clause *clause,
@@ -140,7 +153,9 @@ clause_silent(const struct reading *r, const struct clause *clause,
 	const struct sentence *sentence = &g_array_index(r->sentences,
 	    struct sentence, clause->sentence);
 
-	if (clause->reason || alternative_last(r, clause, found) >= clause->reason_from)
+	/* "because ..." explains what follows it: a kind asked before it still
+	 * is ("I object, because of my particular situation"). */
+	if (clause->reason || alternative_first(r, clause, found) >= clause->reason_from)
 		return "reason";
 	if (clause->boilerplate)
 		return "boilerplate";

@@ -21,6 +21,10 @@ static const struct {
 	{ "ca", "catalan" }, { "ga", "irish" },
 };
 
+/* How many Finnish words' analyses are kept (a word's forms keep their
+ * own reference to theirs). */
+#define FINNISH_CACHE 20000
+
 /* Spelling suggestions are asked only for words at least this long (short
  * ones get unrelated suggestions: "mun" -> "muna"). */
 #define SUGGEST_MIN_CHARS 6
@@ -263,7 +267,9 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 	voikko_free_mor_analysis(analyses);
 }
 
-/* Voikko's reading of a lower-case word (cached: words repeat). */
+/* Voikko's reading of a lower-case word (cached: words repeat; the cache
+ * starts over when it holds FINNISH_CACHE words, so that a poll of many
+ * mails stays in flat memory). */
 static const struct analysis *
 finnish_analysis(struct words *words, const char *lower)
 {
@@ -271,6 +277,8 @@ finnish_analysis(struct words *words, const char *lower)
 
 	if (analysis != NULL)
 		return analysis;
+	if (g_hash_table_size(words->finnish) >= FINNISH_CACHE)
+		g_hash_table_remove_all(words->finnish);
 	analysis = g_new0(struct analysis, 1);
 	analysis->bases = g_ptr_array_new_with_free_func(g_free);
 	analysis->parts = g_ptr_array_new_with_free_func(g_free);
