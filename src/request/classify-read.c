@@ -690,18 +690,16 @@ clause_read(struct reading *r, struct clause *clause)
 	clause->boilerplate = has_role(r, clause->has, ROLE_BOILERPLATE);
 	clause->explicit = has_role(r, clause->has, ROLE_REQUEST);
 	clause->until = unit_role(r, head, ROLE_UNTIL) && !any_rule_in(r, clause->has);
-}
-
-/* TRUE if a condition clause is only about the data being there ("Jos
- * teillä on minusta tietoja, poistakaa ne"; "if you hold any data on me"):
- * it names the data and holding it, no kind and no negation, so what
- * follows it is still asked. */
-static gboolean
-clause_existence(const struct reading *r, const struct clause *clause)
-{
-	return clause->condition && has_role(r, clause->has, ROLE_DATA) &&
+	/* "Jos teillä on minusta tietoja, poistakaa ne"; "if you use my data
+	 * for marketing, stop": a condition only about the data being held
+	 * or used (it names the data and holding or using it, no kind and no
+	 * negation) sets no condition: what it says is so is asked about. */
+	if (clause->condition && has_role(r, clause->has, ROLE_DATA) &&
 	    has_role(r, clause->has, ROLE_HOLD) &&
-	    !has_role(r, clause->has, ROLE_NEGATION) && !any_rule_in(r, clause->has);
+	    !has_role(r, clause->has, ROLE_NEGATION) && !any_rule_in(r, clause->has)) {
+		clause->condition = FALSE;
+		clause->condition_from = clause->end;
+	}
 }
 
 /* Roles that carry on: a clause opened by "that" (että, att, dass) takes
@@ -730,8 +728,7 @@ reading_carry(struct reading *r)
 			clause->possibility |= before->possibility;
 		}
 		clause->condition |= (before->condition || before->condition_from <
-		    before->end) && !clause_existence(r, before) &&
-		    !unit_role(r, clause->first, ROLE_SPLIT);
+		    before->end) && !unit_role(r, clause->first, ROLE_SPLIT);
 		if (clause->condition)
 			clause->condition_from = clause->first;
 	}

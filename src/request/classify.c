@@ -143,15 +143,40 @@ alternative_last(const struct reading *r, const struct clause *clause,
 	return clause->first;
 }
 
-/* Why a clause with the kind's words asks nothing, or NULL: it explains
- * ("because"), is boilerplate, names the rights without exercising them,
- * or is a question that is not a request. */
+/* TRUE if what happened is told of the kind's words: a past word at one
+ * of them or just before ("I received the copy", "unohdin salasanani"),
+ * not a request word ("pyysin poistamaan" still stands). */
+static gboolean
+clause_past(const struct reading *r, const struct clause *clause,
+    const struct alternative *found)
+{
+	guint n, u;
+
+	for (n = clause->first; n < clause->end; n++) {
+		if (!unit_role(r, n, ROLE_PAST) || unit_role(r, n, ROLE_REQUEST))
+			continue;
+		for (u = n; u < clause->end && u <= n + 3; u++)
+			if (unit_in_alternative(r, u, found))
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/* Why a clause with the kind's words asks nothing, or NULL: it tells what
+ * happened, explains ("because"), is boilerplate, names the rights without
+ * exercising them, or is a question that is not a request. */
 static const char *
 clause_silent(const struct reading *r, const struct clause *clause,
+    const guint8 *has, const struct kind_rule *rule,
     const struct alternative *found, gboolean explicit_question)
 {
 	const struct sentence *sentence = &g_array_index(r->sentences,
 	    struct sentence, clause->sentence);
+
+	/* "I received the copy you sent", "sain kopion": what happened asks
+	 * nothing (a ban is still asked: "you sent me ads again, stop"). */
+	if (!rule->ban && has_role(r, has, ROLE_PAST) && clause_past(r, clause, found))
+		return "past";
 
 	/* "because ..." explains what follows it: a kind asked before it still
 	 * is ("I object, because of my particular situation"). */
@@ -237,7 +262,7 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 	if (found == NULL && (span ||
 	    (found = alternatives_find(rule->maybe, has)) == NULL))
 		return;
-	if ((silent = clause_silent(r, clause, found, explicit_question)) != NULL) {
+	if ((silent = clause_silent(r, clause, has, rule, found, explicit_question)) != NULL) {
 		if (classify_trace != NULL)
 			reading_trace(r, clause, rule->kind, silent, 0);
 		return;

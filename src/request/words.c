@@ -242,6 +242,7 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 		char *number = voikko_mor_analysis_value_cstr(analyses[i], "NUMBER");
 		char *person = voikko_mor_analysis_value_cstr(analyses[i], "PERSON");
 		char *clitic = voikko_mor_analysis_value_cstr(analyses[i], "KYSYMYSLIITE");
+		char *tense = voikko_mor_analysis_value_cstr(analyses[i], "TENSE");
 
 		if (base != NULL)
 			bases_add(bases, base);
@@ -252,13 +253,21 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 		if (mood != NULL && strcmp(mood, "imperative") == 0 && number != NULL &&
 		    strcmp(number, "plural") == 0)
 			bases_add(bases, "+imperative");
-		/* A question to "you" is a polite request ("voitteko lähettää",
-		 * "poistaisitteko"). */
+		/* A question to "you" with "can" or "would" is a polite request
+		 * ("voitteko lähettää", "poistaisitteko"); "poistatteko ne
+		 * automaattisesti?" only asks how things are. */
 		if (clitic != NULL && strcmp(clitic, "true") == 0 && person != NULL &&
-		    strcmp(person, "2") == 0)
+		    strcmp(person, "2") == 0 && ((mood != NULL &&
+		    strcmp(mood, "conditional") == 0) || g_strcmp0(base, "voida") == 0))
 			bases_add(bases, "+polite");
+		/* "unohdin", "poistin", "sain": what the writer did, told. */
+		if (person != NULL && strcmp(person, "1") == 0 && tense != NULL &&
+		    strcmp(tense, "past_imperfective") == 0 && mood != NULL &&
+		    strcmp(mood, "indicative") == 0)
+			bases_add(bases, "+past");
 		voikko_free_mor_analysis_value_cstr(person);
 		voikko_free_mor_analysis_value_cstr(clitic);
+		voikko_free_mor_analysis_value_cstr(tense);
 		voikko_free_mor_analysis_value_cstr(number);
 		voikko_free_mor_analysis_value_cstr(base);
 		voikko_free_mor_analysis_value_cstr(parts);

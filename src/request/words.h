@@ -48,7 +48,8 @@ struct word {
 	                             it was not asked for */
 	GPtrArray *bases;         /* char *: lower-case Finnish base forms,
 	                             "+imperative" for a plural command, "+polite"
-	                             for a question to "you" (voitteko), and the base
+	                             for a question to "you" (voitteko), "+past"
+	                             for what the writer did (poistin), the base
 	                             forms of a spelling suggestion; empty
 	                             without Voikko or for other languages */
 	GPtrArray *parts;         /* char *: the lower-case base forms of a compound's parts
