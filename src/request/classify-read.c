@@ -522,8 +522,8 @@ clause_head(const struct reading *r, const struct clause *clause)
 }
 
 /* TRUE if unit u has the verb of a kind that is not a ban: the first class
- * of one of its ask rules ("erase data": erase), what a clause begins with
- * when it is a command. */
+ * of one of its ask rules ("erase data": erase) when [classify] verbs
+ * names it, what a clause begins with when it is a command. */
 static gboolean
 unit_kind_verb(const struct reading *r, guint u)
 {
@@ -535,8 +535,10 @@ unit_kind_verb(const struct reading *r, guint u)
 		for (a = 0; !rule->ban && a < rule->ask->len; a++) {
 			const struct alternative *alternative = &g_array_index(rule->ask,
 			    struct alternative, a);
-			if (alternative->need->len > 1 &&
-			    classes[g_array_index(alternative->need, guint, 0)])
+			guint first = alternative->need->len > 1 ?
+			    g_array_index(alternative->need, guint, 0) : G_MAXUINT;
+			if (first != G_MAXUINT && classes[first] &&
+			    classify_class_verb(r->rules, first))
 				return TRUE;
 		}
 	}

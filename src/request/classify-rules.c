@@ -389,6 +389,40 @@ rules_find_roles(struct classify_rules *rules, GError **error)
 	return 0;
 }
 
+/* [classify] verbs: the classes whose words are verbs; without the key,
+ * every class. */
+static int
+rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	g_auto(GStrv) names = g_key_file_get_string_list(file, "classify", "verbs",
+	    NULL, NULL);
+	size_t i;
+
+	rules->verbs = g_new0(guint8, rules->classes->len + 1);
+	if (names == NULL) {
+		memset(rules->verbs, 1, rules->classes->len);
+		return 0;
+	}
+	for (i = 0; names[i] != NULL; i++) {
+		int index = classify_class_find(rules, g_strstrip(names[i]));
+		if (index < 0) {
+			g_autofree char *problem = g_strdup_printf("\"%s\" names no "
+			    "[words %s] group", names[i], names[i]);
+			rules_error(error, rules, "classify", "verbs", problem);
+			return -1;
+		}
+		rules->verbs[index] = 1;
+	}
+	return 0;
+}
+
+/* TRUE if the class is one of the verbs. */
+gboolean
+classify_class_verb(const struct classify_rules *rules, guint class)
+{
+	return rules->verbs != NULL && class < rules->classes->len && rules->verbs[class];
+}
+
 /* One number of [classify], with its default. */
 static double
 weight_read(GKeyFile *file, const char *key, double fallback)
@@ -631,6 +665,7 @@ classify_rules_load(const char *path, GError **error)
 	if (rules_read_classes(rules, file, error) < 0 ||
 	    (rules->index = classify_index_new(rules->classes)) == NULL ||
 	    rules_find_roles(rules, error) < 0 ||
+	    rules_read_verbs(rules, file, error) < 0 ||
 	    rules_read_kinds(rules, file, error) < 0 ||
 	    rules_read_closing(rules, file, error) < 0 ||
 	    rules_read_fields(rules, file, error) < 0 ||
@@ -674,6 +709,7 @@ classify_rules_free(struct classify_rules *rules)
 	language_guess_close(rules->guess);
 	g_strfreev(rules->languages);
 	g_free(rules->stemmed);
+	g_free(rules->verbs);
 	g_strfreev(rules->expect);
 	g_free(rules->file);
 	g_free(rules);

@@ -112,6 +112,7 @@ struct classify_rules {
 	struct classify_weights weights;
 	GHashTable *abbreviations;/* folded word -> itself: no sentence end after */
 	GPtrArray *classes;       /* struct word_class * */
+	guint8 *verbs;            /* per class: 1 if a [classify] verbs class */
 	struct classify_index *index; /* the terms by their first word's forms */
 	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
 	GPtrArray *kinds;         /* struct kind_rule * */
@@ -150,6 +151,10 @@ void classify_rules_free(struct classify_rules *rules);
 /* Make the stems of the terms in language (an index of rules->languages;
  * -1: nothing), once: a reading in that language needs them. */
 void classify_rules_stem(struct classify_rules *rules, int language);
+
+/* TRUE if the class is one of [classify] verbs (all are, without the key):
+ * a clause it begins is a command. */
+gboolean classify_class_verb(const struct classify_rules *rules, guint class);
 
 /* The index of the [words NAME] class in rules->classes, or -1. */
 int classify_class_find(const struct classify_rules *rules, const char *name);

@@ -28,14 +28,20 @@ unit_in_alternative(const struct reading *r, guint u,
 	return FALSE;
 }
 
-/* TRUE if unit u has the alternative's first class: a clause that begins
- * with it is a command ("Delete my account", "Radera mina uppgifter"). */
+/* TRUE if unit u has the alternative's first class and it is a verb
+ * ([classify] verbs): a clause that begins with it is a command ("Delete
+ * my account", "Radera mina uppgifter"; not "uusi osoite selviää"). */
 static gboolean
 unit_first_class(const struct reading *r, guint u,
     const struct alternative *alternative)
 {
-	return alternative->need->len > 0 && g_array_index(r->units, struct unit,
-	    u).classes[g_array_index(alternative->need, guint, 0)];
+	guint first;
+
+	if (alternative->need->len == 0)
+		return FALSE;
+	first = g_array_index(alternative->need, guint, 0);
+	return g_array_index(r->units, struct unit, u).classes[first] &&
+	    classify_class_verb(r->rules, first);
 }
 
 /* TRUE if a word from a to b (a exclusive) opens a clause of its own
