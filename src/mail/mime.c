@@ -403,6 +403,30 @@ report_headers_ids(const char *text, GPtrArray *ids)
 	}
 }
 
+/* The text of an attached mail, as a forward shows it: its Subject line,
+ * then its text part (a new string). */
+static char *
+message_attached_text(GMimeMessage *message)
+{
+	struct mime_mail inner = { 0 };
+	struct text_choice choice = { NULL, NULL };
+	g_autofree char *subject = header_text(g_mime_message_get_subject(message));
+	GMimeObject *top = g_mime_message_get_mime_part(message);
+	char *text;
+
+	inner.headers = g_ptr_array_new_with_free_func(g_free);
+	inner.reported_ids = g_ptr_array_new_with_free_func(g_free);
+	inner.attached = g_strdup("");    /* no deeper attached mail */
+	if (top != NULL)
+		part_visit(top, &inner, &choice);
+	text = g_strdup_printf("Subject: %s\n\n%s", subject != NULL ? subject : "",
+	    choice.plain != NULL ? choice.plain : choice.html != NULL ? choice.html : "");
+	g_free(choice.plain);
+	g_free(choice.html);
+	mime_mail_clear(&inner);
+	return text;
+}
+
 /* Look at one part (see the declaration above). */
 static void
 part_visit(GMimeObject *object, struct mime_mail *mail, struct text_choice *choice)
@@ -416,13 +440,16 @@ part_visit(GMimeObject *object, struct mime_mail *mail, struct text_choice *choi
 		return;
 	}
 	if (GMIME_IS_MESSAGE_PART(object)) {
-		/* An attached or forwarded mail is history, not the sender's text;
-		 * in a report it names the mail that bounced. */
+		/* An attached or forwarded mail is history, not the sender's text
+		 * (but kept aside: it may be the request forwarded); in a report
+		 * it names the mail that bounced. */
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
 		if (mail->is_report && inner != NULL &&
 		    g_mime_message_get_message_id(inner) != NULL)
 			g_ptr_array_add(mail->reported_ids,
 			    g_strdup(g_mime_message_get_message_id(inner)));
+		else if (!mail->is_report && inner != NULL && mail->attached == NULL)
+			mail->attached = message_attached_text(inner);
 		return;
 	}
 	if (!GMIME_IS_PART(object))
@@ -624,6 +651,7 @@ mime_mail_clear(struct mime_mail *mail)
 	g_free(mail->date);
 	g_free(mail->text);
 	g_free(mail->own);
+	g_free(mail->attached);
 	if (mail->headers != NULL)
 		g_ptr_array_unref(mail->headers);
 	if (mail->reported_ids != NULL)

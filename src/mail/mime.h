@@ -20,6 +20,9 @@ struct mime_mail {
 	char *date;               /* Date header as written, or NULL */
 	char *text;               /* the chosen text part (plain, or HTML as text) */
 	char *own;                /* text without quoted history and signature */
+	char *attached;           /* the first attached mail (message/rfc822, not
+	                             in a report): "Subject: ..." and its text,
+	                             or NULL */
 	gboolean is_report;       /* multipart/report or a delivery-status part */
 	GPtrArray *headers;       /* char *: "name\tvalue" of every header, in order */
 	GPtrArray *reported_ids;  /* char *: Message-IDs (no <>) of mails a report

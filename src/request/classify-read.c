@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/regex.h"
+#include "request/classify-index.h"
 #include "request/classify-read.h"
 
 /* Hand a clause's verdict to the tests' trace. */
@@ -42,12 +43,14 @@ reading_last(struct reading *r)
 static void
 reading_flush_word(struct reading *r)
 {
-	struct unit unit = { .boundary = r->pending, .subject = r->subject };
+	struct unit unit = { .boundary = r->pending, .subject = r->subject,
+	    .item = r->item, .start = r->word_start, .end = r->at };
 
 	if (r->word->len == 0)
 		return;
-	words_read(r->rules->words, r->word->str, r->finnish, &unit.word);
+	words_read(r->rules->words, r->word->str, r->finnish, r->language, &unit.word);
 	g_array_append_val(r->units, unit);
+	r->item = FALSE;
 	g_string_truncate(r->word, 0);
 	r->pending = BOUNDARY_NONE;
 }
@@ -77,7 +80,7 @@ reading_abbreviation(struct reading *r)
 {
 	struct unit *last = reading_last(r);
 
-	return last != NULL && (g_hash_table_contains(r->rules->abbreviations,
+	return last != NULL && !last->word.value && (g_hash_table_contains(r->rules->abbreviations,
 	    last->word.folded) || g_utf8_strlen(last->word.folded, -1) == 1);
 }
 
@@ -160,31 +163,84 @@ word_char(gunichar c, gunichar previous, gunichar next)
 	    g_unichar_isalpha(next);
 }
 
-/* Read the characters of one line; addresses and links are no words. */
+/* Store one word standing for the e-mail address or link from start to
+ * end in the text: a value, not words ("my new address is x@example.fi."). */
 static void
-reading_line(struct reading *r, const char *text)
+reading_value(struct reading *r, gsize start, gsize end)
 {
-	static GRegex *slot;
-	g_autofree char *line = g_regex_replace_literal(regex_get(&slot,
-	    "\\S+@\\S+|\\b(?:https?://|www\\.)\\S+", G_REGEX_CASELESS), text, -1, 0,
-	    " ", 0, NULL);
-	gunichar previous = ' ';
-	const char *p;
+	struct unit unit = { .boundary = r->pending, .subject = r->subject,
+	    .start = start, .end = end };
 
-	for (p = line; *p != '\0'; p = g_utf8_next_char(p)) {
+	reading_flush_word(r);
+	unit.boundary = r->pending;
+	unit.item = r->item;
+	r->item = FALSE;
+	words_read(r->rules->words, "@", FALSE, r->language, &unit.word);
+	unit.word.value = TRUE;
+	g_array_append_val(r->units, unit);
+	r->pending = BOUNDARY_NONE;
+}
+
+/* TRUE if the word collected so far is a French or Italian elision ("l'",
+ * "d'", "m'", "dell'"): the apostrophe ends it. */
+static gboolean
+reading_elision(const struct reading *r)
+{
+	return r->word->len > 0 && r->word->len <= 4 && r->written != NULL &&
+	    (strcmp(r->written, "fr") == 0 || strcmp(r->written, "it") == 0);
+}
+
+/* Read the characters of a stretch of a line without addresses or links
+ * (line is where the line starts, offset where that is in the text). */
+static void
+reading_chars(struct reading *r, const char *line, gsize offset, const char *p,
+    const char *end)
+{
+	gunichar previous = ' ';
+
+	for (; p < end && *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		const char *after = g_utf8_next_char(p);
-		gunichar next = *after != '\0' ? g_utf8_get_char(after) : 0;
+		gunichar next = after < end && *after != '\0' ? g_utf8_get_char(after) : 0;
 
-		if (word_char(c, previous, next))
+		r->at = offset + (gsize)(p - line);
+		if (word_char(c, previous, next) && !((c == '\'' || c == 0x2019) &&
+		    reading_elision(r))) {
+			if (r->word->len == 0)
+				r->word_start = r->at;
 			g_string_append_unichar(r->word, c);
-		else {
+		} else {
 			reading_flush_word(r);
 			reading_punctuation(r, c, previous, next);
 		}
 		previous = c;
 	}
+	r->at = offset + (gsize)(MIN(p, end) - line);
 	reading_flush_word(r);
+}
+
+/* Read the characters of one line (at offset in the text); an e-mail
+ * address or a link is one value word, the punctuation after it still
+ * counts. */
+static void
+reading_line(struct reading *r, const char *line, gsize offset)
+{
+	static GRegex *slot;
+	GRegex *value = regex_get(&slot, "[^\\s<>()\"]+@[^\\s<>()\"]+?"
+	    "(?=[.,;:!?)\\]>\"']*(?:\\s|$))|\\b(?:https?://|www\\.)[^\\s<>\"]+?"
+	    "(?=[.,;:!?)\\]>\"']*(?:\\s|$))", G_REGEX_CASELESS);
+	g_autoptr(GMatchInfo) match = NULL;
+	const char *p = line;
+	gint start, end;
+
+	g_regex_match(value, line, 0, &match);
+	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
+		g_match_info_fetch_pos(match, 0, &start, &end);
+		reading_chars(r, line, offset, p, line + start);
+		reading_value(r, offset + (gsize)start, offset + (gsize)end);
+		p = line + end;
+	}
+	reading_chars(r, line, offset, p, p + strlen(p));
 }
 
 /* The length of a list marker ("- ", "1. ", "a) ", "• ") at the start of a
@@ -220,13 +276,18 @@ reading_add(struct reading *r, const char *text, gboolean subject)
 	g_auto(GStrv) lines = g_strsplit(text != NULL ? text : "", "\n", -1);
 	size_t previous_length = 0;
 	gboolean previous_closed = TRUE;
+	gsize offset = 0, next_offset;
 	size_t i;
 
 	r->subject = subject;
 	reading_boundary(r, BOUNDARY_SENTENCE);
-	for (i = 0; lines[i] != NULL; i++) {
-		char *line = g_strstrip(lines[i]);
+	for (i = 0; lines[i] != NULL; i++, offset = next_offset) {
+		char *line = lines[i];
 		gsize marker;
+
+		next_offset = offset + strlen(line) + 1;
+		offset += strspn(line, " \t\r\f\v");
+		g_strstrip(line);
 
 		if (*line == '\0') {
 			reading_boundary(r, BOUNDARY_SENTENCE);
@@ -236,15 +297,25 @@ reading_add(struct reading *r, const char *text, gboolean subject)
 		if ((marker = list_marker(line)) > 0) {
 			reading_boundary(r, BOUNDARY_SENTENCE);
 			line += marker;
+			offset += marker;
+			r->item = TRUE;
 		} else if (!previous_closed && previous_length < SHORT_LINE &&
 		    g_unichar_isupper(g_utf8_get_char(line)))
 			reading_boundary(r, BOUNDARY_CLAUSE);
-		reading_line(r, line);
+		reading_line(r, line, offset);
 		previous_length = strlen(line);
 		previous_closed = line_closed(line);
 	}
 	reading_boundary(r, BOUNDARY_SENTENCE);
 	r->quote_open = -1;
+}
+
+/* TRUE if stems of the term's language mean something in this mail: it is
+ * written in that language, or in one the rules do not know. */
+static gboolean
+term_stems(const struct reading *r, const struct term *term)
+{
+	return term->language < 0 || r->language < 0 || term->language == r->language;
 }
 
 /* TRUE if the term's language applies to this mail: its own language, any
@@ -253,107 +324,22 @@ reading_add(struct reading *r, const char *text, gboolean subject)
 static gboolean
 term_applies(const struct reading *r, const struct term *term)
 {
-	if (term->language < 0 || r->written == NULL)
-		return TRUE;
-	if (!r->written_known)
-		return TRUE;
-	if (g_strcmp0(r->rules->languages[term->language], r->written) == 0)
-		return TRUE;
-	return g_utf8_strlen(term->parts[0].plain, -1) >= 5;
-}
-
-/* TRUE if stems of the term's language mean something in this mail: it is
- * written in that language, or in one the rules do not know. */
-static gboolean
-term_stems(const struct reading *r, const struct term *term)
-{
-	return term->language < 0 || r->written == NULL || !r->written_known ||
-	    g_strcmp0(r->rules->languages[term->language], r->written) == 0;
-}
-
-/* Gather what the words hold (see struct reading). */
-static void
-reading_forms(struct reading *r)
-{
-	guint languages = g_strv_length(r->rules->languages), u, i, l;
-
-	r->forms = g_hash_table_new(g_str_hash, g_str_equal);
-	r->stem_lengths = g_new0(guint64, languages + 1);
-	for (u = 0; u < r->units->len; u++) {
-		const struct word *word = &g_array_index(r->units, struct unit, u).word;
-
-		g_hash_table_add(r->forms, word->lower);
-		g_hash_table_add(r->forms, word->folded);
-		for (i = 0; i < word->bases->len; i++)
-			g_hash_table_add(r->forms, word->bases->pdata[i]);
-		for (i = 0; i < word->parts->len; i++)
-			g_hash_table_add(r->forms, word->parts->pdata[i]);
-		for (l = 0; l < languages && word->stems[l] != NULL; l++) {
-			g_hash_table_add(r->forms, word->stems[l]);
-			r->stem_lengths[l] |= G_GUINT64_CONSTANT(1) <<
-			    MIN(g_utf8_strlen(word->stems[l], -1), 63);
-		}
-		r->any_digits |= word->digits;
-		r->any_unanalysed |= word->bases->len == 0;
-	}
-}
-
-/* Could the term's first part meet any word at all? A test of the forms
- * the words hold, so that the words are scanned (term_at) only for the
- * terms that may be there: each way classify_part_matches can meet a word
- * is looked for, and every case not sure to fail (affixes, an ellipsis,
- * a stem one typo away) is scanned. stems as for term_at. */
-static gboolean
-term_may_start(const struct reading *r, const struct term *term,
-    gboolean stems)
-{
-	const struct term_part *part = &term->parts[0];
-	glong length;
-
-	if (term->count == 0 || part->lower[0] == '.')
-		return TRUE;
-	switch (part->match) {
-	case TERM_DIGITS:
-		return r->any_digits;
-	case TERM_SURFACE:
-		return g_hash_table_contains(r->forms, part->plain);
-	case TERM_WORD:
-	case TERM_WHOLE:
-		break;
-	default:
-		return TRUE;      /* an affix: met inside forms */
-	}
-	if (g_hash_table_contains(r->forms, part->lower))
-		return TRUE;
-	if (part->exact)
-		return FALSE;
-	if (part->folds && g_hash_table_contains(r->forms, part->plain))
-		return TRUE;
-	if (!stems || term->language < 0 || !part->stemmed)
-		return FALSE;
-	if (g_hash_table_contains(r->forms, part->form))
-		return TRUE;
-	/* One typo in a long stem: a stem of a word without base forms, one
-	 * character longer or shorter at most. */
-	length = g_utf8_strlen(part->form, -1);
-	return r->any_unanalysed && length >= 7 && (r->stem_lengths[term->language] &
-	    (G_GUINT64_CONSTANT(7) << MIN(length - 1, 61))) != 0;
+	return term_stems(r, term) || term->long_word;
 }
 
 /* How many units term's words take from start, within one clause (a "..."
- * part skips up to ten words: "pass ... on", "geben ... weiter"), or 0 if they are not there.
- * stems: term_stems(r, term), found once per term by the caller. */
+ * part skips up to ten words: "pass ... on", "geben ... weiter"), or 0 if they are not there. */
 static guint
-term_at(const struct reading *r, const struct term *term, gboolean stems,
-    guint start)
+term_at(const struct reading *r, const struct term *term, guint start)
 {
+	gboolean stems = term_stems(r, term);
 	guint i, u = start, skip = 0;
 
 	for (i = 0; i < term->count; i++) {
 		const struct term_part *part = &term->parts[i];
 		const struct unit *unit;
 
-		if (part->lower[0] == '.' && strcmp(part->lower, "...") == 0) {
+		if (strcmp(part->lower, "...") == 0) {
 			skip = 10;
 			continue;
 		}
@@ -396,54 +382,132 @@ trace_classes(const struct reading *r)
 	g_string_free(line, TRUE);
 }
 
-/* Each unit's classes. */
+/* Unit u's classes by the terms (candidates) that may start at it. A word
+ * that a term of the mail's own language names takes no class from another
+ * language's words: in German "wissen" is to know, not the Dutch erase. */
+static void
+unit_classes(struct reading *r, guint u, const GPtrArray *candidates)
+{
+	guint count = r->rules->classes->len, t, c;
+	g_autofree guint8 *native = g_new0(guint8, count);
+	guint8 *classes = g_array_index(r->units, struct unit, u).classes;
+	gboolean any_native = FALSE;
+
+	for (t = 0; t < candidates->len; t++) {
+		const struct term *term = candidates->pdata[t];
+		if (term->exclude || !term_applies(r, term) || term_at(r, term, u) == 0)
+			continue;
+		classes[term->class] = 1;
+		if (term_stems(r, term)) {
+			native[term->class] = 1;
+			any_native |= term->language >= 0;
+		}
+	}
+	for (c = 0; any_native && r->language >= 0 && c < count; c++)
+		if (classes[c] && !native[c])
+			classes[c] = 0;
+}
+
+/* Each unit's classes: the terms that start at it (the index finds the
+ * few that may), then the exceptions ("the correct address"), on all
+ * their words. */
 void
 reading_classes(struct reading *r)
 {
-	guint count = r->rules->classes->len, u, c, t;
+	guint count = r->rules->classes->len, u, t, i;
+	int languages = (int)g_strv_length(r->rules->languages);
+	g_autoptr(GPtrArray) starts = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)g_ptr_array_unref);
 
+	for (u = 0; u < r->units->len; u++) {
+		struct unit *unit = &g_array_index(r->units, struct unit, u);
+		GPtrArray *candidates = g_ptr_array_new();
+
+		unit->classes = g_new0(guint8, count);
+		classify_index_candidates(r->rules->index, &unit->word, languages,
+		    candidates);
+		g_ptr_array_add(starts, candidates);
+	}
 	for (u = 0; u < r->units->len; u++)
-		g_array_index(r->units, struct unit, u).classes = g_new0(guint8, count);
-	reading_forms(r);
-	for (c = 0; c < count; c++) {
-		const struct word_class *class = r->rules->classes->pdata[c];
-		for (t = 0; t < class->terms->len; t++) {
-			const struct term *term = class->terms->pdata[t];
-			gboolean stems;
-
-			if (term->exclude || !term_applies(r, term))
-				continue;
-			stems = term_stems(r, term);
-			if (!term_may_start(r, term, stems))
-				continue;
-			for (u = 0; u < r->units->len; u++)
-				if (term_at(r, term, stems, u) > 0)
-					g_array_index(r->units, struct unit, u).classes[c] = 1;
-		}
-		/* Then the exceptions ("the correct address"), on all their words. */
-		for (t = 0; t < class->terms->len; t++) {
-			const struct term *term = class->terms->pdata[t];
-			gboolean stems = term->exclude && term_stems(r, term);
-
-			if (term->exclude && !term_may_start(r, term, stems))
-				continue;
-			for (u = 0; term->exclude && term_applies(r, term) &&
-			    u < r->units->len; u++) {
-				guint length = term_at(r, term, stems, u), i;
-				for (i = 0; i < length; i++)
-					g_array_index(r->units, struct unit, u + i).classes[c] = 0;
-			}
+		unit_classes(r, u, starts->pdata[u]);
+	for (u = 0; u < r->units->len; u++) {
+		GPtrArray *candidates = starts->pdata[u];
+		for (t = 0; t < candidates->len; t++) {
+			const struct term *term = candidates->pdata[t];
+			guint length = term->exclude && term_applies(r, term) ?
+			    term_at(r, term, u) : 0;
+			for (i = 0; i < length; i++)
+				g_array_index(r->units, struct unit, u + i).classes[term->class] = 0;
 		}
 	}
 	if (classify_trace != NULL && g_getenv("CLASSIFY_TRACE_WORDS") != NULL)
 		trace_classes(r);
 }
 
-/* TRUE if unit u has the class of role. */
+/* TRUE if unit u has the class of role (never for an optional role the
+ * rules do without). */
 gboolean
 unit_role(const struct reading *r, guint u, enum role role)
 {
-	return g_array_index(r->units, struct unit, u).classes[r->rules->roles[role]];
+	return r->rules->roles[role] >= 0 &&
+	    g_array_index(r->units, struct unit, u).classes[r->rules->roles[role]];
+}
+
+/* TRUE if a clause with classes has has a word of role's class. */
+gboolean
+has_role(const struct reading *r, const guint8 *has, enum role role)
+{
+	return r->rules->roles[role] >= 0 && has[r->rules->roles[role]];
+}
+
+/* TRUE if every needed class is in the clause and no excluded one. */
+gboolean
+alternative_in(const struct alternative *alternative, const guint8 *has)
+{
+	guint i;
+
+	for (i = 0; i < alternative->need->len; i++)
+		if (!has[g_array_index(alternative->need, guint, i)])
+			return FALSE;
+	for (i = 0; i < alternative->without->len; i++)
+		if (has[g_array_index(alternative->without, guint, i)])
+			return FALSE;
+	return alternative->need->len > 0;
+}
+
+/* The first matching alternative of a list, or NULL. */
+const struct alternative *
+alternatives_find(GArray *alternatives, const guint8 *has)
+{
+	guint i;
+
+	for (i = 0; i < alternatives->len; i++) {
+		const struct alternative *alternative =
+		    &g_array_index(alternatives, struct alternative, i);
+		if (alternative_in(alternative, has))
+			return alternative;
+	}
+	return NULL;
+}
+
+/* TRUE if the rule asks for its kind in a clause with these classes. */
+gboolean
+rule_in(const struct kind_rule *rule, const guint8 *has)
+{
+	return alternatives_find(rule->ask, has) != NULL ||
+	    alternatives_find(rule->maybe, has) != NULL;
+}
+
+/* TRUE if some kind's rule asks in a clause with these classes. */
+gboolean
+any_rule_in(const struct reading *r, const guint8 *has)
+{
+	guint k;
+
+	for (k = 0; k < r->rules->kinds->len; k++)
+		if (rule_in(r->rules->kinds->pdata[k], has))
+			return TRUE;
+	return FALSE;
 }
 
 /* The first unit of a clause that is not a lead word ("and", "please"). */
@@ -457,8 +521,71 @@ clause_head(const struct reading *r, const struct clause *clause)
 	return u;
 }
 
-/* Cut the units into clauses and sentences: boundaries, and split words
- * ("but", "mutta") that open a clause of their own. */
+/* TRUE if unit u has the verb of a kind that is not a ban: the first class
+ * of one of its ask rules ("erase data": erase) when [classify] verbs
+ * names it, what a clause begins with when it is a command. */
+static gboolean
+unit_kind_verb(const struct reading *r, guint u)
+{
+	const guint8 *classes = g_array_index(r->units, struct unit, u).classes;
+	guint k, a;
+
+	for (k = 0; k < r->rules->kinds->len; k++) {
+		const struct kind_rule *rule = r->rules->kinds->pdata[k];
+		for (a = 0; !rule->ban && a < rule->ask->len; a++) {
+			const struct alternative *alternative = &g_array_index(rule->ask,
+			    struct alternative, a);
+			guint first = alternative->need->len > 1 ?
+			    g_array_index(alternative->need, guint, 0) : G_MAXUINT;
+			if (first != G_MAXUINT && classes[first] &&
+			    classify_class_verb(r->rules, first))
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* TRUE if unit u is a command, a negation or a request word: after "and"
+ * it opens a conjunct of its own ("delete my data and don't send me
+ * more", "lopettakaa ... ja poistakaa", "und löschen Sie"). */
+static gboolean
+unit_opens_conjunct(const struct reading *r, guint u)
+{
+	return unit_role(r, u, ROLE_NEGATION) || unit_role(r, u, ROLE_FORBID) ||
+	    unit_role(r, u, ROLE_REQUEST);
+}
+
+/* TRUE if the conjunction at u ("and", "ja", "och") joins two conjuncts:
+ * words came before it in its clause (since first), and a kind's verb
+ * follows, or a negation or a request (a word or two may come between:
+ * "and do not publish"). */
+static gboolean
+reading_conjunct(const struct reading *r, guint first, guint u)
+{
+	guint v, words = 0;
+
+	for (v = first; v < u; v++)
+		words += !unit_role(r, v, ROLE_LEAD) && !unit_role(r, v, ROLE_REQUEST);
+	if (words < 2)
+		return FALSE;
+	for (v = u + 1; v < r->units->len && unit_role(r, v, ROLE_LEAD); v++)
+		if (g_array_index(r->units, struct unit, v).boundary != BOUNDARY_NONE)
+			return FALSE;
+	if (v < r->units->len && unit_kind_verb(r, v))
+		return TRUE;
+	for (; v < r->units->len && v <= u + 3; v++) {
+		if (v > u + 1 && g_array_index(r->units, struct unit, v).boundary !=
+		    BOUNDARY_NONE)
+			return FALSE;
+		if (unit_opens_conjunct(r, v))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Cut the units into clauses and sentences: boundaries, split words
+ * ("but", "mutta") and conjuncts ("and don't ...") that open a clause of
+ * their own. */
 void
 reading_cut(struct reading *r)
 {
@@ -471,7 +598,8 @@ reading_cut(struct reading *r)
 		    &g_array_index(r->units, struct unit, u) : NULL;
 		enum boundary boundary = unit == NULL ? BOUNDARY_SENTENCE : unit->boundary;
 
-		if (unit != NULL && boundary == BOUNDARY_NONE && unit_role(r, u, ROLE_SPLIT))
+		if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
+		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u))))
 			boundary = BOUNDARY_CLAUSE;
 		/* "haluan tietää, mitä tietoja": a clause opened by "that" or
 		 * "what" is the object of the one before it, read as one. */
@@ -489,6 +617,8 @@ reading_cut(struct reading *r)
 			memset(&sentence, 0, sizeof sentence);
 		}
 		if (unit != NULL) {
+			if (boundary == BOUNDARY_SENTENCE || u == 0)
+				sentence.item = unit->item;
 			unit->clause = (int)r->clauses->len;
 			sentence.subject = unit->subject;
 			sentence.question |= unit->question;
@@ -497,12 +627,40 @@ reading_cut(struct reading *r)
 	}
 }
 
+/* TRUE if the request word at u is negated ("en halua", "I don't want",
+ * "jag vill inte"): a negation just before or just after it. */
+static gboolean
+request_negated(const struct reading *r, const struct clause *clause, guint u)
+{
+	guint n;
+
+	for (n = u > clause->first + 2 ? u - 2 : clause->first; n < u; n++)
+		if (unit_role(r, n, ROLE_NEGATION))
+			return TRUE;
+	return u + 1 < clause->end && unit_role(r, u + 1, ROLE_NEGATION);
+}
+
+/* Mark the words after a report word in its clause as someone else's:
+ * "tietosuojaselosteessanne sanotaan, että tarkastuspyyntö on ..." reports
+ * what the notice says, it asks nothing. */
+static void
+clause_report(struct reading *r, const struct clause *clause)
+{
+	guint u, v;
+
+	for (u = clause->first; u < clause->end; u++)
+		if (unit_role(r, u, ROLE_REPORT))
+			for (v = u + 1; v < clause->end; v++)
+				g_array_index(r->units, struct unit, v).quoted = TRUE;
+}
+
 /* A clause's classes and roles. */
 void
 clause_read(struct reading *r, struct clause *clause)
 {
 	guint count = r->rules->classes->len, u, c, head;
 
+	clause_report(r, clause);
 	clause->has = g_new0(guint8, count);
 	for (u = clause->first; u < clause->end; u++) {
 		const struct unit *unit = &g_array_index(r->units, struct unit, u);
@@ -510,6 +668,8 @@ clause_read(struct reading *r, struct clause *clause)
 			continue;
 		for (c = 0; c < count; c++)
 			clause->has[c] |= unit->classes[c];
+		if (unit_role(r, u, ROLE_REQUEST) && !request_negated(r, clause, u))
+			clause->asking = TRUE;
 	}
 	head = clause_head(r, clause);
 	clause->condition = unit_role(r, head, ROLE_CONDITION) ||
@@ -527,20 +687,35 @@ clause_read(struct reading *r, struct clause *clause)
 	}
 	clause->reason = unit_role(r, head, ROLE_REASON) ||
 	    unit_role(r, clause->first, ROLE_REASON);
-	clause->negated = clause->has[r->rules->roles[ROLE_NEGATION]];
-	clause->possibility = clause->has[r->rules->roles[ROLE_POSSIBILITY]];
-	clause->boilerplate = clause->has[r->rules->roles[ROLE_BOILERPLATE]];
-	clause->explicit = clause->has[r->rules->roles[ROLE_REQUEST]];
+	clause->negated = has_role(r, clause->has, ROLE_NEGATION);
+	clause->possibility = has_role(r, clause->has, ROLE_POSSIBILITY);
+	clause->boilerplate = has_role(r, clause->has, ROLE_BOILERPLATE);
+	clause->explicit = has_role(r, clause->has, ROLE_REQUEST);
+	clause->until = unit_role(r, head, ROLE_UNTIL) && !any_rule_in(r, clause->has);
+	/* "Jos teillä on minusta tietoja, poistakaa ne"; "if you use my data
+	 * for marketing, stop": a condition only about the data being held
+	 * or used (it names the data and holding or using it, no kind and no
+	 * negation) sets no condition: what it says is so is asked about. */
+	if (clause->condition && has_role(r, clause->has, ROLE_DATA) &&
+	    has_role(r, clause->has, ROLE_HOLD) &&
+	    !has_role(r, clause->has, ROLE_NEGATION) && !any_rule_in(r, clause->has)) {
+		clause->condition = FALSE;
+		clause->condition_from = clause->end;
+	}
 }
 
 /* Roles that carry on: a clause opened by "that" (että, att, dass) takes
  * the negation, request and condition of the clause before it ("en halua,
  * että tietojani poistetaan"); a condition makes the rest of its sentence
- * conditional ("if you cannot, delete it"). */
+ * conditional ("if you cannot, delete it") unless it is only about the
+ * data being there; a clause opened by "until" that asks nothing lends its
+ * "until" to its sentence ("Kunnes asia on selvitetty, älkää käsitelkö
+ * tietojani"). */
 void
 reading_carry(struct reading *r)
 {
-	guint c;
+	int until = r->rules->roles[ROLE_UNTIL];
+	guint c, d;
 
 	for (c = 1; c < r->clauses->len; c++) {
 		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
@@ -551,6 +726,7 @@ reading_carry(struct reading *r)
 		if (unit_role(r, clause_head(r, clause), ROLE_COMPLEMENT)) {
 			clause->negated |= before->negated;
 			clause->explicit |= before->explicit;
+			clause->asking |= before->asking;
 			clause->possibility |= before->possibility;
 		}
 		clause->condition |= (before->condition || before->condition_from <
@@ -558,48 +734,119 @@ reading_carry(struct reading *r)
 		if (clause->condition)
 			clause->condition_from = clause->first;
 	}
+	for (c = 0; until >= 0 && c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		for (d = 0; clause->until && d < r->clauses->len; d++) {
+			struct clause *other = &g_array_index(r->clauses, struct clause, d);
+			if (other->sentence == clause->sentence)
+				other->has[until] = 1;
+		}
+	}
 }
 
-/* The sentences' roles: a question, a mention of the rights, a request. */
-void
-reading_sentences(struct reading *r)
+/* TRUE if the sentence that clause c opens is an inquiry ("How do I
+ * request ...?", "Kysymys tarkastuspyynnöstä"): it asks about a request,
+ * it makes none. */
+static gboolean
+sentence_inquiry(const struct reading *r, guint c)
 {
-	int exercise = r->rules->roles[ROLE_EXERCISE], right = r->rules->roles[ROLE_RIGHT];
-	g_autofree gboolean *rights = g_new0(gboolean, r->sentences->len + 1);
-	g_autofree gboolean *exercised = g_new0(gboolean, r->sentences->len + 1);
+	const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+
+	return unit_role(r, clause_head(r, clause), ROLE_INQUIRY);
+}
+
+/* What an introduction lends its list ("Pyydän teitä:", "Kiellän:", "jag
+ * förbjuder er att"): its request, and the forbidding or negation of its
+ * last clause when that names no kind of its own; to the sentence after
+ * it, and on to the list items that follow. */
+static void
+reading_introductions(struct reading *r)
+{
+	g_autofree gboolean *forbid = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree gboolean *negation = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree gboolean *open = g_new0(gboolean, r->sentences->len + 1);
+	gboolean request = FALSE, lend_forbid = FALSE, lend_negation = FALSE;
 	guint c, s;
 
 	for (c = 0; c < r->clauses->len; c++) {
 		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		gboolean bare = !any_rule_in(r, clause->has);
+		forbid[clause->sentence] = bare && has_role(r, clause->has, ROLE_FORBID);
+		negation[clause->sentence] = bare && has_role(r, clause->has, ROLE_NEGATION);
+		open[clause->sentence] = unit_role(r, clause->end - 1, ROLE_COMPLEMENT);
+	}
+	for (s = 1; s < r->sentences->len; s++) {
+		struct sentence *before = &g_array_index(r->sentences, struct sentence, s - 1);
+		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
+
+		if (before->colon || (open[s - 1] && sentence->item)) {
+			request = before->request;
+			lend_forbid = forbid[s - 1];
+			lend_negation = negation[s - 1];
+		} else if (!sentence->item)
+			request = lend_forbid = lend_negation = FALSE;
+		sentence->request |= request;
+		sentence->forbid = lend_forbid;
+		sentence->negation = lend_negation;
+	}
+}
+
+/* The sentences' roles: a question, an inquiry, a request; and the clauses
+ * that mention the rights without exercising them (from the first that
+ * names one to the end of its sentence). */
+void
+reading_sentences(struct reading *r)
+{
+	g_autofree gboolean *exercised = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree int *right = g_new(int, r->sentences->len + 1);
+	guint c, s;
+
+	for (s = 0; s <= r->sentences->len; s++)
+		right[s] = -1;
+	for (c = 0; c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
 		struct sentence *sentence = &g_array_index(r->sentences, struct sentence,
 		    clause->sentence);
-		rights[clause->sentence] |= clause->has[right];
-		exercised[clause->sentence] |= clause->has[exercise];
-		sentence->request |= clause->explicit;
+		if (has_role(r, clause->has, ROLE_RIGHT) && right[clause->sentence] < 0)
+			right[clause->sentence] = (int)c;
+		exercised[clause->sentence] |= has_role(r, clause->has, ROLE_EXERCISE);
+		sentence->request |= clause->asking;
+		if (c == 0 || g_array_index(r->clauses, struct clause, c - 1).sentence !=
+		    clause->sentence)
+			sentence->inquiry = sentence_inquiry(r, c);
+	}
+	for (c = 0; c < r->clauses->len; c++) {
+		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		clause->mention = right[clause->sentence] >= 0 &&
+		    (int)c >= right[clause->sentence] && !exercised[clause->sentence];
 	}
 	for (s = 0; s < r->sentences->len; s++) {
 		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
-		sentence->mention = rights[s] && !exercised[s];
-		/* An introduction "Pyydän teitä:" asks for its list items too. */
-		if (s > 0 && g_array_index(r->sentences, struct sentence, s - 1).colon &&
-		    g_array_index(r->sentences, struct sentence, s - 1).request) {
-			sentence->request = TRUE;
-			sentence->colon = TRUE;   /* the next item too */
+		if (sentence->inquiry) {
+			sentence->question = TRUE;
+			sentence->request = FALSE;
 		}
 	}
+	reading_introductions(r);
 }
 
 /* A new reading of a text in language written (may be NULL). */
 void
 reading_init(struct reading *r, struct classify_rules *rules, const char *written)
 {
+	guint i;
+
 	memset(r, 0, sizeof *r);
 	r->rules = rules;
 	r->written = written;
-	r->written_known = written != NULL &&
-	    words_language_index(rules->words, written) >= 0;
+	r->language = words_language_index(rules->words, written);
+	/* Stems count in the mail's language, or in every one when the mail's
+	 * is not one of the rules'. */
+	for (i = 0; rules->languages[i] != NULL; i++)
+		if (r->language < 0 || (int)i == r->language)
+			classify_rules_stem(rules, (int)i);
 	r->finnish = written == NULL || strcmp(written, "fi") == 0 ||
-	    !r->written_known;
+	    words_language_index(rules->words, written) < 0;
 	r->units = g_array_new(FALSE, TRUE, sizeof(struct unit));
 	r->clauses = g_array_new(FALSE, TRUE, sizeof(struct clause));
 	r->sentences = g_array_new(FALSE, TRUE, sizeof(struct sentence));
@@ -627,8 +874,5 @@ reading_clear(struct reading *r)
 	g_array_unref(r->clauses);
 	g_array_unref(r->sentences);
 	g_string_free(r->word, TRUE);
-	if (r->forms != NULL)
-		g_hash_table_unref(r->forms);
-	g_free(r->stem_lengths);
 }
 

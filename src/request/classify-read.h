@@ -33,7 +33,10 @@ struct unit {
 	gboolean subject;         /* in the Subject line */
 	gboolean question;        /* a '?' follows it */
 	gboolean colon;           /* a ':' follows it */
+	gboolean item;            /* the first word of a list item */
 	int clause;
+	gsize start, end;         /* where it is in the text it was read from
+	                             (the subject or the body) */
 };
 
 /* A run of words between clause boundaries. */
@@ -45,11 +48,20 @@ struct clause {
 	                             me if the objection ends in deletion") */
 	guint reason_from;        /* units from here on explain ("because ...") */
 	gboolean negated, condition, possibility, reason, explicit, boilerplate;
+	gboolean asking;          /* a request word that is not negated */
+	gboolean until;           /* opened by "until" and asks nothing: lends
+	                             its "until" to its sentence */
+	gboolean mention;         /* names the rights without exercising them */
 };
 
 /* A run of clauses between sentence boundaries. */
 struct sentence {
-	gboolean question, mention, request, subject, colon;
+	gboolean question, request, subject, colon;
+	gboolean inquiry;         /* asks about a request, makes none ("How do
+	                             I request ...?") */
+	gboolean item;            /* a list item */
+	gboolean forbid, negation;/* lent by the list's introduction ("Kiellän:",
+	                             "I do not want:") to a ban in the item */
 };
 
 /* What one kind's evidence adds up to. */
@@ -57,6 +69,8 @@ struct kind_state {
 	double confidence;
 	int count;
 	gboolean main, negated, hinted;
+	int temporary;            /* evidence of a ban "until ...": with a
+	                             restriction, part of it */
 	GArray *sentences;        /* int: where it was asked */
 };
 
@@ -64,15 +78,9 @@ struct kind_state {
 struct reading {
 	struct classify_rules *rules;
 	const char *written;      /* the mail's language code, or NULL */
-	gboolean written_known;   /* written is one of the rules' languages
-	                             (looked up once, not per term and word) */
-	/* What the words hold, for term_may_start: every form of every word
-	 * (lower, folded, bases, compound parts, stems), the character lengths
-	 * of the stems per language (bit n: a stem of n characters), whether
-	 * some word is a number or has no base form. */
-	GHashTable *forms;
-	guint64 *stem_lengths;
-	gboolean any_digits, any_unanalysed;
+	int language;             /* its index among the rules' languages, or -1
+	                             (unclear, or one the rules are not written
+	                             in): then every language's stems count */
 	gboolean finnish;         /* analyse words with Voikko */
 	gboolean forwarded;       /* reading a forwarded request */
 	GArray *units;            /* struct unit */
@@ -84,6 +92,9 @@ struct reading {
 	                             it opened an aside */
 	GString *word;            /* the word being collected */
 	gboolean subject;
+	gboolean item;            /* the next word starts a list item */
+	gsize at, word_start;     /* offsets in the text being read: the
+	                             character now, the word being collected */
 	struct kind_state states[CLASSIFY_KIND_COUNT];
 };
 
@@ -112,8 +123,24 @@ void reading_carry(struct reading *r);
 /* The sentences' roles: a question, a mention of the rights, a request. */
 void reading_sentences(struct reading *r);
 
-/* TRUE if unit u has the class of role. */
+/* TRUE if unit u has the class of role (an optional role the rules do
+ * without: never). */
 gboolean unit_role(const struct reading *r, guint u, enum role role);
+
+/* TRUE if a clause with classes has has a word of role's class. */
+gboolean has_role(const struct reading *r, const guint8 *has, enum role role);
+
+/* TRUE if the alternative's classes are in has (and none it excludes). */
+gboolean alternative_in(const struct alternative *alternative, const guint8 *has);
+
+/* The first alternative of a list whose classes are in has, or NULL. */
+const struct alternative *alternatives_find(GArray *alternatives, const guint8 *has);
+
+/* TRUE if the rule asks (or weakly asks) for its kind in a clause with has. */
+gboolean rule_in(const struct kind_rule *rule, const guint8 *has);
+
+/* TRUE if some kind's rule asks in a clause with has. */
+gboolean any_rule_in(const struct reading *r, const guint8 *has);
 
 /* The first unit of a clause that is not a lead word ("and", "please"). */
 guint clause_head(const struct reading *r, const struct clause *clause);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/log.h"
+#include "request/classify-index.h"
 #include "request/classify-rules.h"
 
 const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1] = {
@@ -21,7 +23,10 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_REQUEST] = "request", [ROLE_COMPLEMENT] = "complement",
 	[ROLE_SPLIT] = "split", [ROLE_BOILERPLATE] = "boilerplate",
 	[ROLE_LEAD] = "lead", [ROLE_FORBID] = "forbid",
-	[ROLE_CONDITION_HEAD] = "condition-head",
+	[ROLE_CONDITION_HEAD] = "condition-head", [ROLE_UNTIL] = "until",
+	[ROLE_INQUIRY] = "inquiry", [ROLE_REPORT] = "report", [ROLE_KEEP] = "keep",
+	[ROLE_DATA] = "data", [ROLE_HOLD] = "hold", [ROLE_RELATIVE] = "relative",
+	[ROLE_CONJUNCTION] = "conjunction", [ROLE_PAST] = "past",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */
@@ -96,15 +101,47 @@ part_compile(struct classify_rules *rules, int language, const char *text,
 
 	part->lower = g_utf8_strdown(bare, -1);
 	part->plain = words_fold(bare);
-	part->match = strcmp(text, "+digits") == 0 ? TERM_DIGITS : whole ? TERM_WHOLE :
+	part->match = strcmp(text, "+digits") == 0 ? TERM_DIGITS :
+	    strcmp(text, "+value") == 0 ? TERM_VALUE : whole ? TERM_WHOLE :
 	    surface ? TERM_SURFACE :
 	    head && tail ? TERM_INFIX : head ? TERM_SUFFIX : tail ? TERM_PREFIX :
 	    TERM_WORD;
 	part->exact = word && g_utf8_strlen(bare, -1) <= 3;
-	part->form = word && language >= 0 ?
-	    words_stem(rules->words, language, bare) : g_strdup(part->plain);
-	part->stemmed = g_utf8_strlen(part->form, -1) >= 4;
+	/* A word's stem is made when a mail in its language is first read
+	 * (classify_rules_stem): most mails need one language's. */
+	part->form = (part->match == TERM_WORD || part->match == TERM_WHOLE) &&
+	    language >= 0 ? NULL : g_strdup(part->plain);
+	part->stemmed = part->form != NULL && g_utf8_strlen(part->form, -1) >= 4;
 	part->folds = g_utf8_strlen(part->plain, -1) >= 6;
+	(void)rules;
+}
+
+/* Make the stems of the words of the terms in language (index), once, and
+ * file the terms by them. */
+void
+classify_rules_stem(struct classify_rules *rules, int language)
+{
+	guint c, t, i;
+
+	if (language < 0 || rules->stemmed[language])
+		return;
+	rules->stemmed[language] = TRUE;
+	for (c = 0; c < rules->classes->len; c++) {
+		const struct word_class *class = rules->classes->pdata[c];
+		for (t = 0; t < class->terms->len; t++) {
+			struct term *term = class->terms->pdata[t];
+			if (term->language != language)
+				continue;
+			for (i = 0; i < term->count; i++) {
+				struct term_part *part = &term->parts[i];
+				if (part->form != NULL)
+					continue;
+				part->form = words_stem(rules->words, language, part->lower);
+				part->stemmed = g_utf8_strlen(part->form, -1) >= 4;
+			}
+			classify_index_add_stems(rules->index, term);
+		}
+	}
 }
 
 /* Free a term (a GDestroyNotify). */
@@ -138,6 +175,7 @@ class_add_terms(struct classify_rules *rules, struct word_class *class,
 		if (*g_strstrip(items[i]) == '\0')
 			continue;
 		term = g_new0(struct term, 1);
+		term->class = rules->classes->len - 1;
 		term->language = language;
 		term->exclude = items[i][0] == '-' && items[i][1] != '\0';
 		parts = g_strsplit_set(items[i] + term->exclude, " \t", -1);
@@ -145,7 +183,12 @@ class_add_terms(struct classify_rules *rules, struct word_class *class,
 		for (j = 0; parts[j] != NULL; j++)
 			if (*parts[j] != '\0')
 				part_compile(rules, language, parts[j], &term->parts[term->count++]);
-		g_ptr_array_add(class->terms, term);
+		term->long_word = term->count > 0 &&
+		    g_utf8_strlen(term->parts[0].plain, -1) >= 5;
+		if (term->count == 0)
+			term_free(term);
+		else
+			g_ptr_array_add(class->terms, term);
 	}
 }
 
@@ -197,8 +240,8 @@ rules_read_classes(struct classify_rules *rules, GKeyFile *file, GError **error)
 }
 
 /* The index of a class by name, or -1. */
-static int
-class_find(const struct classify_rules *rules, const char *name)
+int
+classify_class_find(const struct classify_rules *rules, const char *name)
 {
 	guint i;
 
@@ -243,7 +286,7 @@ rules_read_alternatives(struct classify_rules *rules, GKeyFile *file,
 
 			if (*names[j] == '\0')
 				continue;
-			if ((index = class_find(rules, names[j] + negated)) < 0) {
+			if ((index = classify_class_find(rules, names[j] + negated)) < 0) {
 				g_autofree char *problem = g_strdup_printf("\"%s\" names no "
 				    "[words %s] group", items[i], names[j] + negated);
 				rules_error(error, rules, group, key, problem);
@@ -266,7 +309,7 @@ rules_read_lines(struct classify_rules *rules, GKeyFile *file,
 	size_t i;
 
 	for (i = 0; names != NULL && names[i] != NULL; i++) {
-		int index = class_find(rules, g_strstrip(names[i]));
+		int index = classify_class_find(rules, g_strstrip(names[i]));
 		if (index < 0) {
 			g_autofree char *problem = g_strdup_printf("\"%s\" names no "
 			    "[words %s] group", names[i], names[i]);
@@ -287,6 +330,7 @@ kind_rule_free(gpointer data)
 	g_array_unref(rule->ask);
 	g_array_unref(rule->maybe);
 	g_array_unref(rule->question);
+	g_array_unref(rule->span);
 	g_array_unref(rule->lines);
 	g_free(rule);
 }
@@ -316,19 +360,22 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 		g_array_set_clear_func(rule->maybe, alternative_clear);
 		rule->question = g_array_new(FALSE, FALSE, sizeof(struct alternative));
 		g_array_set_clear_func(rule->question, alternative_clear);
+		rule->span = g_array_new(FALSE, FALSE, sizeof(struct alternative));
+		g_array_set_clear_func(rule->span, alternative_clear);
 		rule->lines = g_array_new(FALSE, FALSE, sizeof(guint));
 		g_ptr_array_add(rules->kinds, rule);
 		if (rules_read_alternatives(rules, file, group, "ask", rule->ask, error) < 0 ||
 		    rules_read_alternatives(rules, file, group, "maybe", rule->maybe,
 		    error) < 0 || rules_read_alternatives(rules, file, group, "question",
-		    rule->question, error) < 0 ||
+		    rule->question, error) < 0 || rules_read_alternatives(rules, file,
+		    group, "span", rule->span, error) < 0 ||
 		    rules_read_lines(rules, file, group, rule, error) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* The role classes; each must exist. */
+/* The role classes; each but the optional ones must exist. */
 static int
 rules_find_roles(struct classify_rules *rules, GError **error)
 {
@@ -336,13 +383,48 @@ rules_find_roles(struct classify_rules *rules, GError **error)
 
 	for (r = 0; r < ROLE_COUNT; r++) {
 		g_autofree char *group = g_strdup_printf("words %s", role_names[r]);
-		if ((rules->roles[r] = class_find(rules, role_names[r])) < 0) {
+		if ((rules->roles[r] = classify_class_find(rules, role_names[r])) < 0 &&
+		    r < ROLE_OPTIONAL) {
 			rules_error(error, rules, group, "en", "the group is missing; "
 			    "the reading of clauses needs it");
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* [classify] verbs: the classes whose words are verbs; without the key,
+ * every class. */
+static int
+rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	g_auto(GStrv) names = g_key_file_get_string_list(file, "classify", "verbs",
+	    NULL, NULL);
+	size_t i;
+
+	rules->verbs = g_new0(guint8, rules->classes->len + 1);
+	if (names == NULL) {
+		memset(rules->verbs, 1, rules->classes->len);
+		return 0;
+	}
+	for (i = 0; names[i] != NULL; i++) {
+		int index = classify_class_find(rules, g_strstrip(names[i]));
+		if (index < 0) {
+			g_autofree char *problem = g_strdup_printf("\"%s\" names no "
+			    "[words %s] group", names[i], names[i]);
+			rules_error(error, rules, "classify", "verbs", problem);
+			return -1;
+		}
+		rules->verbs[index] = 1;
+	}
+	return 0;
+}
+
+/* TRUE if the class is one of the verbs. */
+gboolean
+classify_class_verb(const struct classify_rules *rules, guint class)
+{
+	return rules->verbs != NULL && class < rules->classes->len && rules->verbs[class];
 }
 
 /* One number of [classify], with its default. */
@@ -401,6 +483,8 @@ rules_compile(const struct classify_rules *rules, const char *group,
 		    "save the file as UTF-8");
 		return NULL;
 	}
+	/* Not G_REGEX_OPTIMIZE: compiling for speed costs more than the few
+	 * lines of a mail each pattern meets. */
 	regex = g_regex_new(full, G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, &local);
 	if (regex == NULL) {
 		g_autofree char *problem = g_strdup_printf("pattern \"%s\": %s",
@@ -502,6 +586,8 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 	    "address", NULL);
 	g_autofree char *cut = g_key_file_get_value(file, "rectification",
 	    "value_cut", NULL);
+	g_autofree char *prose = g_key_file_get_value(file, "rectification",
+	    "prose_address", NULL);
 	g_auto(GStrv) groups = g_key_file_get_groups(file, NULL);
 	size_t i;
 
@@ -513,7 +599,9 @@ rules_read_fields(struct classify_rules *rules, GKeyFile *file, GError **error)
 	    g_strstrip(line), "", "", error);
 	if (rules->field_line == NULL || (address != NULL && (rules->address =
 	    rules_compile(rules, "rectification", "address", g_strstrip(address),
-	    "^", "$", error)) == NULL) || (cut != NULL && (rules->value_cut =
+	    "^", "$", error)) == NULL) || (prose != NULL && (rules->prose_address =
+	    rules_compile(rules, "rectification", "prose_address", g_strstrip(prose),
+	    "", "", error)) == NULL) || (cut != NULL && (rules->value_cut =
 	    rules_compile(rules, "rectification", "value_cut", g_strstrip(cut),
 	    "", "", error)) == NULL) || rules_add_patterns(rules, file,
 	    "rectification", "ignore", "", "", rules->field_ignore, error) < 0 ||
@@ -573,6 +661,7 @@ classify_rules_load(const char *path, GError **error)
 	g_autofree char *text = NULL;
 	const char *bad;
 	gsize length;
+	gint64 start = g_get_monotonic_time();
 
 	if (!g_file_get_contents(path, &text, &length, &local) ||
 	    !g_key_file_load_from_data(file, text, length, G_KEY_FILE_NONE, &local)) {
@@ -603,14 +692,19 @@ classify_rules_load(const char *path, GError **error)
 	rules_read_settings(rules, file);
 	rules_collect_languages(rules, file);
 	rules->words = words_open((const char *const *)rules->languages);
+	rules->stemmed = g_new0(gboolean, g_strv_length(rules->languages) + 1);
 	rules_read_common(rules, file);
 	if (rules_read_classes(rules, file, error) < 0 ||
+	    (rules->index = classify_index_new(rules->classes)) == NULL ||
 	    rules_find_roles(rules, error) < 0 ||
+	    rules_read_verbs(rules, file, error) < 0 ||
 	    rules_read_kinds(rules, file, error) < 0 ||
 	    rules_read_closing(rules, file, error) < 0 ||
 	    rules_read_fields(rules, file, error) < 0 ||
 	    rules_open_guess(rules, file, error) < 0)
 		goto fail;
+	log_debug("classify: rules read in %.1f ms",
+	    (double)(g_get_monotonic_time() - start) / 1000);
 	return rules;
 fail:
 	classify_rules_free(rules);
@@ -623,6 +717,7 @@ classify_rules_free(struct classify_rules *rules)
 {
 	if (rules == NULL)
 		return;
+	classify_index_free(rules->index);
 	g_ptr_array_unref(rules->classes);
 	g_ptr_array_unref(rules->kinds);
 	g_ptr_array_unref(rules->field_ignore);
@@ -638,11 +733,15 @@ classify_rules_free(struct classify_rules *rules)
 		g_regex_unref(rules->field_line);
 	if (rules->address != NULL)
 		g_regex_unref(rules->address);
+	if (rules->prose_address != NULL)
+		g_regex_unref(rules->prose_address);
 	if (rules->value_cut != NULL)
 		g_regex_unref(rules->value_cut);
 	words_close(rules->words);
 	language_guess_close(rules->guess);
 	g_strfreev(rules->languages);
+	g_free(rules->stemmed);
+	g_free(rules->verbs);
 	g_strfreev(rules->expect);
 	g_free(rules->file);
 	g_free(rules);
@@ -686,6 +785,8 @@ classify_part_matches(const struct term_part *part, int language,
 
 	if (part->match == TERM_DIGITS)
 		return word->digits;
+	if (part->match == TERM_VALUE)
+		return word->value;
 	if (part->match == TERM_SURFACE)
 		return strcmp(word->folded, part->plain) == 0;
 	if (part->exact)
@@ -697,7 +798,7 @@ classify_part_matches(const struct term_part *part, int language,
 		return TRUE;
 	if (part->match != TERM_WHOLE && forms_match(part, word->parts))
 		return TRUE;
-	if (affix || language < 0 || !part->stemmed)
+	if (affix || language < 0 || !part->stemmed || part->form == NULL)
 		return FALSE;
 	if (strcmp(word->stems[language], part->form) == 0)
 		return TRUE;

@@ -5,49 +5,11 @@
 
 #include <glib.h>
 
+#include "request/classify-terms.h"
 #include "request/language-guess.h"
 #include "request/words.h"
 
-/* How one word of a term meets a text's word. */
-enum term_match {
-	TERM_WORD,        /* same stem, same base form or compound part, or
-	                     same folded word */
-	TERM_WHOLE,       /* "=oikeus": the same, but not a compound's part */
-	TERM_SURFACE,     /* "~kopion": this spelling only (folded), no stem:
-	                     "a copy", not "copies" */
-	TERM_DIGITS,      /* "+digits": a number */
-	TERM_PREFIX,      /* "poisto*": the folded word or a base form begins so */
-	TERM_SUFFIX,      /* "*kielto" */
-	TERM_INFIX,       /* "*kiel*" */
-};
-
-struct term_part {
-	enum term_match match;
-	char *form;               /* TERM_WORD: the stem; else the folded affix */
-	char *plain;              /* the folded word as written */
-	char *lower;              /* lower case as written (the affix for an
-	                             affix term): met by base forms */
-	gboolean stemmed;         /* the stem is long enough to go by (four
-	                             letters: short stems of other words meet) */
-	gboolean folds;           /* long enough (six letters) to be met without
-	                             its accents */
-	gboolean exact;           /* a short word (<= 3 letters): lower case only */
-};
-
-/* A word or phrase of a class, in one language (-1: every language). */
-struct term {
-	int language;             /* words_language_index */
-	gboolean exclude;         /* "-et": a word it meets is not of the class
-	                             (colloquial "et" is "että", not "you don't") */
-	struct term_part *parts;
-	guint count;
-};
-
-/* A [words NAME] group. */
-struct word_class {
-	char *name;
-	GPtrArray *terms;         /* struct term * */
-};
+struct classify_index;
 
 /* One way to ask for a kind: classes a clause must have, and must not. */
 struct alternative {
@@ -66,6 +28,9 @@ struct kind_rule {
 	GArray *maybe;            /* struct alternative: weak, needs more */
 	GArray *question;         /* struct alternative: asks even as a question
 	                             ("What data do you have about me?") */
+	GArray *span;             /* struct alternative: asks when its classes
+	                             stand anywhere in one sentence ("the phone
+	                             number is old, the new one is 044 ...") */
 	GArray *lines;            /* guint classes: a "field: value" line of a
 	                             known field asks for the kind when the mail
 	                             has a word of one of these too */
@@ -75,8 +40,15 @@ struct kind_rule {
 enum role {
 	ROLE_NEGATION, ROLE_CONDITION, ROLE_POSSIBILITY, ROLE_REASON,
 	ROLE_RIGHT, ROLE_EXERCISE, ROLE_REQUEST, ROLE_COMPLEMENT, ROLE_SPLIT,
-	ROLE_BOILERPLATE, ROLE_LEAD, ROLE_FORBID, ROLE_CONDITION_HEAD, ROLE_COUNT
+	ROLE_BOILERPLATE, ROLE_LEAD, ROLE_FORBID, ROLE_CONDITION_HEAD,
+	/* optional: a rules file without them reads as before */
+	ROLE_UNTIL, ROLE_INQUIRY, ROLE_REPORT, ROLE_KEEP, ROLE_DATA,
+	ROLE_HOLD, ROLE_RELATIVE, ROLE_CONJUNCTION, ROLE_PAST,
+	ROLE_COUNT
 };
+
+/* The first optional role: rules files older than these do without. */
+#define ROLE_OPTIONAL ROLE_UNTIL
 
 /* The numbers of [classify]. */
 struct classify_weights {
@@ -89,16 +61,20 @@ struct classify_rules {
 	struct words *words;
 	struct language_guess *guess;
 	char **languages;         /* every language the rules are written in */
+	gboolean *stemmed;        /* per language: its terms' stems are made */
 	char **expect;            /* [classify] expect: near-tie preferences */
 	struct classify_weights weights;
 	GHashTable *abbreviations;/* folded word -> itself: no sentence end after */
 	GPtrArray *classes;       /* struct word_class * */
-	int roles[ROLE_COUNT];    /* class index, or -1 */
+	guint8 *verbs;            /* per class: 1 if a [classify] verbs class */
+	struct classify_index *index; /* the terms by their first word's forms */
+	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
 	GPtrArray *kinds;         /* struct kind_rule * */
 	GRegex *closing;          /* one line that ends the sender's text */
 	GHashTable *common;       /* language code -> GHashTable of folded words */
 	GRegex *field_line;
 	GRegex *address;          /* an address value into its columns */
+	GRegex *prose_address;    /* an address in prose, over lines too */
 	GRegex *value_cut;        /* what to cut from a value: a comment */
 	GPtrArray *field_ignore;  /* GRegex * */
 	GPtrArray *identification;/* GRegex *: a line opening the sender's
@@ -125,6 +101,17 @@ extern const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1];
 struct classify_rules *classify_rules_load(const char *path, GError **error);
 
 void classify_rules_free(struct classify_rules *rules);
+
+/* Make the stems of the terms in language (an index of rules->languages;
+ * -1: nothing), once: a reading in that language needs them. */
+void classify_rules_stem(struct classify_rules *rules, int language);
+
+/* TRUE if the class is one of [classify] verbs (all are, without the key):
+ * a clause it begins is a command. */
+gboolean classify_class_verb(const struct classify_rules *rules, guint class);
+
+/* The index of the [words NAME] class in rules->classes, or -1. */
+int classify_class_find(const struct classify_rules *rules, const char *name);
 
 /* TRUE if part meets word; language is the term's (-1: any), typos allows
  * one edit on long stems. */

@@ -27,44 +27,84 @@ text_until_closing(const struct classify_rules *rules, const char *own)
 	return g_string_free(text, FALSE);
 }
 
-/* The whole text with forwarded or quoted mail in it, without their header
- * lines (but with their subjects, each a sentence) and quote marks; NULL
- * if there is nothing beyond the own text. */
-char *
-text_forwarded(const char *whole, const char *own)
+/* TRUE if whole has more than the own text: forwarded or quoted mail. */
+gboolean
+text_beyond(const char *whole, const char *own)
 {
-	static GRegex *header_slot, *subject_slot;
+	return whole != NULL && strlen(whole) > strlen(own) + 1;
+}
+
+/* TRUE for a header line of a quoted or forwarded mail ("From: ...",
+ * "Lähettäjä: ...", "Von: ..."): its addresses are no one's change. */
+static gboolean
+text_header_line(const char *line)
+{
+	static GRegex *header_slot;
 	GRegex *header = regex_get(&header_slot, "^\\*?(from|sent|date|to|cc|"
 	    "l\xc3\xa4hett\xc3\xa4j\xc3\xa4|l\xc3\xa4hetetty|p\xc3\xa4iv\xc3\xa4m"
 	    "\xc3\xa4\xc3\xa4r\xc3\xa4|vastaanottaja|kopio|fr\xc3\xa5n|skickat|"
 	    "datum|till|kopia|von|gesendet|an)\\*?\\s*:", G_REGEX_CASELESS);
+
+	return g_regex_match(header, line, 0, NULL);
+}
+
+/* How deep a line is quoted ("> > text": 2), and where its text starts. */
+static int
+line_depth(const char *line, const char **text)
+{
+	int depth = 0;
+
+	for (; *line == '>' || *line == ' ' || *line == '\t'; line++)
+		depth += *line == '>';
+	*text = line;
+	return depth;
+}
+
+/* The whole text with the forwarded or quoted mail in it up to quote depth
+ * depth, without their header lines (but with their subjects, each a
+ * sentence) and quote marks: depth 0 is what is forwarded unquoted, 1 adds
+ * the mail quoted once, and so on, the newest words first (a forwarded
+ * thread's older requests are history). NULL when nothing is quoted that
+ * deep, or there is nothing beyond the own text. */
+char *
+text_forwarded(const char *whole, const char *own, int depth)
+{
+	static GRegex *subject_slot;
 	GRegex *subject = regex_get(&subject_slot, "^\\*?(subject|aihe|\xc3\xa4mne|"
 	    "betreff)\\*?\\s*:\\s*", G_REGEX_CASELESS);
 	g_auto(GStrv) lines = NULL;
 	GString *text;
+	gboolean deepest = depth == 0;
 	size_t i;
 
-	if (whole == NULL || strlen(whole) <= strlen(own) + 1)
+	if (!text_beyond(whole, own))
 		return NULL;
 	lines = g_strsplit(whole, "\n", -1);
 	text = g_string_new(NULL);
 	for (i = 0; lines[i] != NULL; i++) {
-		char *line = lines[i];
-		while (*line == '>' || *line == ' ')
-			line++;
+		const char *line;
+		int level = line_depth(lines[i], &line);
+
+		if (level > depth)
+			continue;
+		deepest |= level == depth && *line != '\0';
 		if (g_regex_match(subject, line, 0, NULL))
 			g_string_append_printf(text, "\n%s\n\n", line + strcspn(line, ":") + 1);
-		else if (!g_regex_match(header, line, 0, NULL))
+		else if (!text_header_line(line))
 			g_string_append_printf(text, "%s\n", line);
+	}
+	if (!deepest) {
+		g_string_free(text, TRUE);
+		return NULL;
 	}
 	return g_string_free(text, FALSE);
 }
 
 /* The language of the common words of [language LL] most seen, at least
- * minimum times and twice as often as any other; NULL otherwise. */
+ * minimum times and margin times as often as any other; NULL otherwise. */
 static const char *
 text_language_by_words(const struct classify_rules *rules, const char *text,
-    int minimum)
+    int minimum, int margin)
 {
 	static GRegex *word;
 	g_autoptr(GMatchInfo) match = NULL;
@@ -97,26 +137,33 @@ text_language_by_words(const struct classify_rules *rules, const char *text,
 		else if (count > second)
 			second = count;
 	}
-	return tie || best_count < minimum || best_count < 2 * second ? NULL : best;
+	return tie || best_count < minimum || best_count < margin * second ? NULL : best;
 }
 
 /* A text shorter than this is guessed by its common words first: n-grams
  * need more ("Please delete my data." reads as Afrikaans). */
 #define SHORT_TEXT 300
 
-/* The language the mail is written in: its n-grams, or its common words
- * when it is too short for them. */
+/* A longer text is told by its common words when this many of one
+ * language's stand in it, three times as many as any other's; only the
+ * others need the n-grams (and loading their fingerprints costs more than
+ * classifying a mail). */
+#define LONG_TEXT_WORDS 8
+
+/* The language the mail is written in: its common words when they are
+ * clear, else its n-grams. */
 const char *
 text_written(struct classify_rules *rules, const char *text)
 {
 	const char *by_words = strlen(text) < SHORT_TEXT ?
-	    text_language_by_words(rules, text, 3) : NULL;
+	    text_language_by_words(rules, text, 3, 2) :
+	    text_language_by_words(rules, text, LONG_TEXT_WORDS, 3);
 	const char *code;
 
 	if (by_words != NULL)
 		return by_words;
 	code = language_guess_text(rules->guess, text, (const char *const *)rules->expect);
-	return code != NULL ? code : text_language_by_words(rules, text, 1);
+	return code != NULL ? code : text_language_by_words(rules, text, 1, 2);
 }
 
 /* Free a change (a GDestroyNotify). */
@@ -228,6 +275,38 @@ changes_read_line(const struct classify_rules *rules, GPtrArray *changes,
 	return joined;
 }
 
+/* Where the lines of text are that hold no change in prose: header lines
+ * of a quoted mail and the sender's identification block, as pairs of
+ * byte offsets [start, end). */
+GArray *
+text_not_prose(const struct classify_rules *rules, const char *text)
+{
+	GArray *skipped = g_array_new(FALSE, FALSE, sizeof(gsize));
+	gboolean identifying = FALSE;
+	const char *line = text;
+
+	while (*line != '\0') {
+		const char *end = strchr(line, '\n');
+		gsize start = (gsize)(line - text), stop;
+		g_autofree char *copy = NULL;
+
+		if (end == NULL)
+			end = line + strlen(line);
+		stop = (gsize)(end - text);
+		copy = g_strstrip(g_strndup(line, (gsize)(end - line)));
+		if (*copy == '\0')
+			identifying = FALSE;
+		else if (patterns_match(rules->identification, copy))
+			identifying = TRUE;
+		if (*copy != '\0' && (identifying || text_header_line(copy))) {
+			g_array_append_val(skipped, start);
+			g_array_append_val(skipped, stop);
+		}
+		line = *end != '\0' ? end + 1 : end;
+	}
+	return skipped;
+}
+
 /* Read the "field: new value" lines of a text into changes; the sender's
  * identification ("Zur Identifikation meiner Person ...:") is not one. */
 void
@@ -264,6 +343,18 @@ subject_is_reply(const char *subject)
 
 	return g_regex_match(regex_get(&reply, "^\\s*(re|aw|vs|sv|vl|vb|"
 	    "fw|fwd|wg|tr|ent|rv|r)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS),
+	    subject, 0, NULL);
+}
+
+/* TRUE for the subject of an answer (Re:, AW:, SV:, VS:), not a forward:
+ * what it quotes is the history of the conversation. */
+gboolean
+subject_is_answer(const char *subject)
+{
+	static GRegex *answer;
+
+	return subject != NULL && g_regex_match(regex_get(&answer,
+	    "^\\s*(re|aw|vs|sv|r)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS),
 	    subject, 0, NULL);
 }
 

@@ -7,26 +7,12 @@
 
 #include "base/language.h"
 #include "request/classify.h"
+#include "request/classify-fields.h"
 #include "request/classify-read.h"
 #include "request/classify-text.h"
 
 void (*classify_trace)(const char *kind, const char *clause, const char *verdict,
     double confidence);
-
-/* TRUE if every needed class is in the clause and no excluded one. */
-static gboolean
-alternative_in(const struct alternative *alternative, const guint8 *has)
-{
-	guint i;
-
-	for (i = 0; i < alternative->need->len; i++)
-		if (!has[g_array_index(alternative->need, guint, i)])
-			return FALSE;
-	for (i = 0; i < alternative->without->len; i++)
-		if (has[g_array_index(alternative->without, guint, i)])
-			return FALSE;
-	return alternative->need->len > 0;
-}
 
 /* TRUE if unit u has a class the alternative needs. */
 static gboolean
@@ -42,17 +28,46 @@ unit_in_alternative(const struct reading *r, guint u,
 	return FALSE;
 }
 
-/* TRUE if unit u has the alternative's first class: a clause that begins
- * with it is a command ("Delete my account", "Radera mina uppgifter"). */
+/* TRUE if unit u has the alternative's first class and it is a verb
+ * ([classify] verbs): a clause that begins with it is a command ("Delete
+ * my account", "Radera mina uppgifter"; not "uusi osoite selviää"). */
 static gboolean
 unit_first_class(const struct reading *r, guint u,
     const struct alternative *alternative)
 {
-	return alternative->need->len > 0 && g_array_index(r->units, struct unit,
-	    u).classes[g_array_index(alternative->need, guint, 0)];
+	guint first;
+
+	if (alternative->need->len == 0)
+		return FALSE;
+	first = g_array_index(alternative->need, guint, 0);
+	return g_array_index(r->units, struct unit, u).classes[first] &&
+	    classify_class_verb(r->rules, first);
 }
 
-/* TRUE if a negation stands near the alternative's words in the clause. */
+/* TRUE if a word from a to b (a exclusive) opens a clause of its own
+ * within the clause ("and", "that", "if", "because", "kuin", "which"), or
+ * the negation at b does ("ettei"): the negation is about that clause
+ * ("anonymise it so that it cannot be linked to me"). */
+static gboolean
+negation_blocked(const struct reading *r, guint a, guint b)
+{
+	static const enum role opening[] = { ROLE_COMPLEMENT, ROLE_CONDITION,
+	    ROLE_REASON, ROLE_LEAD, ROLE_SPLIT, ROLE_RELATIVE };
+	guint u, i;
+
+	for (u = a + 1; u <= b; u++)
+		for (i = 0; i < G_N_ELEMENTS(opening); i++)
+			if (unit_role(r, u, opening[i]))
+				return TRUE;
+	return FALSE;
+}
+
+/* TRUE if a negation stands near the alternative's words in the clause:
+ * before them ("don't delete", "tietojani ei saa poistaa"), or after them
+ * with no clause of its own between ("radera inte", "anonymisointi ei
+ * riitä"; not "anonymise me and do not publish"). A forbidding just before
+ * the kind's verb cancels it too ("stop sending me the newsletter" asks
+ * for no copy). */
 static gboolean
 negation_near(const struct reading *r, const struct clause *clause,
     const struct alternative *alternative)
@@ -60,29 +75,25 @@ negation_near(const struct reading *r, const struct clause *clause,
 	guint n, u;
 
 	for (n = clause->first; n < clause->end; n++) {
-		if (!unit_role(r, n, ROLE_NEGATION))
+		gboolean negation = unit_role(r, n, ROLE_NEGATION);
+		gboolean forbid = !negation && unit_role(r, n, ROLE_FORBID) &&
+		    !unit_in_alternative(r, n, alternative);
+
+		if (!negation && !forbid)
 			continue;
-		for (u = clause->first; u < clause->end; u++)
-			if (unit_in_alternative(r, u, alternative) &&
-			    (n > u ? n - u : u - n) <= NEGATION_REACH)
+		for (u = clause->first; u < clause->end; u++) {
+			if (!unit_in_alternative(r, u, alternative))
+				continue;
+			if (forbid && u > n && u - n <= 2 && unit_first_class(r, u, alternative))
 				return TRUE;
+			if (negation && u > n && u - n <= NEGATION_REACH)
+				return TRUE;
+			if (negation && n > u && n - u <= NEGATION_REACH &&
+			    !negation_blocked(r, u, n))
+				return TRUE;
+		}
 	}
 	return FALSE;
-}
-
-/* The first matching alternative of a list, or NULL. */
-static const struct alternative *
-alternatives_find(GArray *alternatives, const guint8 *has)
-{
-	guint i;
-
-	for (i = 0; i < alternatives->len; i++) {
-		const struct alternative *alternative =
-		    &g_array_index(alternatives, struct alternative, i);
-		if (alternative_in(alternative, has))
-			return alternative;
-	}
-	return NULL;
 }
 
 /* Record one piece of evidence for a kind. */
@@ -112,6 +123,19 @@ alternative_needs(const struct alternative *alternative, int class)
 	return FALSE;
 }
 
+/* The first unit of the clause with a class the alternative needs. */
+static guint
+alternative_first(const struct reading *r, const struct clause *clause,
+    const struct alternative *alternative)
+{
+	guint u;
+
+	for (u = clause->first; u < clause->end; u++)
+		if (unit_in_alternative(r, u, alternative))
+			return u;
+	return clause->end;
+}
+
 /* The last unit of the clause with a class the alternative needs. */
 static guint
 alternative_last(const struct reading *r, const struct clause *clause,
@@ -125,54 +149,151 @@ alternative_last(const struct reading *r, const struct clause *clause,
 	return clause->first;
 }
 
-/* Weigh what one clause (with classes has) says about one kind. */
+/* TRUE if what happened is told of the kind's words: a past word at one
+ * of them or just before ("I received the copy", "unohdin salasanani"),
+ * not a request word ("pyysin poistamaan" still stands). */
+static gboolean
+clause_past(const struct reading *r, const struct clause *clause,
+    const struct alternative *found)
+{
+	guint n, u;
+
+	for (n = clause->first; n < clause->end; n++) {
+		if (!unit_role(r, n, ROLE_PAST) || unit_role(r, n, ROLE_REQUEST))
+			continue;
+		for (u = n; u < clause->end && u <= n + 3; u++)
+			if (unit_in_alternative(r, u, found))
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/* Why a clause with the kind's words asks nothing, or NULL: it tells what
+ * happened, explains ("because"), is boilerplate, names the rights without
+ * exercising them, or is a question that is not a request. */
+static const char *
+clause_silent(const struct reading *r, const struct clause *clause,
+    const guint8 *has, const struct kind_rule *rule,
+    const struct alternative *found, gboolean explicit_question)
+{
+	const struct sentence *sentence = &g_array_index(r->sentences,
+	    struct sentence, clause->sentence);
+
+	/* "I received the copy you sent", "sain kopion": what happened asks
+	 * nothing (a ban is still asked: "you sent me ads again, stop"). */
+	if (!rule->ban && has_role(r, has, ROLE_PAST) && clause_past(r, clause, found))
+		return "past";
+
+	/* "because ..." explains what follows it: a kind asked before it still
+	 * is ("I object, because of my particular situation"). */
+	if (clause->reason || alternative_first(r, clause, found) >= clause->reason_from)
+		return "reason";
+	if (clause->boilerplate)
+		return "boilerplate";
+	if (clause->mention)
+		return "mention";
+	if (sentence->question && !sentence->request && !explicit_question)
+		return "question";
+	return NULL;
+}
+
+/* TRUE if a word of the clause itself says "until": a ban for a while, in
+ * a mail that asks for the restriction, is part of it ("freeze it, so it
+ * isn't used or shared for anything until this is sorted out"). */
+static gboolean
+clause_until(const struct reading *r, const struct clause *clause)
+{
+	guint u;
+
+	for (u = clause->first; u < clause->end; u++)
+		if (unit_role(r, u, ROLE_UNTIL))
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE if the kind is the condition of a permission to keep the data: "you
+ * can keep the answers for statistics if you anonymise them" asks for the
+ * anonymisation. */
+static gboolean
+clause_kept(const struct reading *r, const struct clause *clause)
+{
+	guint u, first = clause->first;
+	int c = g_array_index(r->units, struct unit, clause->first).clause;
+
+	if (c > 0 && g_array_index(r->clauses, struct clause, c - 1).sentence ==
+	    clause->sentence && clause->condition)
+		first = g_array_index(r->clauses, struct clause, c - 1).first;
+	for (u = first; u < clause->end && u < MAX(clause->condition_from,
+	    clause->first + 1); u++)
+		if (unit_role(r, u, ROLE_KEEP))
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE if the clause's words for the kind are negated ("I don't want my
+ * account deleted"); a ban is asked so, and so is a rule that names the
+ * negation ("use negation data until"). */
+static gboolean
+clause_negated(const struct reading *r, const struct clause *clause,
+    const guint8 *has, const struct kind_rule *rule,
+    const struct alternative *found)
+{
+	if (rule->ban || alternative_needs(found, r->rules->roles[ROLE_NEGATION]))
+		return FALSE;
+	return negation_near(r, clause, found) ||
+	    (clause->negated && !has_role(r, has, ROLE_NEGATION));
+}
+
+/* Weigh what one clause (with classes has) says about one kind: by the
+ * rule's alternatives, or only by its span alternatives when the clause
+ * is a whole sentence read for them. */
 static void
 clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
-    const struct kind_rule *rule, struct kind_state *state)
+    const struct kind_rule *rule, gboolean span, struct kind_state *state)
 {
 	const struct classify_weights *w = &r->rules->weights;
 	const struct sentence *sentence = &g_array_index(r->sentences,
 	    struct sentence, clause->sentence);
-	const struct alternative *found = alternatives_find(rule->ask, has);
-	const struct alternative *asked = sentence->question && !sentence->request ?
-	    alternatives_find(rule->question, has) : NULL;
+	const struct alternative *found = alternatives_find(span ? rule->span :
+	    rule->ask, has);
+	const struct alternative *asked = sentence->question && !sentence->request &&
+	    !span ? alternatives_find(rule->question, has) : NULL;
 	gboolean strong = found != NULL || asked != NULL, explicit;
 	gboolean explicit_question = asked != NULL;
+	const char *silent;
 	double confidence;
 
 	if (found == NULL)
 		found = asked;
-	if (found == NULL && (found = alternatives_find(rule->maybe, has)) == NULL)
+	if (found == NULL && (span ||
+	    (found = alternatives_find(rule->maybe, has)) == NULL))
 		return;
-	if (clause->reason || alternative_last(r, clause, found) >= clause->reason_from ||
-	    clause->boilerplate || sentence->mention ||
-	    (sentence->question && !sentence->request && !explicit_question)) {
+	if ((silent = clause_silent(r, clause, has, rule, found, explicit_question)) != NULL) {
 		if (classify_trace != NULL)
-			reading_trace(r, clause, rule->kind, clause->reason ||
-			    alternative_last(r, clause, found) >= clause->reason_from ? "reason" :
-			    clause->boilerplate ? "boilerplate" : sentence->mention ?
-			    "mention" : "question", 0);
+			reading_trace(r, clause, rule->kind, silent, 0);
 		return;
 	}
-	if (!rule->ban && !alternative_needs(found, r->rules->roles[ROLE_NEGATION]) &&
-	    (negation_near(r, clause, found) ||
-	    (clause->negated && !has[r->rules->roles[ROLE_NEGATION]]))) {
+	/* A sentence read whole for a change ("my new address is ..., the old
+	 * one no longer works") is not negated by its other clauses. */
+	if (!span && clause_negated(r, clause, has, rule, found)) {
 		if (classify_trace != NULL)
 			reading_trace(r, clause, rule->kind, "negated", 0);
 		state->negated = TRUE;
 		return;
 	}
-	if (clause->possibility || alternative_last(r, clause, found) >=
-	    clause->condition_from) {
+	if (clause->possibility || (alternative_last(r, clause, found) >=
+	    clause->condition_from && !clause_kept(r, clause))) {
 		if (classify_trace != NULL)
 			reading_trace(r, clause, rule->kind, "hint", 0);
 		state->hinted = TRUE;
 		return;
 	}
 	/* A question that is itself the request ("What data do you hold on
-	 * me?") asks as plainly as "please". */
-	explicit = clause->explicit || sentence->request || sentence->subject ||
-	    explicit_question || unit_first_class(r, clause_head(r, clause), found);
+	 * me?") asks as plainly as "please"; a negated "want" asks nothing
+	 * ("enkä halua") but is how a ban is asked. */
+	explicit = !sentence->inquiry && ((rule->ban ? clause->explicit :
+	    clause->asking) || sentence->request || sentence->subject ||
+	    explicit_question || unit_first_class(r, clause_head(r, clause), found));
 	confidence = strong ? w->strong : w->weak;
 	if (explicit)
 		confidence += strong ? w->explicit_bonus : 2 * w->explicit_bonus;
@@ -184,26 +305,7 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		reading_trace(r, clause, rule->kind, explicit && strong ? "asks (main)" :
 		    strong ? "asks" : "weak", confidence);
 	state_add(state, confidence, explicit && strong, clause->sentence);
-}
-
-/* TRUE if the rule asks for its kind in a clause with these classes. */
-static gboolean
-rule_in(const struct kind_rule *rule, const guint8 *has)
-{
-	return alternatives_find(rule->ask, has) != NULL ||
-	    alternatives_find(rule->maybe, has) != NULL;
-}
-
-/* TRUE if some kind's rule asks in a clause with these classes. */
-static gboolean
-any_rule_in(const struct reading *r, const guint8 *has)
-{
-	guint k;
-
-	for (k = 0; k < r->rules->kinds->len; k++)
-		if (rule_in(r->rules->kinds->pdata[k], has))
-			return TRUE;
-	return FALSE;
+	state->temporary += rule->ban && clause_until(r, clause);
 }
 
 /* TRUE if clause n stands in sentence and names no kind: a negation or a
@@ -229,9 +331,11 @@ ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
     guint8 *scratch)
 {
 	const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+	const struct sentence *sentence = &g_array_index(r->sentences,
+	    struct sentence, clause->sentence);
 	int forbid = r->rules->roles[ROLE_FORBID];
 	int negation = r->rules->roles[ROLE_NEGATION];
-	gboolean lend_forbid = FALSE, lend_negation = FALSE;
+	gboolean lend_forbid = sentence->forbid, lend_negation = sentence->negation;
 
 	if (!rule->ban || rule_in(rule, clause->has))
 		return clause->has;
@@ -272,6 +376,8 @@ reading_spans(const struct reading *r)
 		for (k = 0; k < count; k++)
 			span->has[k] |= clause->has[k];
 		span->negated |= clause->negated;
+		span->asking |= clause->asking;
+		span->mention |= clause->mention;
 		span->possibility |= clause->possibility;
 		span->explicit |= clause->explicit;
 		span->boilerplate |= clause->boilerplate;
@@ -305,7 +411,12 @@ reading_weigh(struct reading *r)
 			if (clause->has == NULL)
 				continue;
 			clause_weigh(r, clause, rule->sentence ? clause->has :
-			    ban_classes(r, c, rule, scratch), rule, &r->states[k]);
+			    ban_classes(r, c, rule, scratch), rule, FALSE, &r->states[k]);
+		}
+		for (c = 0; rule->span->len > 0 && c < spans->len; c++) {
+			const struct clause *span = &g_array_index(spans, struct clause, c);
+			if (span->has != NULL)
+				clause_weigh(r, span, span->has, rule, TRUE, &r->states[k]);
 		}
 	}
 	for (c = 0; c < spans->len; c++)
@@ -379,12 +490,18 @@ reading_result(struct reading *r, struct classify_result *result)
 {
 	const struct classify_weights *w = &r->rules->weights;
 	int access = kind_index("access"), portability = kind_index("portability");
+	int restriction = kind_index("restriction");
 	gboolean any_main = FALSE;
 	int k;
 
 	if (r->states[portability].count > 0 && r->states[access].count > 0 &&
 	    !state_apart(&r->states[access], &r->states[portability]))
 		r->states[access].count = 0;       /* the copy portability gives */
+	for (k = 0; r->states[restriction].count > 0 && classify_kinds[k] != NULL; k++)
+		if (r->states[k].count > 0 && r->states[k].temporary == r->states[k].count) {
+			r->states[k].count = 0;    /* a ban for a while: the restriction */
+			r->states[k].hinted = TRUE;
+		}
 	for (k = 0; classify_kinds[k] != NULL; k++)
 		any_main |= r->states[k].count > 0 && r->states[k].main &&
 		    state_confidence(w, &r->states[k]) >= w->certain;
@@ -407,14 +524,15 @@ reading_result(struct reading *r, struct classify_result *result)
 	}
 }
 
-/* TRUE if the reading found some kind. */
+/* TRUE if the reading found some kind it would open (not only a hint). */
 static gboolean
 reading_found(const struct reading *r)
 {
 	size_t k;
 
 	for (k = 0; k < G_N_ELEMENTS(r->states); k++)
-		if (r->states[k].count > 0)
+		if (r->states[k].count > 0 && state_confidence(&r->rules->weights,
+		    &r->states[k]) >= r->rules->weights.floor)
 			return TRUE;
 	return FALSE;
 }
@@ -451,11 +569,14 @@ reading_lines(struct reading *r, const char *body)
 	}
 }
 
-/* Read a text and keep what it found in result; FALSE if it found nothing. */
+/* Read a text; keep what it found in result when it found some kind or
+ * it is the last reading there is, with the changes of a rectification:
+ * its "field: value" lines, then its changes in prose. own is the
+ * sender's whole own text. TRUE if it found a kind. */
 static gboolean
 classify_reading(struct classify_rules *rules, const char *written,
-    const char *subject, const char *body, gboolean forwarded,
-    struct classify_result *result)
+    const char *subject, const char *body, const char *own, gboolean forwarded,
+    gboolean last, struct classify_result *result)
 {
 	struct reading r;
 	gboolean found;
@@ -465,23 +586,50 @@ classify_reading(struct classify_rules *rules, const char *written,
 	reading_run(&r, subject, body);
 	reading_lines(&r, body);
 	found = reading_found(&r);
-	if (found || forwarded)
+	if (found || last)
 		reading_result(&r, result);
+	if ((found || last) && classify_result_find(result, "rectification") != NULL) {
+		text_changes(rules, body, result->changes);
+		reading_fields(&r, body, own, result->changes);
+	}
 	reading_clear(&r);
 	return found;
+}
+
+/* When the own text asks for nothing: the forwarded or quoted mail, the
+ * newest first (see text_forwarded), until one asks for something; the
+ * last one read fills result whatever it found. */
+static void
+classify_forwarded(struct classify_rules *rules, const char *whole,
+    const char *own, struct classify_result *result)
+{
+	char *texts[FORWARDED_DEPTH + 1];
+	int depth, count = 0, i;
+	gboolean found = FALSE;
+
+	for (depth = 0; depth <= FORWARDED_DEPTH; depth++)
+		if ((texts[count] = text_forwarded(whole, own, depth)) != NULL)
+			count++;
+	for (i = 0; i < count && !found; i++)
+		found = classify_reading(rules, result->written, NULL, texts[i], own,
+		    TRUE, i + 1 == count, result);
+	for (i = 0; i < count; i++)
+		g_free(texts[i]);
 }
 
 /* Classify subject + own text (see classify.h). */
 void
 classify_text(struct classify_rules *rules, const char *subject,
-    const char *own, const char *whole, struct classify_result *result)
+    const char *own, const char *whole, const char *attached,
+    struct classify_result *result)
 {
 	g_autofree char *body = text_until_closing(rules, own != NULL ? own : "");
 	const char *own_subject = subject != NULL && !subject_is_reply(subject) ?
 	    subject : "";
 	g_autofree char *everything = g_strdup_printf("%s\n%s", own_subject,
 	    own != NULL ? own : "");
-	g_autofree char *forwarded = NULL;
+	g_autofree char *all = attached != NULL && *attached != '\0' ?
+	    g_strdup_printf("%s\n\n%s", whole != NULL ? whole : "", attached) : NULL;
 
 	memset(result, 0, sizeof *result);
 	result->kinds = g_ptr_array_new();
@@ -491,16 +639,21 @@ classify_text(struct classify_rules *rules, const char *subject,
 	/* The closing line and signature tell the language too. */
 	result->written = text_written(rules, everything);
 	result->language = language_from_code(result->written);
-	if (!classify_reading(rules, result->written, own_subject, body, FALSE, result) &&
-	    (forwarded = text_forwarded(whole, own != NULL ? own : "")) != NULL)
-		classify_reading(rules, result->written, NULL, forwarded, TRUE, result);
+	if (all != NULL)
+		whole = all;
+	/* An answer's quotes are the conversation's history: its old requests
+	 * are not asked again. */
+	if (subject_is_answer(subject))
+		whole = NULL;
+	if (!classify_reading(rules, result->written, own_subject, body, own, FALSE,
+	    !text_beyond(whole, own != NULL ? own : ""), result) &&
+	    text_beyond(whole, own != NULL ? own : ""))
+		classify_forwarded(rules, whole, own != NULL ? own : "", result);
 	if (result->kinds->len == 0) {
 		struct classify_kind unknown = { "unknown", 0, NULL };
 		g_ptr_array_add(result->kinds, (gpointer)"unknown");
 		g_array_append_val(result->details, unknown);
 	}
-	if (classify_result_find(result, "rectification") != NULL)
-		text_changes(rules, forwarded != NULL ? forwarded : body, result->changes);
 	result->text = g_strdup_printf("%s\n%s", own_subject, body);
 }
 

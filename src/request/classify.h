@@ -53,12 +53,14 @@ struct classify_rules *classify_load(const char *path, GError **error);
 
 void classify_free(struct classify_rules *rules);
 
-/* Classify a mail's subject (may be NULL), own text and whole text (may be
- * NULL; forwarded requests are read from it when the own text asks for
- * nothing). Fills result; clear it with classify_result_clear. The rules
- * are not const: they cache word analyses. */
+/* Classify a mail's subject (may be NULL), own text, whole text and the
+ * text of the mail it attaches (each may be NULL; forwarded and attached
+ * requests are read from them when the own text asks for nothing). Fills
+ * result; clear it with classify_result_clear. The rules are not const:
+ * they cache word analyses. */
 void classify_text(struct classify_rules *rules, const char *subject,
-    const char *own, const char *whole, struct classify_result *result);
+    const char *own, const char *whole, const char *attached,
+    struct classify_result *result);
 
 /* The details of kind in result, or NULL. */
 const struct classify_kind *classify_result_find(const struct classify_result *result,

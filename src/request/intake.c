@@ -709,7 +709,7 @@ intake_message(struct context *context, GBytes *raw,
 	timing_pop();
 	timing_push(TIMING_CLASSIFY);
 	classify_text(rules, intake.mail.subject, intake.mail.own, intake.mail.text,
-	    &intake.classified);
+	    intake.mail.attached, &intake.classified);
 	timing_pop();
 	/* Signatures and keys are checked before the transaction: GnuPG runs
 	 * as processes of its own, not while the database is locked. */

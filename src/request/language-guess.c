@@ -16,48 +16,15 @@
 #define NEAR_TIE 0.03
 
 struct language_guess {
-	char *conf;
-	gboolean tried;               /* the fingerprints were loaded, or failed to */
-	void *textcat;                /* NULL until loaded */
+	char *conf;                   /* fpdb.conf */
+	void *textcat;                /* NULL until first needed */
 	candidate_t *candidates;
+	gboolean failed;              /* the fingerprints could not be read */
 	GHashTable *codes;            /* textcat name -> ISO code (interned) */
 };
 
-/* The error for fingerprints that cannot be read. */
-static void
-guess_unreadable(const char *conf, GError **error)
-{
-	g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot read the "
-	    "language fingerprints %s: install libexttextcat-data, or set "
-	    "[classify] fingerprints in classify.rules", conf);
-}
-
-/* Load the fingerprints, the first time a text needs them: reading some
- * 160 of them is most of a `deliver`'s start, and a short mail is told by
- * its common words without them (classify.c). FALSE when they cannot be
- * read (said once). */
-static gboolean
-guess_load(struct language_guess *guess)
-{
-	g_autofree char *directory = NULL, *prefix = NULL;
-	g_autoptr(GError) local = NULL;
-
-	if (guess->tried)
-		return guess->textcat != NULL;
-	guess->tried = TRUE;
-	directory = g_path_get_dirname(guess->conf);
-	prefix = g_strconcat(directory, "/", NULL);
-	if ((guess->textcat = special_textcat_Init(guess->conf, prefix)) == NULL) {
-		guess_unreadable(guess->conf, &local);
-		log_warn("classify: %s; the language is told by common words alone",
-		    local->message);
-		return FALSE;
-	}
-	guess->candidates = textcat_GetClassifyFullOutput(guess->textcat);
-	return TRUE;
-}
-
-/* Open the fingerprints: checked to be there now, read when first used. */
+/* Note where the fingerprints are; they are read when a text first needs
+ * them (some 160 files: most mails are told by their words first). */
 struct language_guess *
 language_guess_open(const char *conf, GError **error)
 {
@@ -65,13 +32,47 @@ language_guess_open(const char *conf, GError **error)
 
 	if (!g_file_test(conf, G_FILE_TEST_IS_REGULAR) ||
 	    access(conf, R_OK) != 0) {
-		guess_unreadable(conf, error);
+		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "cannot read the "
+		    "language fingerprints %s: install libexttextcat-data, or set "
+		    "[classify] fingerprints in classify.rules", conf);
 		return NULL;
 	}
 	guess = g_new0(struct language_guess, 1);
 	guess->conf = g_strdup(conf);
 	guess->codes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return guess;
+}
+
+/* Read the fingerprints, once; FALSE if they cannot be read. */
+static gboolean
+guess_load(struct language_guess *guess)
+{
+	g_autofree char *directory = NULL, *prefix = NULL;
+	gint64 start;
+
+	if (guess->textcat != NULL || guess->failed)
+		return guess->textcat != NULL;
+	start = g_get_monotonic_time();
+	directory = g_path_get_dirname(guess->conf);
+	prefix = g_strconcat(directory, "/", NULL);
+	if ((guess->textcat = special_textcat_Init(guess->conf, prefix)) == NULL) {
+		log_warn("classify: the language fingerprints %s cannot be read: "
+		    "languages are told by their words only; reinstall "
+		    "libexttextcat-data", guess->conf);
+		guess->failed = TRUE;
+		return FALSE;
+	}
+	guess->candidates = textcat_GetClassifyFullOutput(guess->textcat);
+	log_debug("classify: language fingerprints read in %.1f ms",
+	    (double)(g_get_monotonic_time() - start) / 1000);
+	return TRUE;
+}
+
+/* TRUE once the fingerprints were read (for the tests and the timings). */
+gboolean
+language_guess_loaded(const struct language_guess *guess)
+{
+	return guess->textcat != NULL;
 }
 
 /* Free the fingerprints. */

@@ -8,16 +8,18 @@
 struct language_guess;
 
 /* The fingerprints listed in conf (libexttextcat's fpdb.conf; the
- * fingerprint files are looked up in its directory), read the first time
- * language_guess_text needs them; conf must be a readable file now, else
- * DSR_ERROR_CONFIG. Free with language_guess_close. */
+ * fingerprint files are looked up in its directory), read when a text
+ * first needs them. Errors (conf missing) are DSR_ERROR_CONFIG. Free with
+ * language_guess_close. */
 struct language_guess *language_guess_open(const char *conf, GError **error);
+
+/* TRUE once a text needed the fingerprints and they were read. */
+gboolean language_guess_loaded(const struct language_guess *guess);
 
 void language_guess_close(struct language_guess *guess);
 
 /* The ISO 639 code of text's language, or NULL when the text is too short
- * or too unlike any fingerprint, or the fingerprints cannot be read (a
- * warning says so, once). Of candidates scoring within 3% of the
+ * or too unlike any fingerprint. Of candidates scoring within 3% of the
  * best, the best-scoring one in prefer (a NULL-terminated list of codes,
  * may be NULL) wins: near ties such as Swedish and Danish go the way the
  * deployment expects. The result is a static string or one owned by guess. */

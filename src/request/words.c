@@ -21,6 +21,10 @@ static const struct {
 	{ "ca", "catalan" }, { "ga", "irish" },
 };
 
+/* How many Finnish words' analyses are kept (a word's forms keep their
+ * own reference to theirs). */
+#define FINNISH_CACHE 20000
+
 /* Spelling suggestions are asked only for words at least this long (short
  * ones get unrelated suggestions: "mun" -> "muna"). */
 #define SUGGEST_MIN_CHARS 6
@@ -28,7 +32,9 @@ static const struct {
 struct words {
 	char **codes;                 /* the languages, by index */
 	struct sb_stemmer **stemmers; /* per index; NULL: none */
-	struct VoikkoHandle *voikko;  /* NULL: not installed */
+	gboolean finnish_wanted;      /* "fi" is among the languages */
+	gboolean voikko_tried;        /* Voikko is opened at the first Finnish word */
+	struct VoikkoHandle *voikko;  /* NULL: not (yet) open, or not installed */
 	GHashTable *finnish;          /* lower word -> struct analysis * */
 };
 
@@ -76,14 +82,7 @@ words_open(const char *const *languages)
 		words->codes[i] = g_strdup(languages[i]);
 		if (name != NULL)
 			words->stemmers[i] = sb_stemmer_new(name, "UTF_8");
-		if (g_str_equal(languages[i], "fi") && words->voikko == NULL) {
-			const char *problem = NULL;
-			words->voikko = voikkoInit(&problem, "fi", NULL);
-			if (words->voikko == NULL)
-				log_warn("classify: Voikko's Finnish dictionary cannot "
-				    "be opened (%s): Finnish is read by its stems only; "
-				    "install voikko-fi", problem != NULL ? problem : "?");
-		}
+		words->finnish_wanted |= g_str_equal(languages[i], "fi");
 	}
 	words->finnish = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    analysis_free);
@@ -109,11 +108,33 @@ words_close(struct words *words)
 	g_free(words);
 }
 
-/* TRUE with Voikko. */
-gboolean
-words_have_voikko(const struct words *words)
+/* Voikko, opened at the first Finnish word (a mail in another language
+ * never needs it), or NULL: not installed. */
+static struct VoikkoHandle *
+words_voikko(struct words *words)
 {
-	return words->voikko != NULL;
+	const char *problem = NULL;
+	gint64 start;
+
+	if (words->voikko_tried || !words->finnish_wanted)
+		return words->voikko;
+	words->voikko_tried = TRUE;
+	start = g_get_monotonic_time();
+	if ((words->voikko = voikkoInit(&problem, "fi", NULL)) == NULL)
+		log_warn("classify: Voikko's Finnish dictionary cannot be opened "
+		    "(%s): Finnish is read by its stems only; install voikko-fi",
+		    problem != NULL ? problem : "?");
+	else
+		log_debug("classify: Voikko opened in %.1f ms",
+		    (double)(g_get_monotonic_time() - start) / 1000);
+	return words->voikko;
+}
+
+/* TRUE with Voikko (opening it). */
+gboolean
+words_have_voikko(struct words *words)
+{
+	return words_voikko(words) != NULL;
 }
 
 /* The index of an ISO code. */
@@ -128,33 +149,15 @@ words_language_index(const struct words *words, const char *language)
 	return -1;
 }
 
-/* TRUE if text is 7-bit ASCII only. */
-static gboolean
-text_is_ascii(const char *text)
+/* Lower case, decomposed, without combining marks, for any text. */
+static char *
+words_fold_unicode(const char *text)
 {
+	g_autofree char *lower = g_utf8_casefold(text, -1);
+	g_autofree char *decomposed = g_utf8_normalize(lower, -1, G_NORMALIZE_NFD);
+	GString *folded = g_string_sized_new(strlen(text));
 	const char *p;
 
-	for (p = text; *p != '\0'; p++)
-		if ((guchar)*p >= 0x80)
-			return FALSE;
-	return TRUE;
-}
-
-/* Lower case, decomposed, without combining marks. */
-char *
-words_fold(const char *text)
-{
-	g_autofree char *lower = NULL, *decomposed = NULL;
-	GString *folded;
-	const char *p;
-
-	/* ASCII folds to its lower case: no decomposition, no marks (most of
-	 * the rules' words, and of many mails). */
-	if (text_is_ascii(text))
-		return g_ascii_strdown(text, -1);
-	lower = g_utf8_casefold(text, -1);
-	decomposed = g_utf8_normalize(lower, -1, G_NORMALIZE_NFD);
-	folded = g_string_sized_new(strlen(text));
 	for (p = decomposed; p != NULL && *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 		if (g_unichar_ismark(c))
@@ -164,12 +167,24 @@ words_fold(const char *text)
 	return g_string_free(folded, FALSE);
 }
 
+/* Lower case, decomposed, without combining marks. */
+char *
+words_fold(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p != '\0' && (guchar)*p < 0x80; p++)
+		;
+	if (*p == '\0')
+		return g_ascii_strdown(text, -1);   /* nothing to fold but the case */
+	return words_fold_unicode(text);
+}
+
 /* The folded stem in a language. */
 char *
 words_stem(struct words *words, int index, const char *word)
 {
-	g_autofree char *lower = text_is_ascii(word) ? g_ascii_strdown(word, -1) :
-	    g_utf8_strdown(word, -1);
+	g_autofree char *lower = g_utf8_strdown(word, -1);
 	const sb_symbol *stem;
 
 	if (index < 0 || words->stemmers[index] == NULL)
@@ -225,6 +240,9 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 		char *parts = voikko_mor_analysis_value_cstr(analyses[i], "WORDBASES");
 		char *mood = voikko_mor_analysis_value_cstr(analyses[i], "MOOD");
 		char *number = voikko_mor_analysis_value_cstr(analyses[i], "NUMBER");
+		char *person = voikko_mor_analysis_value_cstr(analyses[i], "PERSON");
+		char *clitic = voikko_mor_analysis_value_cstr(analyses[i], "KYSYMYSLIITE");
+		char *tense = voikko_mor_analysis_value_cstr(analyses[i], "TENSE");
 
 		if (base != NULL)
 			bases_add(bases, base);
@@ -235,6 +253,21 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 		if (mood != NULL && strcmp(mood, "imperative") == 0 && number != NULL &&
 		    strcmp(number, "plural") == 0)
 			bases_add(bases, "+imperative");
+		/* A question to "you" with "can" or "would" is a polite request
+		 * ("voitteko lähettää", "poistaisitteko"); "poistatteko ne
+		 * automaattisesti?" only asks how things are. */
+		if (clitic != NULL && strcmp(clitic, "true") == 0 && person != NULL &&
+		    strcmp(person, "2") == 0 && ((mood != NULL &&
+		    strcmp(mood, "conditional") == 0) || g_strcmp0(base, "voida") == 0))
+			bases_add(bases, "+polite");
+		/* "unohdin", "poistin", "sain": what the writer did, told. */
+		if (person != NULL && strcmp(person, "1") == 0 && tense != NULL &&
+		    strcmp(tense, "past_imperfective") == 0 && mood != NULL &&
+		    strcmp(mood, "indicative") == 0)
+			bases_add(bases, "+past");
+		voikko_free_mor_analysis_value_cstr(person);
+		voikko_free_mor_analysis_value_cstr(clitic);
+		voikko_free_mor_analysis_value_cstr(tense);
 		voikko_free_mor_analysis_value_cstr(number);
 		voikko_free_mor_analysis_value_cstr(base);
 		voikko_free_mor_analysis_value_cstr(parts);
@@ -243,7 +276,9 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 	voikko_free_mor_analysis(analyses);
 }
 
-/* Voikko's reading of a lower-case word (cached: words repeat). */
+/* Voikko's reading of a lower-case word (cached: words repeat; the cache
+ * starts over when it holds FINNISH_CACHE words, so that a poll of many
+ * mails stays in flat memory). */
 static const struct analysis *
 finnish_analysis(struct words *words, const char *lower)
 {
@@ -251,10 +286,12 @@ finnish_analysis(struct words *words, const char *lower)
 
 	if (analysis != NULL)
 		return analysis;
+	if (g_hash_table_size(words->finnish) >= FINNISH_CACHE)
+		g_hash_table_remove_all(words->finnish);
 	analysis = g_new0(struct analysis, 1);
 	analysis->bases = g_ptr_array_new_with_free_func(g_free);
 	analysis->parts = g_ptr_array_new_with_free_func(g_free);
-	if (words->voikko != NULL && !g_ascii_isdigit(*lower)) {
+	if (!g_ascii_isdigit(*lower) && words_voikko(words) != NULL) {
 		voikko_bases(words->voikko, lower, analysis->bases, analysis->parts);
 		if (analysis->bases->len == 0 && g_utf8_strlen(lower, -1) >=
 		    SUGGEST_MIN_CHARS && !voikkoSpellCstr(words->voikko, lower)) {
@@ -272,7 +309,7 @@ finnish_analysis(struct words *words, const char *lower)
 /* Read one word. */
 void
 words_read(struct words *words, const char *text, gboolean finnish,
-    struct word *word)
+    int stem_language, struct word *word)
 {
 	guint count = g_strv_length(words->codes), i;
 	const struct analysis *analysis;
@@ -284,7 +321,8 @@ words_read(struct words *words, const char *text, gboolean finnish,
 	word->digits = g_ascii_isdigit(*text);
 	word->stems = g_new0(char *, count + 1);
 	for (i = 0; i < count; i++)
-		word->stems[i] = words_stem(words, (int)i, word->lower);
+		if (stem_language < 0 || (guint)stem_language == i)
+			word->stems[i] = words_stem(words, (int)i, word->lower);
 	analysis = finnish ? finnish_analysis(words, word->lower) : NULL;
 	word->bases = analysis != NULL ? g_ptr_array_ref(analysis->bases) :
 	    g_ptr_array_new_with_free_func(g_free);
@@ -296,10 +334,13 @@ words_read(struct words *words, const char *text, gboolean finnish,
 void
 word_clear(struct word *word, const struct words *words)
 {
-	(void)words;
+	guint i;
+
 	g_free(word->lower);
 	g_free(word->folded);
-	g_strfreev(word->stems);
+	for (i = 0; word->stems != NULL && words->codes[i] != NULL; i++)
+		g_free(word->stems[i]);
+	g_free(word->stems);
 	if (word->bases != NULL)
 		g_ptr_array_unref(word->bases);
 	if (word->parts != NULL)
@@ -312,18 +353,13 @@ int
 words_distance(const char *a, const char *b, int limit)
 {
 	glong la, lb, i, j;
-	g_autofree gunichar *ua = NULL, *ub = NULL;
+	g_autofree gunichar *ua = g_utf8_to_ucs4_fast(a, -1, &la);
+	g_autofree gunichar *ub = g_utf8_to_ucs4_fast(b, -1, &lb);
 	g_autofree int *d = NULL;
 	int best;
 
-	/* Each edit changes the length by one character, of at most four
-	 * bytes: most pairs are told apart by their lengths alone, before any
-	 * conversion (the classifier asks this of every long stem it meets). */
-	if (labs((glong)strlen(a) - (glong)strlen(b)) > 4 * (glong)limit ||
-	    labs(g_utf8_strlen(a, -1) - g_utf8_strlen(b, -1)) > limit)
+	if (labs(la - lb) > limit)
 		return limit + 1;
-	ua = g_utf8_to_ucs4_fast(a, -1, &la);
-	ub = g_utf8_to_ucs4_fast(b, -1, &lb);
 	d = g_new(int, (la + 1) * (lb + 1));
 #define D(x, y) d[(x) * (lb + 1) + (y)]
 	for (i = 0; i <= la; i++)

@@ -16,15 +16,17 @@
 struct words;
 
 /* Open stemmers for the languages (ISO 639-1 codes; a language Snowball
- * has no stemmer for is matched on its folded forms only) and Voikko for
- * Finnish when "fi" is among them. Voikko missing is not an error: Finnish
- * then goes by its stems (words_have_voikko says). Free with words_close. */
+ * has no stemmer for is matched on its folded forms only), and Voikko for
+ * Finnish when "fi" is among them, at the first Finnish word. Voikko
+ * missing is not an error: Finnish then goes by its stems
+ * (words_have_voikko says). Free with words_close. */
 struct words *words_open(const char *const *languages);
 
 void words_close(struct words *words);
 
-/* TRUE when Voikko's Finnish dictionary could be opened. */
-gboolean words_have_voikko(const struct words *words);
+/* TRUE when Voikko's Finnish dictionary could be opened (it is opened at
+ * the first Finnish word, or here). */
+gboolean words_have_voikko(struct words *words);
 
 /* The index of language among those words was opened with, or -1. */
 int words_language_index(const struct words *words, const char *language);
@@ -42,21 +44,28 @@ char *words_stem(struct words *words, int index, const char *word);
 struct word {
 	char *lower;              /* as written, lower case */
 	char *folded;             /* lower case, accents folded */
-	char **stems;             /* per language index: the stem */
+	char **stems;             /* per language index: the stem, or NULL when
+	                             it was not asked for */
 	GPtrArray *bases;         /* char *: lower-case Finnish base forms,
-	                             "+imperative" for a plural command, and the base
+	                             "+imperative" for a plural command, "+polite"
+	                             for a question to "you" (voitteko), "+past"
+	                             for what the writer did (poistin), the base
 	                             forms of a spelling suggestion; empty
 	                             without Voikko or for other languages */
 	GPtrArray *parts;         /* char *: the lower-case base forms of a compound's parts
 	                             ("luovutuskielto": "luovuttaa", "kielto") */
 	gboolean upper;           /* it began with a capital letter */
 	gboolean digits;          /* it is a number */
+	gboolean value;           /* it stands for an e-mail address or a link
+	                             (the reading makes one word of it) */
 };
 
 /* Fill word's forms from its text as written; Voikko only when finnish
- * (it is slow on words of other languages). Clear with word_clear. */
+ * (it is slow on words of other languages); the stem only in the language
+ * of index stem_language, or in every language when it is -1. Clear with
+ * word_clear. */
 void words_read(struct words *words, const char *text, gboolean finnish,
-    struct word *word);
+    int stem_language, struct word *word);
 
 void word_clear(struct word *word, const struct words *words);
 

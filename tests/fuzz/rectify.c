@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct classify_result result;
 	guint i;
 
-	classify_text(rules, "Oikaisupyyntö / rectification", own, text, &result);
+	classify_text(rules, "Oikaisupyyntö / rectification", own, text, NULL, &result);
 	if (result.changes->len > 0 && !g_ptr_array_find_with_equal_func(
 	    result.kinds, "rectification", g_str_equal, NULL))
 		fuzz_die("changes read from a mail that asks for no correction", NULL);

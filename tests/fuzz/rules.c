@@ -23,7 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_die("refused rules without a message", NULL);
 		return 0;
 	}
-	classify_text(rules, "Re: oikaisu / rectification", sample, sample, &result);
+	classify_text(rules, "Re: oikaisu / rectification", sample, sample, sample, &result);
 	classify_result_clear(&result);
 	classify_free(rules);
 	return 0;
