@@ -14,7 +14,7 @@
 . "$TESTS_DIR/lib-dovecot.sh"
 . "$TESTS_DIR/lib-smtp.sh"
 
-plan 24
+plan 25
 dovecot_start
 smtp_start
 setup_register "[policy]
@@ -92,7 +92,11 @@ q "SELECT o.message_id FROM dsr_outbox o JOIN dsr_requests r ON r.id = o.request
     JOIN dsr_messages m ON m.id = r.message WHERE m.message_id LIKE 'kill-%'" | sort >"$T/queued"
 unsent=$(comm -23 "$T/queued" <(sort -u "$T/arrived") | wc -l)
 twice=$(comm -12 "$T/queued" <(uniq -d "$T/arrived") | wc -l)
-is "$rc:$unsent:$twice" "0:0:0" "every challenge reached the SMTP server, none twice"
+# A kill inside the send window (docs/reliability.md: the server said 250,
+# the row not yet marked) sends that one mail again: at most one per kill.
+is "$rc:$unsent" "0:0" "every challenge reached the SMTP server"
+ok "no more mails came twice than there were kills ($twice, $killed kills)" \
+    test "$twice" -le "$killed"
 is "$(q 'PRAGMA integrity_check')" ok "the database is intact"
 check kill "$N" "kill -9 of poll at random points ($ROUNDS times, $N mails)" "$twice"
 sqlite3 "$DB" "DROP TRIGGER test_slow_intake"
