@@ -189,19 +189,6 @@ dovecot_logins() {
 	grep -cE 'Login: user=|auth failed|Authentication failed' "$DOVECOT_DIR/log"
 }
 
-# wait_until SECONDS COMMAND...: run COMMAND every 0.05 s until it succeeds
-# (0) or SECONDS pass (1).
-wait_until() {
-	local limit=$1 start
-	shift
-	start=$(date +%s%N)
-	until "$@" >/dev/null 2>&1; do
-		[ $(( ($(date +%s%N) - start) / 1000000 )) -ge $((limit * 1000)) ] && return 1
-		sleep 0.05
-	done
-	return 0
-}
-
 # dsrmail_slow_intake ROWS: make every stored mail cost CPU inside intake's
 # transaction (a trigger counting a ROWS x ROWS join: 300 is about 2 ms,
 # 1000 about 9 ms), so tests can interrupt a poll in the middle.
