@@ -41,6 +41,7 @@ for t in sys.argv[1:]:
     corpus.mkdir(parents=True, exist_ok=True)
     crashes.mkdir(parents=True, exist_ok=True)
     log = b / "logs" / f"{t}.log"
+    found_before = set(crashes.iterdir())   # kept from earlier runs: not this one's
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     execs = 0
@@ -82,7 +83,8 @@ for t in sys.argv[1:]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     wall = time.monotonic() - start
-    ncrash = len([p for p in crashes.iterdir() if p.name.startswith(("crash-", "leak-", "timeout-", "oom-"))])
+    ncrash = len([p for p in set(crashes.iterdir()) - found_before
+                  if p.name.startswith(("crash-", "leak-", "timeout-", "oom-"))])
     ncorpus = len(list(corpus.iterdir()))
     print(f"{t}: {wall:.0f} s, CPU {cpu:.0f} s, {execs} executions, coverage {cov} edges, "
           f"{ft} features, corpus {ncorpus}, crashes {ncrash}", flush=True)
