@@ -15,8 +15,9 @@ dovecot_start
 setup_register "$(imap_config)
 [smtp]
 url = smtp://127.0.0.1:$(free_port)"
-# About 2 ms of work per stored mail, so the poll takes a while to watch.
-dsrmail_slow_intake 300
+# About 6 ms of work per stored mail, so the poll takes a while to watch
+# (a loaded machine samples it slowly: two samples once, at 2 ms).
+dsrmail_slow_intake 900
 count() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
 
 # --- three batches (250, 250, 100), watched ------------------------------------
