@@ -44,7 +44,8 @@ static void
 reading_flush_word(struct reading *r)
 {
 	struct unit unit = { .boundary = r->pending, .subject = r->subject,
-	    .item = r->item, .start = r->word_start, .end = r->at };
+	    .item = r->item, .aside = (r->parens & 1) != 0,
+	    .start = r->word_start, .end = r->at };
 
 	if (r->word->len == 0)
 		return;
@@ -73,15 +74,37 @@ reading_quote(struct reading *r, gunichar c)
 	r->quote_open = -1;
 }
 
+/* TRUE if the text after a full stop (rest) goes on with a capitalised
+ * word of two letters or more: "deltog i. Jag vill" ends a sentence after
+ * the one-letter word, "z. B. Adressaufkleber" and "Matti K. Virtanen" do
+ * not. */
+static gboolean
+reading_capital_next(const char *rest)
+{
+	if (rest == NULL)
+		return FALSE;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (*rest == '\0' || !g_unichar_isupper(g_utf8_get_char(rest)))
+		return FALSE;
+	return g_unichar_isalpha(g_utf8_get_char(g_utf8_next_char(rest)));
+}
+
 /* TRUE if the word before a full stop is an abbreviation or a number: the
- * stop ends no sentence ("Art. 15", "z. B.", "10.1."). */
+ * stop ends no sentence ("Art. 15", "z. B.", "10.1."). A one-letter word
+ * is one unless it is in lower case and a capitalised word follows ("en
+ * kurs jag aldrig deltog i. Jag vill ..."). */
 static gboolean
 reading_abbreviation(struct reading *r)
 {
 	struct unit *last = reading_last(r);
 
-	return last != NULL && !last->word.value && (g_hash_table_contains(r->rules->abbreviations,
-	    last->word.folded) || g_utf8_strlen(last->word.folded, -1) == 1);
+	if (last == NULL || last->word.value)
+		return FALSE;
+	if (g_hash_table_contains(r->rules->abbreviations, last->word.folded))
+		return TRUE;
+	return g_utf8_strlen(last->word.folded, -1) == 1 &&
+	    (last->word.upper || !reading_capital_next(r->rest));
 }
 
 /* A full stop at p (next is the character after it). */
@@ -204,6 +227,7 @@ reading_chars(struct reading *r, const char *line, gsize offset, const char *p,
 		gunichar next = after < end && *after != '\0' ? g_utf8_get_char(after) : 0;
 
 		r->at = offset + (gsize)(p - line);
+		r->rest = after < end ? after : NULL;
 		if (word_char(c, previous, next) && !((c == '\'' || c == 0x2019) &&
 		    reading_elision(r))) {
 			if (r->word->len == 0)
@@ -617,8 +641,10 @@ reading_cut(struct reading *r)
 			memset(&sentence, 0, sizeof sentence);
 		}
 		if (unit != NULL) {
-			if (boundary == BOUNDARY_SENTENCE || u == 0)
+			if (boundary == BOUNDARY_SENTENCE || u == 0) {
 				sentence.item = unit->item;
+				sentence.aside = unit->aside;
+			}
 			unit->clause = (int)r->clauses->len;
 			sentence.subject = unit->subject;
 			sentence.question |= unit->question;
@@ -779,11 +805,13 @@ reading_introductions(struct reading *r)
 		struct sentence *before = &g_array_index(r->sentences, struct sentence, s - 1);
 		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
 
+		/* An aside in an item ("(z. B. Adressaufkleber)") and what goes
+		 * on after it are still the list's. */
 		if (before->colon || (open[s - 1] && sentence->item)) {
 			request = before->request;
 			lend_forbid = forbid[s - 1];
 			lend_negation = negation[s - 1];
-		} else if (!sentence->item)
+		} else if (!sentence->item && !sentence->aside && !before->aside)
 			request = lend_forbid = lend_negation = FALSE;
 		sentence->request |= request;
 		sentence->forbid = lend_forbid;

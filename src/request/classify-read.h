@@ -34,6 +34,7 @@ struct unit {
 	gboolean question;        /* a '?' follows it */
 	gboolean colon;           /* a ':' follows it */
 	gboolean item;            /* the first word of a list item */
+	gboolean aside;           /* inside an aside in parentheses */
 	int clause;
 	gsize start, end;         /* where it is in the text it was read from
 	                             (the subject or the body) */
@@ -60,6 +61,7 @@ struct sentence {
 	gboolean inquiry;         /* asks about a request, makes none ("How do
 	                             I request ...?") */
 	gboolean item;            /* a list item */
+	gboolean aside;           /* an aside in parentheses ("(z. B. ...)") */
 	gboolean forbid, negation;/* lent by the list's introduction ("Kiellän:",
 	                             "I do not want:") to a ban in the item */
 };
@@ -95,6 +97,8 @@ struct reading {
 	gboolean item;            /* the next word starts a list item */
 	gsize at, word_start;     /* offsets in the text being read: the
 	                             character now, the word being collected */
+	const char *rest;         /* the line after the character now (NULL at
+	                             its end): what a full stop is followed by */
 	struct kind_state states[CLASSIFY_KIND_COUNT];
 };
 
