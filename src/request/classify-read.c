@@ -375,7 +375,8 @@ term_at(const struct reading *r, const struct term *term, guint start)
 				return 0;
 			u++;
 			if (classify_part_matches(part, stems ? term->language : -1,
-			    &unit->word, stems))
+			    &unit->word, stems) && (!part->closes || u >= r->units->len ||
+			    g_array_index(r->units, struct unit, u).boundary != BOUNDARY_NONE))
 				break;
 			if (skip == 0 || i == 0)
 				return 0;

@@ -88,7 +88,10 @@ static void
 part_compile(struct classify_rules *rules, int language, const char *text,
     struct term_part *part)
 {
-	size_t length = strlen(text);
+	/* "ein." closes its clause; "..." is the gap of a phrase. */
+	gboolean closes = strlen(text) > 1 && g_str_has_suffix(text, ".") &&
+	    strcmp(text, "...") != 0;
+	size_t length = strlen(text) - closes;
 	gboolean whole = text[0] == '=', surface = text[0] == '~';
 	gboolean head = text[whole] == '*';
 	size_t start = (size_t)whole + (size_t)surface + (size_t)head;
@@ -113,6 +116,7 @@ part_compile(struct classify_rules *rules, int language, const char *text,
 	    language >= 0 ? NULL : g_strdup(part->plain);
 	part->stemmed = part->form != NULL && g_utf8_strlen(part->form, -1) >= 4;
 	part->folds = g_utf8_strlen(part->plain, -1) >= 6;
+	part->closes = closes;
 	(void)rules;
 }
 

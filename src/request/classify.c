@@ -67,10 +67,12 @@ negation_blocked(const struct reading *r, guint a, guint b)
  * with no clause of its own between ("radera inte", "anonymisointi ei
  * riitä"; not "anonymise me and do not publish"). A forbidding just before
  * the kind's verb cancels it too ("stop sending me the newsletter" asks
- * for no copy). */
+ * for no copy), and for a kind read clause by clause (clause_wide) one
+ * that opens the clause, a command, however far its words are ("stellen
+ * Sie die Zusendung ... an mich sofort ein"). */
 static gboolean
 negation_near(const struct reading *r, const struct clause *clause,
-    const struct alternative *alternative)
+    const struct alternative *alternative, gboolean clause_wide)
 {
 	guint n, u;
 
@@ -84,7 +86,9 @@ negation_near(const struct reading *r, const struct clause *clause,
 		for (u = clause->first; u < clause->end; u++) {
 			if (!unit_in_alternative(r, u, alternative))
 				continue;
-			if (forbid && u > n && u - n <= 2 && unit_first_class(r, u, alternative))
+			if (forbid && u > n && ((u - n <= 2 && unit_first_class(r, u,
+			    alternative)) || (clause_wide && n == clause_head(r, clause) &&
+			    !negation_blocked(r, n, u))))
 				return TRUE;
 			if (negation && u > n && u - n <= NEGATION_REACH)
 				return TRUE;
@@ -240,7 +244,7 @@ clause_negated(const struct reading *r, const struct clause *clause,
 {
 	if (rule->ban || alternative_needs(found, r->rules->roles[ROLE_NEGATION]))
 		return FALSE;
-	return negation_near(r, clause, found) ||
+	return negation_near(r, clause, found, !rule->sentence) ||
 	    (clause->negated && !has_role(r, has, ROLE_NEGATION));
 }
 
