@@ -646,8 +646,8 @@ classify_text(struct classify_rules *rules, const char *subject,
 	if (all != NULL)
 		whole = all;
 	/* An answer's quotes are the conversation's history: its old requests
-	 * are not asked again. */
-	if (subject_is_answer(subject))
+	 * are not asked again (but a mail it forwards may be the request). */
+	if (subject_is_answer(subject) && !text_forwards(whole))
 		whole = NULL;
 	if (!classify_reading(rules, result->written, own_subject, body, own, FALSE,
 	    !text_beyond(whole, own != NULL ? own : ""), result) &&
