@@ -221,13 +221,21 @@ clause_until(const struct reading *r, const struct clause *clause)
 static gboolean
 clause_kept(const struct reading *r, const struct clause *clause)
 {
-	guint u, first = clause->first;
+	guint u;
 	int c = g_array_index(r->units, struct unit, clause->first).clause;
 
-	if (c > 0 && g_array_index(r->clauses, struct clause, c - 1).sentence ==
-	    clause->sentence && clause->condition)
-		first = g_array_index(r->clauses, struct clause, c - 1).first;
-	for (u = first; u < clause->end && u < MAX(clause->condition_from,
+	/* The permission stands before the condition: in the clause before
+	 * ("you can keep them, if you anonymise them"), but not in a
+	 * condition of its own ("if the law obliges you to keep something,
+	 * we can discuss anonymisation"). */
+	if (c > 0 && clause->condition) {
+		const struct clause *before = &g_array_index(r->clauses, struct clause, c - 1);
+		for (u = before->first; before->sentence == clause->sentence &&
+		    u < before->condition_from; u++)
+			if (unit_role(r, u, ROLE_KEEP))
+				return TRUE;
+	}
+	for (u = clause->first; u < clause->end && u < MAX(clause->condition_from,
 	    clause->first + 1); u++)
 		if (unit_role(r, u, ROLE_KEEP))
 			return TRUE;
@@ -377,8 +385,12 @@ reading_spans(const struct reading *r)
 			span->condition_from = span->reason_from = G_MAXUINT;
 		}
 		span->end = clause->end;
+		/* "Siihen asti, kunnes olette arvioineet vastustukseni, pyydän
+		 * rajoittamaan ...": the words of a clause that only says until
+		 * when are no part of what the sentence asks. */
 		for (k = 0; k < count; k++)
-			span->has[k] |= clause->has[k];
+			span->has[k] |= clause->has[k] && (!clause->until ||
+			    (int)k == r->rules->roles[ROLE_UNTIL]);
 		span->negated |= clause->negated;
 		span->asking |= clause->asking;
 		span->mention |= clause->mention;
