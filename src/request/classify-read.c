@@ -56,21 +56,31 @@ reading_flush_word(struct reading *r)
 	r->pending = BOUNDARY_NONE;
 }
 
-/* Mark the words of a closed quote as someone else's. */
+/* Mark the words of a closed quote as someone else's. A quote of a word
+ * or two stands in its clause ("your colleague suggested "anonymising" my
+ * data instead"): the boundaries its marks made are taken back. */
 static void
 reading_quote(struct reading *r, gunichar c)
 {
-	guint i;
+	guint i, length;
 
 	(void)c;
-	reading_boundary(r, BOUNDARY_CLAUSE);
 	if (r->quote_open < 0) {
+		r->quote_pending = r->pending;
+		reading_boundary(r, BOUNDARY_CLAUSE);
 		r->quote_open = (int)r->units->len;
 		return;
 	}
-	if (r->units->len - (guint)r->quote_open >= QUOTE_WORDS)
+	length = r->units->len - (guint)r->quote_open;
+	if (length >= QUOTE_WORDS) {
 		for (i = (guint)r->quote_open; i < r->units->len; i++)
 			g_array_index(r->units, struct unit, i).quoted = TRUE;
+		reading_boundary(r, BOUNDARY_CLAUSE);
+	} else if (length > 0)
+		g_array_index(r->units, struct unit, r->quote_open).boundary =
+		    r->quote_pending;
+	else
+		reading_boundary(r, BOUNDARY_CLAUSE);
 	r->quote_open = -1;
 }
 

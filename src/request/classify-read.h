@@ -90,6 +90,7 @@ struct reading {
 	GArray *sentences;        /* struct sentence */
 	enum boundary pending;
 	int quote_open;           /* unit index where a quote opened, or -1 */
+	enum boundary quote_pending; /* the boundary before it opened */
 	guint64 parens;           /* per open parenthesis, innermost lowest: 1 if
 	                             it opened an aside */
 	GString *word;            /* the word being collected */
