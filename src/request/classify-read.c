@@ -906,9 +906,12 @@ reading_clear(struct reading *r)
 	}
 	for (i = 0; i < r->clauses->len; i++)
 		g_free(g_array_index(r->clauses, struct clause, i).has);
-	for (i = 0; i < G_N_ELEMENTS(r->states); i++)
+	for (i = 0; i < G_N_ELEMENTS(r->states); i++) {
 		if (r->states[i].sentences != NULL)
 			g_array_unref(r->states[i].sentences);
+		if (r->states[i].asking != NULL)
+			g_array_unref(r->states[i].asking);
+	}
 	g_array_unref(r->units);
 	g_array_unref(r->clauses);
 	g_array_unref(r->sentences);

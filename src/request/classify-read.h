@@ -74,6 +74,9 @@ struct kind_state {
 	int temporary;            /* evidence of a ban "until ...": with a
 	                             restriction, part of it */
 	GArray *sentences;        /* int: where it was asked */
+	GArray *asking;           /* int: the clauses that asked what is held
+	                             (a rule with the "what" class): access of
+	                             its own beside portability */
 };
 
 /* One reading of a text. */

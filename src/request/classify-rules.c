@@ -27,6 +27,7 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_INQUIRY] = "inquiry", [ROLE_REPORT] = "report", [ROLE_KEEP] = "keep",
 	[ROLE_DATA] = "data", [ROLE_HOLD] = "hold", [ROLE_RELATIVE] = "relative",
 	[ROLE_CONJUNCTION] = "conjunction", [ROLE_PAST] = "past",
+	[ROLE_WHAT] = "what",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */

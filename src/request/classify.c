@@ -318,6 +318,12 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		    strong ? "asks" : "weak", confidence);
 	state_add(state, confidence, explicit && strong, clause->sentence);
 	state->temporary += rule->ban && clause_until(r, clause);
+	if (!span && !rule->sentence && alternative_needs(found, r->rules->roles[ROLE_WHAT])) {
+		int c = g_array_index(r->units, struct unit, clause->first).clause;
+		if (state->asking == NULL)
+			state->asking = g_array_new(FALSE, FALSE, sizeof(int));
+		g_array_append_val(state->asking, c);
+	}
 }
 
 /* TRUE if clause n stands in sentence and names no kind: a negation or a
@@ -476,6 +482,24 @@ state_apart(const struct kind_state *state, const struct kind_state *other)
 	return FALSE;
 }
 
+/* TRUE if the kind asked what is held in a clause of its own, one without
+ * other's words: "jag vill dels veta vilka uppgifter ni har om mig, dels
+ * få mina uppgifter i maskinläsbart format" asks for access and for
+ * portability; "send me what you hold in CSV" for portability alone. */
+static gboolean
+state_asks_apart(const struct reading *r, const struct kind_state *state,
+    const struct kind_rule *other)
+{
+	guint i;
+
+	for (i = 0; state->asking != NULL && i < state->asking->len; i++) {
+		int c = g_array_index(state->asking, int, i);
+		if (!rule_in(other, g_array_index(r->clauses, struct clause, c).has))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* The index of a kind in classify_kinds. */
 static int
 kind_index(const char *kind)
@@ -511,7 +535,8 @@ reading_result(struct reading *r, struct classify_result *result)
 	int k;
 
 	if (r->states[portability].count > 0 && r->states[access].count > 0 &&
-	    !state_apart(&r->states[access], &r->states[portability]))
+	    !state_apart(&r->states[access], &r->states[portability]) &&
+	    !state_asks_apart(r, &r->states[access], r->rules->kinds->pdata[portability]))
 		r->states[access].count = 0;       /* the copy portability gives */
 	for (k = 0; r->states[restriction].count > 0 && classify_kinds[k] != NULL; k++)
 		if (r->states[k].count > 0 && r->states[k].temporary == r->states[k].count) {
