@@ -71,6 +71,9 @@ struct kind_state {
 	double confidence;
 	int count;
 	gboolean main, negated, hinted;
+	gboolean doubted;         /* its words were read in a question that is
+	                             not a request or in what happened told
+	                             ("I asked you to delete it in May") */
 	int temporary;            /* evidence of a ban "until ...": with a
 	                             restriction, part of it */
 	GArray *sentences;        /* int: where it was asked */

@@ -380,6 +380,34 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 	return 0;
 }
 
+/* [classify] guard: the kinds a doubt about holds the mail for an admin
+ * (default erasure, rectification, restriction: a request for them must
+ * not be lost unseen). */
+static int
+rules_read_guard(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	static const char *const fallback[] = { "erasure", "rectification",
+	    "restriction", NULL };
+	g_auto(GStrv) names = g_key_file_get_string_list(file, "classify", "guard",
+	    NULL, NULL);
+	const char *const *list = names != NULL ? (const char *const *)names : fallback;
+	size_t i, k;
+
+	for (i = 0; list[i] != NULL; i++) {
+		g_autofree char *name = g_strstrip(g_strdup(list[i]));
+		for (k = 0; classify_kinds[k] != NULL && strcmp(classify_kinds[k], name) != 0; k++)
+			;
+		if (classify_kinds[k] == NULL) {
+			g_autofree char *problem = g_strdup_printf("\"%s\" is no request "
+			    "kind", name);
+			rules_error(error, rules, "classify", "guard", problem);
+			return -1;
+		}
+		rules->guard[k] = TRUE;
+	}
+	return 0;
+}
+
 /* The role classes; each but the optional ones must exist. */
 static int
 rules_find_roles(struct classify_rules *rules, GError **error)
@@ -460,6 +488,7 @@ rules_read_settings(struct classify_rules *rules, GKeyFile *file)
 	w->negated_penalty = weight_read(file, "negated", 0.2);
 	w->certain = weight_read(file, "certain", 0.7);
 	w->floor = weight_read(file, "floor", 0.5);
+	w->doubt = weight_read(file, "doubt", 0.7);
 	rules->expect = g_key_file_get_string_list(file, "classify", "expect", NULL, NULL);
 	for (i = 0; rules->expect != NULL && rules->expect[i] != NULL; i++)
 		g_strstrip(rules->expect[i]);
@@ -703,6 +732,7 @@ classify_rules_load(const char *path, GError **error)
 	    (rules->index = classify_index_new(rules->classes)) == NULL ||
 	    rules_find_roles(rules, error) < 0 ||
 	    rules_read_verbs(rules, file, error) < 0 ||
+	    rules_read_guard(rules, file, error) < 0 ||
 	    rules_read_kinds(rules, file, error) < 0 ||
 	    rules_read_closing(rules, file, error) < 0 ||
 	    rules_read_fields(rules, file, error) < 0 ||

@@ -17,6 +17,9 @@ struct alternative {
 	GArray *without;
 };
 
+/* How many kinds classify_kinds holds. */
+#define CLASSIFY_KIND_COUNT 10
+
 /* A [kind KIND] group. */
 struct kind_rule {
 	const char *kind;         /* static, from classify_kinds */
@@ -53,7 +56,7 @@ enum role {
 /* The numbers of [classify]. */
 struct classify_weights {
 	double strong, weak, explicit_bonus, subject_bonus, forwarded_factor,
-	    repeat_bonus, negated_penalty, certain, floor;
+	    repeat_bonus, negated_penalty, certain, floor, doubt;
 };
 
 struct classify_rules {
@@ -69,6 +72,9 @@ struct classify_rules {
 	guint8 *verbs;            /* per class: 1 if a [classify] verbs class */
 	struct classify_index *index; /* the terms by their first word's forms */
 	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
+	gboolean guard[CLASSIFY_KIND_COUNT]; /* per kind of classify_kinds:
+	                             [classify] guard, a doubt about it holds
+	                             the mail for an admin */
 	GPtrArray *kinds;         /* struct kind_rule * */
 	GRegex *closing;          /* one line that ends the sender's text */
 	GHashTable *common;       /* language code -> GHashTable of folded words */
@@ -87,9 +93,6 @@ struct field_alias {
 	char *column;
 	GPtrArray *patterns;      /* GRegex *, anchored */
 };
-
-/* How many kinds classify_kinds holds. */
-#define CLASSIFY_KIND_COUNT 10
 
 /* Every request kind the classifier gives, in the order requests are
  * opened and executed (access and portability before anything changes,

@@ -283,6 +283,10 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 	if ((silent = clause_silent(r, clause, has, rule, found, explicit_question)) != NULL) {
 		if (classify_trace != NULL)
 			reading_trace(r, clause, rule->kind, silent, 0);
+		/* "Did you delete it?", "I asked you in May to delete it": the
+		 * kind may still be wanted. */
+		state->doubted |= strcmp(silent, "question") == 0 ||
+		    strcmp(silent, "past") == 0;
 		return;
 	}
 	/* A sentence read whole for a change ("my new address is ..., the old
@@ -524,6 +528,26 @@ state_confidence(const struct classify_weights *w, const struct kind_state *stat
 	return CLAMP(confidence, 0.0, 0.99);
 }
 
+/* TRUE if the reading doubts a guarded kind ([classify] guard) it does not
+ * ask for: its words were read only weakly (below the floor), in a
+ * question that is not a request, or in what happened told. Then every
+ * kind of the mail waits for an admin, the doubted one among the hints:
+ * an erasure worded in a way the rules do not know is not lost unseen. */
+static gboolean
+reading_doubt(const struct reading *r)
+{
+	const struct classify_weights *w = &r->rules->weights;
+	int k;
+
+	for (k = 0; classify_kinds[k] != NULL; k++) {
+		const struct kind_state *state = &r->states[k];
+		gboolean asked = state->count > 0 && state_confidence(w, state) >= w->floor;
+		if (r->rules->guard[k] && !asked && (state->doubted || state->count > 0))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Turn the kinds' states into the result's kinds, marks and hints. */
 static void
 reading_result(struct reading *r, struct classify_result *result)
@@ -531,7 +555,7 @@ reading_result(struct reading *r, struct classify_result *result)
 	const struct classify_weights *w = &r->rules->weights;
 	int access = kind_index("access"), portability = kind_index("portability");
 	int restriction = kind_index("restriction");
-	gboolean any_main = FALSE;
+	gboolean any_main = FALSE, doubt;
 	int k;
 
 	if (r->states[portability].count > 0 && r->states[access].count > 0 &&
@@ -546,16 +570,19 @@ reading_result(struct reading *r, struct classify_result *result)
 	for (k = 0; classify_kinds[k] != NULL; k++)
 		any_main |= r->states[k].count > 0 && r->states[k].main &&
 		    state_confidence(w, &r->states[k]) >= w->certain;
+	doubt = reading_doubt(r);
 	for (k = 0; classify_kinds[k] != NULL; k++) {
 		const struct kind_state *state = &r->states[k];
 		struct classify_kind detail = { classify_kinds[k], 0, NULL };
 
 		detail.confidence = state->count > 0 ? state_confidence(w, state) : 0;
 		if (state->count == 0 || detail.confidence < w->floor) {
-			if (state->hinted || state->count > 0)
+			if (state->hinted || state->count > 0 || (doubt && state->doubted))
 				g_ptr_array_add(result->hints, (gpointer)classify_kinds[k]);
 			continue;
 		}
+		if (doubt)
+			detail.confidence = MAX(w->floor, detail.confidence * w->doubt);
 		if (detail.confidence < w->certain)
 			detail.mark = CLASSIFY_UNCERTAIN;
 		else if (any_main && !state->main)
