@@ -479,6 +479,57 @@ reading_classes(struct reading *r)
 		trace_classes(r);
 }
 
+/* TRUE if the word of unit u meets no term but is a typo away from the
+ * guard term's word (see reading_near_miss). */
+static gboolean
+unit_near(const struct reading *r, const struct unit *unit, const struct term *term)
+{
+	const struct term_part *part = &term->parts[0];
+	gboolean stems = term->language >= 0 && term_stems(r, term) &&
+	    unit->word.stems[term->language] != NULL && part->form != NULL;
+	const char *word = stems ? unit->word.stems[term->language] : unit->word.folded;
+	const char *target = stems ? part->form : part->plain;
+	glong a, b;
+
+	/* Only the mail's own language's words: "börjar" is no typo of the
+	 * Spanish "borrar". */
+	if (!term_stems(r, term) || target == NULL ||
+	    g_utf8_get_char(word) != g_utf8_get_char(target))
+		return FALSE;
+	a = g_utf8_strlen(word, -1);
+	b = g_utf8_strlen(target, -1);
+	return a >= 4 && b >= 4 && ABS(a - b) <= 1 && words_distance(word, target, 1) == 1;
+}
+
+/* The guarded kind a word of a clause with a data word is a typo away
+ * from (see classify-read.h), or -1. */
+int
+reading_near_miss(const struct reading *r)
+{
+	const GPtrArray *terms = r->rules->guard_terms;
+	guint c, u, t, k;
+
+	for (c = 0; terms != NULL && c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (!has_role(r, clause->has, ROLE_DATA))
+			continue;
+		for (u = clause->first; u < clause->end; u++) {
+			const struct unit *unit = &g_array_index(r->units, struct unit, u);
+			gboolean classes = FALSE;
+
+			if (unit->quoted || unit->word.value || unit->word.digits ||
+			    unit->word.bases->len > 0 || g_utf8_strlen(unit->word.folded, -1) < 5)
+				continue;
+			for (k = 0; k < r->rules->classes->len && !classes; k++)
+				classes = unit->classes[k];
+			for (t = 0; !classes && t < terms->len; t++)
+				if (unit_near(r, unit, terms->pdata[t]))
+					return g_array_index(r->rules->guard_kinds, int, t);
+		}
+	}
+	return -1;
+}
+
 /* TRUE if unit u has the class of role (never for an optional role the
  * rules do without). */
 gboolean

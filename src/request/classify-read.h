@@ -156,6 +156,11 @@ gboolean any_rule_in(const struct reading *r, const guint8 *has);
 /* The first unit of a clause that is not a lead word ("and", "please"). */
 guint clause_head(const struct reading *r, const struct clause *clause);
 
+/* The guarded kind (an index of classify_kinds) whose verb a word of a
+ * clause with a data word is a typo away from ("delte my data"), the word
+ * no class has and Voikko does not know; -1 if none. */
+int reading_near_miss(const struct reading *r);
+
 /* Hand a clause's verdict to the tests' trace (classify_trace, set). */
 void reading_trace(const struct reading *r, const struct clause *clause,
     const char *kind, const char *verdict, double confidence);

@@ -408,6 +408,49 @@ rules_read_guard(struct classify_rules *rules, GKeyFile *file, GError **error)
 	return 0;
 }
 
+/* The one-word verbs of the guarded kinds: the words of the first class of
+ * their ask rules when it is a verb ("erase data": erase), five letters or
+ * more; a word a typo away from one is a doubt ("delte my data"). */
+static void
+rules_guard_terms(struct classify_rules *rules)
+{
+	g_autofree guint8 *seen = g_new0(guint8, rules->classes->len + 1);
+	guint k, a, t;
+
+	rules->guard_terms = g_ptr_array_new();
+	rules->guard_kinds = g_array_new(FALSE, FALSE, sizeof(int));
+	for (k = 0; k < rules->kinds->len; k++) {
+		const struct kind_rule *rule = rules->kinds->pdata[k];
+		for (a = 0; rules->guard[k] && a < rule->ask->len; a++) {
+			const struct alternative *alternative = &g_array_index(rule->ask,
+			    struct alternative, a);
+			guint first = alternative->need->len > 0 ?
+			    g_array_index(alternative->need, guint, 0) : G_MAXUINT;
+			const struct word_class *class;
+
+			if (first == G_MAXUINT || seen[first] || !classify_class_verb(rules, first))
+				continue;
+			seen[first] = 1;
+			for (t = 0; t < ROLE_COUNT; t++)
+				if (rules->roles[t] == (int)first)
+					break;
+			if (t < ROLE_COUNT)
+				continue;     /* "forbid": a ban's word, not the kind's */
+			class = rules->classes->pdata[first];
+			for (t = 0; t < class->terms->len; t++) {
+				struct term *term = class->terms->pdata[t];
+				if (term->count == 1 && !term->exclude &&
+				    term->parts[0].match == TERM_WORD &&
+				    g_utf8_strlen(term->parts[0].plain, -1) >= 5) {
+					int kind = (int)k;
+					g_ptr_array_add(rules->guard_terms, term);
+					g_array_append_val(rules->guard_kinds, kind);
+				}
+			}
+		}
+	}
+}
+
 /* The role classes; each but the optional ones must exist. */
 static int
 rules_find_roles(struct classify_rules *rules, GError **error)
@@ -734,6 +777,7 @@ classify_rules_load(const char *path, GError **error)
 	    rules_read_verbs(rules, file, error) < 0 ||
 	    rules_read_guard(rules, file, error) < 0 ||
 	    rules_read_kinds(rules, file, error) < 0 ||
+	    (rules_guard_terms(rules), FALSE) ||
 	    rules_read_closing(rules, file, error) < 0 ||
 	    rules_read_fields(rules, file, error) < 0 ||
 	    rules_open_guess(rules, file, error) < 0)
@@ -755,6 +799,10 @@ classify_rules_free(struct classify_rules *rules)
 	classify_index_free(rules->index);
 	g_ptr_array_unref(rules->classes);
 	g_ptr_array_unref(rules->kinds);
+	if (rules->guard_terms != NULL)
+		g_ptr_array_unref(rules->guard_terms);
+	if (rules->guard_kinds != NULL)
+		g_array_unref(rules->guard_kinds);
 	g_ptr_array_unref(rules->field_ignore);
 	g_ptr_array_unref(rules->identification);
 	g_ptr_array_unref(rules->fields);

@@ -72,6 +72,10 @@ struct classify_rules {
 	guint8 *verbs;            /* per class: 1 if a [classify] verbs class */
 	struct classify_index *index; /* the terms by their first word's forms */
 	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
+	GPtrArray *guard_terms;   /* struct term * (the classes' own): the
+	                             one-word verbs of the guarded kinds, for
+	                             words a typo away from them */
+	GArray *guard_kinds;      /* int: the kind of each guard_terms entry */
 	gboolean guard[CLASSIFY_KIND_COUNT]; /* per kind of classify_kinds:
 	                             [classify] guard, a doubt about it holds
 	                             the mail for an admin */

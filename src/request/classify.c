@@ -530,19 +530,22 @@ state_confidence(const struct classify_weights *w, const struct kind_state *stat
 
 /* TRUE if the reading doubts a guarded kind ([classify] guard) it does not
  * ask for: its words were read only weakly (below the floor), in a
- * question that is not a request, or in what happened told. Then every
+ * question that is not a request, or in what happened told, or a word
+ * beside a data word is a typo away from its verb ("pls delte my data").
+ * Then every
  * kind of the mail waits for an admin, the doubted one among the hints:
  * an erasure worded in a way the rules do not know is not lost unseen. */
 static gboolean
 reading_doubt(const struct reading *r)
 {
 	const struct classify_weights *w = &r->rules->weights;
-	int k;
+	int k, near = reading_near_miss(r);
 
 	for (k = 0; classify_kinds[k] != NULL; k++) {
 		const struct kind_state *state = &r->states[k];
 		gboolean asked = state->count > 0 && state_confidence(w, state) >= w->floor;
-		if (r->rules->guard[k] && !asked && (state->doubted || state->count > 0))
+		if (r->rules->guard[k] && !asked && (state->doubted || state->count > 0 ||
+		    k == near))
 			return TRUE;
 	}
 	return FALSE;
