@@ -669,6 +669,20 @@ reading_conjunct(const struct reading *r, guint first, guint u)
 	return FALSE;
 }
 
+/* TRUE if the request word at u ends a clause opened by "until" (from
+ * first) that has words of its own: "tills ni har prövat min invändning
+ * vill jag att ni begränsar ..." is two clauses without a comma. */
+static gboolean
+reading_after_until(const struct reading *r, guint first, guint u)
+{
+	guint head = first;
+
+	while (head < u && unit_role(r, head, ROLE_LEAD))
+		head++;
+	return u > head + 2 && unit_role(r, head, ROLE_UNTIL) &&
+	    unit_role(r, u, ROLE_REQUEST);
+}
+
 /* Cut the units into clauses and sentences: boundaries, split words
  * ("but", "mutta") and conjuncts ("and don't ...") that open a clause of
  * their own. */
@@ -685,7 +699,8 @@ reading_cut(struct reading *r)
 		enum boundary boundary = unit == NULL ? BOUNDARY_SENTENCE : unit->boundary;
 
 		if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
-		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u))))
+		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u)) ||
+		    reading_after_until(r, clause.first, u)))
 			boundary = BOUNDARY_CLAUSE;
 		/* "haluan tietää, mitä tietoja": a clause opened by "that" or
 		 * "what" is the object of the one before it, read as one. */

@@ -391,7 +391,7 @@ reading_spans(const struct reading *r)
 
 		if (span->has == NULL) {
 			*span = *clause;
-			span->has = g_memdup2(clause->has, count);
+			span->has = g_new0(guint8, count);
 			span->condition_from = span->reason_from = G_MAXUINT;
 		}
 		span->end = clause->end;
