@@ -361,6 +361,38 @@ term_applies(const struct reading *r, const struct term *term)
 	return term_stems(r, term) || term->long_word;
 }
 
+/* TRUE if a word closing a clause may stand before unit u: u starts a
+ * clause, or the text, or is a word of the conjunction or split classes
+ * ("stellen Sie ... an meine Adresse ein und löschen Sie ..."). The
+ * classes of u are not known yet when terms are matched: their words are. */
+static gboolean
+unit_closes_before(const struct reading *r, guint u)
+{
+	static const enum role roles[] = { ROLE_CONJUNCTION, ROLE_SPLIT };
+	const struct unit *unit;
+	guint i, t;
+
+	if (u >= r->units->len)
+		return TRUE;
+	unit = &g_array_index(r->units, struct unit, u);
+	if (unit->boundary != BOUNDARY_NONE)
+		return TRUE;
+	for (i = 0; i < G_N_ELEMENTS(roles); i++) {
+		const struct word_class *class;
+		if (r->rules->roles[roles[i]] < 0)
+			continue;
+		class = r->rules->classes->pdata[r->rules->roles[roles[i]]];
+		for (t = 0; t < class->terms->len; t++) {
+			const struct term *term = class->terms->pdata[t];
+			if (term->count == 1 && !term->exclude && term_stems(r, term) &&
+			    classify_part_matches(&term->parts[0], term->language,
+			    &unit->word, FALSE))
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* How many units term's words take from start, within one clause (a "..."
  * part skips up to ten words: "pass ... on", "geben ... weiter"), or 0 if they are not there. */
 static guint
@@ -385,8 +417,7 @@ term_at(const struct reading *r, const struct term *term, guint start)
 				return 0;
 			u++;
 			if (classify_part_matches(part, stems ? term->language : -1,
-			    &unit->word, stems) && (!part->closes || u >= r->units->len ||
-			    g_array_index(r->units, struct unit, u).boundary != BOUNDARY_NONE))
+			    &unit->word, stems) && (!part->closes || unit_closes_before(r, u)))
 				break;
 			if (skip == 0 || i == 0)
 				return 0;
