@@ -838,6 +838,41 @@ clause_read(struct reading *r, struct clause *clause)
 	}
 }
 
+/* How many sentences back a purpose named before is looked for. */
+#define REFERENT_SENTENCES 2
+
+/* A clause naming a purpose named before ("for that purpose") takes the
+ * [classify] referents classes of the nearest clause before it that has
+ * one, in its sentence or the two before: "You use my details for customer
+ * surveys. Please stop using my data for that purpose." objects to the
+ * surveys. */
+static void
+reading_referents(struct reading *r)
+{
+	int role = r->rules->roles[ROLE_PURPOSEREF];
+	guint count = r->rules->classes->len, c, k;
+	int d;
+
+	for (c = 0; role >= 0 && c < r->clauses->len; c++) {
+		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (!clause->has[role])
+			continue;
+		for (d = (int)c - 1; d >= 0; d--) {
+			const struct clause *before = &g_array_index(r->clauses, struct clause, d);
+			gboolean found = FALSE;
+			if (clause->sentence - before->sentence > REFERENT_SENTENCES)
+				break;
+			for (k = 0; k < count; k++)
+				if (r->rules->referents[k] && before->has[k]) {
+					clause->has[k] = 1;
+					found = TRUE;
+				}
+			if (found)
+				break;
+		}
+	}
+}
+
 /* Roles that carry on: a clause opened by "that" (että, att, dass) takes
  * the negation, request and condition of the clause before it ("en halua,
  * että tietojani poistetaan"); a condition makes the rest of its sentence
@@ -868,6 +903,7 @@ reading_carry(struct reading *r)
 		if (clause->condition)
 			clause->condition_from = clause->first;
 	}
+	reading_referents(r);
 	for (c = 0; until >= 0 && c < r->clauses->len; c++) {
 		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
 		for (d = 0; clause->until && d < r->clauses->len; d++) {

@@ -27,7 +27,7 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_INQUIRY] = "inquiry", [ROLE_REPORT] = "report", [ROLE_KEEP] = "keep",
 	[ROLE_DATA] = "data", [ROLE_HOLD] = "hold", [ROLE_RELATIVE] = "relative",
 	[ROLE_CONJUNCTION] = "conjunction", [ROLE_PAST] = "past",
-	[ROLE_WHAT] = "what",
+	[ROLE_WHAT] = "what", [ROLE_PURPOSEREF] = "purposeref",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */
@@ -469,18 +469,19 @@ rules_find_roles(struct classify_rules *rules, GError **error)
 	return 0;
 }
 
-/* [classify] verbs: the classes whose words are verbs; without the key,
- * every class. */
+/* A [classify] list of classes as flags per class (new array in *out);
+ * without the key, every class when all, else none. */
 static int
-rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
+rules_read_class_list(struct classify_rules *rules, GKeyFile *file,
+    const char *key, gboolean all, guint8 **out, GError **error)
 {
-	g_auto(GStrv) names = g_key_file_get_string_list(file, "classify", "verbs",
+	g_auto(GStrv) names = g_key_file_get_string_list(file, "classify", key,
 	    NULL, NULL);
 	size_t i;
 
-	rules->verbs = g_new0(guint8, rules->classes->len + 1);
+	*out = g_new0(guint8, rules->classes->len + 1);
 	if (names == NULL) {
-		memset(rules->verbs, 1, rules->classes->len);
+		memset(*out, all, rules->classes->len);
 		return 0;
 	}
 	for (i = 0; names[i] != NULL; i++) {
@@ -488,12 +489,23 @@ rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
 		if (index < 0) {
 			g_autofree char *problem = g_strdup_printf("\"%s\" names no "
 			    "[words %s] group", names[i], names[i]);
-			rules_error(error, rules, "classify", "verbs", problem);
+			rules_error(error, rules, "classify", key, problem);
 			return -1;
 		}
-		rules->verbs[index] = 1;
+		(*out)[index] = 1;
 	}
 	return 0;
+}
+
+/* [classify] verbs: the classes whose words are verbs; without the key,
+ * every class. [classify] referents: what a purpose named before stands
+ * for; without it, nothing. */
+static int
+rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	return rules_read_class_list(rules, file, "verbs", TRUE, &rules->verbs, error) < 0 ||
+	    rules_read_class_list(rules, file, "referents", FALSE, &rules->referents,
+	    error) < 0 ? -1 : 0;
 }
 
 /* TRUE if the class is one of the verbs. */
@@ -825,6 +837,7 @@ classify_rules_free(struct classify_rules *rules)
 	g_strfreev(rules->languages);
 	g_free(rules->stemmed);
 	g_free(rules->verbs);
+	g_free(rules->referents);
 	g_strfreev(rules->expect);
 	g_free(rules->file);
 	g_free(rules);

@@ -47,6 +47,7 @@ enum role {
 	/* optional: a rules file without them reads as before */
 	ROLE_UNTIL, ROLE_INQUIRY, ROLE_REPORT, ROLE_KEEP, ROLE_DATA,
 	ROLE_HOLD, ROLE_RELATIVE, ROLE_CONJUNCTION, ROLE_PAST, ROLE_WHAT,
+	ROLE_PURPOSEREF,
 	ROLE_COUNT
 };
 
@@ -70,6 +71,8 @@ struct classify_rules {
 	GHashTable *abbreviations;/* folded word -> itself: no sentence end after */
 	GPtrArray *classes;       /* struct word_class * */
 	guint8 *verbs;            /* per class: 1 if a [classify] verbs class */
+	guint8 *referents;        /* per class: 1 if a [classify] referents
+	                             class (what "that purpose" stands for) */
 	struct classify_index *index; /* the terms by their first word's forms */
 	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
 	GPtrArray *guard_terms;   /* struct term * (the classes' own): the
