@@ -44,7 +44,8 @@ static void
 reading_flush_word(struct reading *r)
 {
 	struct unit unit = { .boundary = r->pending, .subject = r->subject,
-	    .item = r->item, .start = r->word_start, .end = r->at };
+	    .item = r->item, .aside = (r->parens & 1) != 0,
+	    .start = r->word_start, .end = r->at };
 
 	if (r->word->len == 0)
 		return;
@@ -55,33 +56,65 @@ reading_flush_word(struct reading *r)
 	r->pending = BOUNDARY_NONE;
 }
 
-/* Mark the words of a closed quote as someone else's. */
+/* Mark the words of a closed quote as someone else's. A quote of a word
+ * or two stands in its clause ("your colleague suggested "anonymising" my
+ * data instead"): the boundaries its marks made are taken back. */
 static void
 reading_quote(struct reading *r, gunichar c)
 {
-	guint i;
+	guint i, length;
 
 	(void)c;
-	reading_boundary(r, BOUNDARY_CLAUSE);
 	if (r->quote_open < 0) {
+		r->quote_pending = r->pending;
+		reading_boundary(r, BOUNDARY_CLAUSE);
 		r->quote_open = (int)r->units->len;
 		return;
 	}
-	if (r->units->len - (guint)r->quote_open >= QUOTE_WORDS)
+	length = r->units->len - (guint)r->quote_open;
+	if (length >= QUOTE_WORDS) {
 		for (i = (guint)r->quote_open; i < r->units->len; i++)
 			g_array_index(r->units, struct unit, i).quoted = TRUE;
+		reading_boundary(r, BOUNDARY_CLAUSE);
+	} else if (length > 0)
+		g_array_index(r->units, struct unit, r->quote_open).boundary =
+		    r->quote_pending;
+	else
+		reading_boundary(r, BOUNDARY_CLAUSE);
 	r->quote_open = -1;
 }
 
+/* TRUE if the text after a full stop (rest) goes on with a capitalised
+ * word of two letters or more: "deltog i. Jag vill" ends a sentence after
+ * the one-letter word, "z. B. Adressaufkleber" and "Matti K. Virtanen" do
+ * not. */
+static gboolean
+reading_capital_next(const char *rest)
+{
+	if (rest == NULL)
+		return FALSE;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (*rest == '\0' || !g_unichar_isupper(g_utf8_get_char(rest)))
+		return FALSE;
+	return g_unichar_isalpha(g_utf8_get_char(g_utf8_next_char(rest)));
+}
+
 /* TRUE if the word before a full stop is an abbreviation or a number: the
- * stop ends no sentence ("Art. 15", "z. B.", "10.1."). */
+ * stop ends no sentence ("Art. 15", "z. B.", "10.1."). A one-letter word
+ * is one unless it is in lower case and a capitalised word follows ("en
+ * kurs jag aldrig deltog i. Jag vill ..."). */
 static gboolean
 reading_abbreviation(struct reading *r)
 {
 	struct unit *last = reading_last(r);
 
-	return last != NULL && !last->word.value && (g_hash_table_contains(r->rules->abbreviations,
-	    last->word.folded) || g_utf8_strlen(last->word.folded, -1) == 1);
+	if (last == NULL || last->word.value)
+		return FALSE;
+	if (g_hash_table_contains(r->rules->abbreviations, last->word.folded))
+		return TRUE;
+	return g_utf8_strlen(last->word.folded, -1) == 1 &&
+	    (last->word.upper || !reading_capital_next(r->rest));
 }
 
 /* A full stop at p (next is the character after it). */
@@ -204,6 +237,7 @@ reading_chars(struct reading *r, const char *line, gsize offset, const char *p,
 		gunichar next = after < end && *after != '\0' ? g_utf8_get_char(after) : 0;
 
 		r->at = offset + (gsize)(p - line);
+		r->rest = after < end ? after : NULL;
 		if (word_char(c, previous, next) && !((c == '\'' || c == 0x2019) &&
 		    reading_elision(r))) {
 			if (r->word->len == 0)
@@ -327,6 +361,38 @@ term_applies(const struct reading *r, const struct term *term)
 	return term_stems(r, term) || term->long_word;
 }
 
+/* TRUE if a word closing a clause may stand before unit u: u starts a
+ * clause, or the text, or is a word of the conjunction or split classes
+ * ("stellen Sie ... an meine Adresse ein und löschen Sie ..."). The
+ * classes of u are not known yet when terms are matched: their words are. */
+static gboolean
+unit_closes_before(const struct reading *r, guint u)
+{
+	static const enum role roles[] = { ROLE_CONJUNCTION, ROLE_SPLIT };
+	const struct unit *unit;
+	guint i, t;
+
+	if (u >= r->units->len)
+		return TRUE;
+	unit = &g_array_index(r->units, struct unit, u);
+	if (unit->boundary != BOUNDARY_NONE)
+		return TRUE;
+	for (i = 0; i < G_N_ELEMENTS(roles); i++) {
+		const struct word_class *class;
+		if (r->rules->roles[roles[i]] < 0)
+			continue;
+		class = r->rules->classes->pdata[r->rules->roles[roles[i]]];
+		for (t = 0; t < class->terms->len; t++) {
+			const struct term *term = class->terms->pdata[t];
+			if (term->count == 1 && !term->exclude && term_stems(r, term) &&
+			    classify_part_matches(&term->parts[0], term->language,
+			    &unit->word, FALSE))
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* How many units term's words take from start, within one clause (a "..."
  * part skips up to ten words: "pass ... on", "geben ... weiter"), or 0 if they are not there. */
 static guint
@@ -351,7 +417,7 @@ term_at(const struct reading *r, const struct term *term, guint start)
 				return 0;
 			u++;
 			if (classify_part_matches(part, stems ? term->language : -1,
-			    &unit->word, stems))
+			    &unit->word, stems) && (!part->closes || unit_closes_before(r, u)))
 				break;
 			if (skip == 0 || i == 0)
 				return 0;
@@ -442,6 +508,57 @@ reading_classes(struct reading *r)
 	}
 	if (classify_trace != NULL && g_getenv("CLASSIFY_TRACE_WORDS") != NULL)
 		trace_classes(r);
+}
+
+/* TRUE if the word of unit u meets no term but is a typo away from the
+ * guard term's word (see reading_near_miss). */
+static gboolean
+unit_near(const struct reading *r, const struct unit *unit, const struct term *term)
+{
+	const struct term_part *part = &term->parts[0];
+	gboolean stems = term->language >= 0 && term_stems(r, term) &&
+	    unit->word.stems[term->language] != NULL && part->form != NULL;
+	const char *word = stems ? unit->word.stems[term->language] : unit->word.folded;
+	const char *target = stems ? part->form : part->plain;
+	glong a, b;
+
+	/* Only the mail's own language's words: "börjar" is no typo of the
+	 * Spanish "borrar". */
+	if (!term_stems(r, term) || target == NULL ||
+	    g_utf8_get_char(word) != g_utf8_get_char(target))
+		return FALSE;
+	a = g_utf8_strlen(word, -1);
+	b = g_utf8_strlen(target, -1);
+	return a >= 4 && b >= 4 && ABS(a - b) <= 1 && words_distance(word, target, 1) == 1;
+}
+
+/* The guarded kind a word of a clause with a data word is a typo away
+ * from (see classify-read.h), or -1. */
+int
+reading_near_miss(const struct reading *r)
+{
+	const GPtrArray *terms = r->rules->guard_terms;
+	guint c, u, t, k;
+
+	for (c = 0; terms != NULL && c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (!has_role(r, clause->has, ROLE_DATA))
+			continue;
+		for (u = clause->first; u < clause->end; u++) {
+			const struct unit *unit = &g_array_index(r->units, struct unit, u);
+			gboolean classes = FALSE;
+
+			if (unit->quoted || unit->word.value || unit->word.digits ||
+			    unit->word.bases->len > 0 || g_utf8_strlen(unit->word.folded, -1) < 5)
+				continue;
+			for (k = 0; k < r->rules->classes->len && !classes; k++)
+				classes = unit->classes[k];
+			for (t = 0; !classes && t < terms->len; t++)
+				if (unit_near(r, unit, terms->pdata[t]))
+					return g_array_index(r->rules->guard_kinds, int, t);
+		}
+	}
+	return -1;
 }
 
 /* TRUE if unit u has the class of role (never for an optional role the
@@ -583,6 +700,20 @@ reading_conjunct(const struct reading *r, guint first, guint u)
 	return FALSE;
 }
 
+/* TRUE if the request word at u ends a clause opened by "until" (from
+ * first) that has words of its own: "tills ni har prövat min invändning
+ * vill jag att ni begränsar ..." is two clauses without a comma. */
+static gboolean
+reading_after_until(const struct reading *r, guint first, guint u)
+{
+	guint head = first;
+
+	while (head < u && unit_role(r, head, ROLE_LEAD))
+		head++;
+	return u > head + 2 && unit_role(r, head, ROLE_UNTIL) &&
+	    unit_role(r, u, ROLE_REQUEST);
+}
+
 /* Cut the units into clauses and sentences: boundaries, split words
  * ("but", "mutta") and conjuncts ("and don't ...") that open a clause of
  * their own. */
@@ -599,7 +730,8 @@ reading_cut(struct reading *r)
 		enum boundary boundary = unit == NULL ? BOUNDARY_SENTENCE : unit->boundary;
 
 		if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
-		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u))))
+		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u)) ||
+		    reading_after_until(r, clause.first, u)))
 			boundary = BOUNDARY_CLAUSE;
 		/* "haluan tietää, mitä tietoja": a clause opened by "that" or
 		 * "what" is the object of the one before it, read as one. */
@@ -617,8 +749,10 @@ reading_cut(struct reading *r)
 			memset(&sentence, 0, sizeof sentence);
 		}
 		if (unit != NULL) {
-			if (boundary == BOUNDARY_SENTENCE || u == 0)
+			if (boundary == BOUNDARY_SENTENCE || u == 0) {
 				sentence.item = unit->item;
+				sentence.aside = unit->aside;
+			}
 			unit->clause = (int)r->clauses->len;
 			sentence.subject = unit->subject;
 			sentence.question |= unit->question;
@@ -704,6 +838,41 @@ clause_read(struct reading *r, struct clause *clause)
 	}
 }
 
+/* How many sentences back a purpose named before is looked for. */
+#define REFERENT_SENTENCES 2
+
+/* A clause naming a purpose named before ("for that purpose") takes the
+ * [classify] referents classes of the nearest clause before it that has
+ * one, in its sentence or the two before: "You use my details for customer
+ * surveys. Please stop using my data for that purpose." objects to the
+ * surveys. */
+static void
+reading_referents(struct reading *r)
+{
+	int role = r->rules->roles[ROLE_PURPOSEREF];
+	guint count = r->rules->classes->len, c, k;
+	int d;
+
+	for (c = 0; role >= 0 && c < r->clauses->len; c++) {
+		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (!clause->has[role])
+			continue;
+		for (d = (int)c - 1; d >= 0; d--) {
+			const struct clause *before = &g_array_index(r->clauses, struct clause, d);
+			gboolean found = FALSE;
+			if (clause->sentence - before->sentence > REFERENT_SENTENCES)
+				break;
+			for (k = 0; k < count; k++)
+				if (r->rules->referents[k] && before->has[k]) {
+					clause->has[k] = 1;
+					found = TRUE;
+				}
+			if (found)
+				break;
+		}
+	}
+}
+
 /* Roles that carry on: a clause opened by "that" (että, att, dass) takes
  * the negation, request and condition of the clause before it ("en halua,
  * että tietojani poistetaan"); a condition makes the rest of its sentence
@@ -734,6 +903,7 @@ reading_carry(struct reading *r)
 		if (clause->condition)
 			clause->condition_from = clause->first;
 	}
+	reading_referents(r);
 	for (c = 0; until >= 0 && c < r->clauses->len; c++) {
 		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
 		for (d = 0; clause->until && d < r->clauses->len; d++) {
@@ -779,11 +949,13 @@ reading_introductions(struct reading *r)
 		struct sentence *before = &g_array_index(r->sentences, struct sentence, s - 1);
 		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
 
+		/* An aside in an item ("(z. B. Adressaufkleber)") and what goes
+		 * on after it are still the list's. */
 		if (before->colon || (open[s - 1] && sentence->item)) {
 			request = before->request;
 			lend_forbid = forbid[s - 1];
 			lend_negation = negation[s - 1];
-		} else if (!sentence->item)
+		} else if (!sentence->item && !sentence->aside && !before->aside)
 			request = lend_forbid = lend_negation = FALSE;
 		sentence->request |= request;
 		sentence->forbid = lend_forbid;
@@ -867,9 +1039,12 @@ reading_clear(struct reading *r)
 	}
 	for (i = 0; i < r->clauses->len; i++)
 		g_free(g_array_index(r->clauses, struct clause, i).has);
-	for (i = 0; i < G_N_ELEMENTS(r->states); i++)
+	for (i = 0; i < G_N_ELEMENTS(r->states); i++) {
 		if (r->states[i].sentences != NULL)
 			g_array_unref(r->states[i].sentences);
+		if (r->states[i].asking != NULL)
+			g_array_unref(r->states[i].asking);
+	}
 	g_array_unref(r->units);
 	g_array_unref(r->clauses);
 	g_array_unref(r->sentences);

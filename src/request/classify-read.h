@@ -34,6 +34,7 @@ struct unit {
 	gboolean question;        /* a '?' follows it */
 	gboolean colon;           /* a ':' follows it */
 	gboolean item;            /* the first word of a list item */
+	gboolean aside;           /* inside an aside in parentheses */
 	int clause;
 	gsize start, end;         /* where it is in the text it was read from
 	                             (the subject or the body) */
@@ -60,6 +61,7 @@ struct sentence {
 	gboolean inquiry;         /* asks about a request, makes none ("How do
 	                             I request ...?") */
 	gboolean item;            /* a list item */
+	gboolean aside;           /* an aside in parentheses ("(z. B. ...)") */
 	gboolean forbid, negation;/* lent by the list's introduction ("Kiellän:",
 	                             "I do not want:") to a ban in the item */
 };
@@ -69,9 +71,15 @@ struct kind_state {
 	double confidence;
 	int count;
 	gboolean main, negated, hinted;
+	gboolean doubted;         /* its words were read in a question that is
+	                             not a request or in what happened told
+	                             ("I asked you to delete it in May") */
 	int temporary;            /* evidence of a ban "until ...": with a
 	                             restriction, part of it */
 	GArray *sentences;        /* int: where it was asked */
+	GArray *asking;           /* int: the clauses that asked what is held
+	                             (a rule with the "what" class): access of
+	                             its own beside portability */
 };
 
 /* One reading of a text. */
@@ -88,6 +96,7 @@ struct reading {
 	GArray *sentences;        /* struct sentence */
 	enum boundary pending;
 	int quote_open;           /* unit index where a quote opened, or -1 */
+	enum boundary quote_pending; /* the boundary before it opened */
 	guint64 parens;           /* per open parenthesis, innermost lowest: 1 if
 	                             it opened an aside */
 	GString *word;            /* the word being collected */
@@ -95,6 +104,8 @@ struct reading {
 	gboolean item;            /* the next word starts a list item */
 	gsize at, word_start;     /* offsets in the text being read: the
 	                             character now, the word being collected */
+	const char *rest;         /* the line after the character now (NULL at
+	                             its end): what a full stop is followed by */
 	struct kind_state states[CLASSIFY_KIND_COUNT];
 };
 
@@ -144,6 +155,11 @@ gboolean any_rule_in(const struct reading *r, const guint8 *has);
 
 /* The first unit of a clause that is not a lead word ("and", "please"). */
 guint clause_head(const struct reading *r, const struct clause *clause);
+
+/* The guarded kind (an index of classify_kinds) whose verb a word of a
+ * clause with a data word is a typo away from ("delte my data"), the word
+ * no class has and Voikko does not know; -1 if none. */
+int reading_near_miss(const struct reading *r);
 
 /* Hand a clause's verdict to the tests' trace (classify_trace, set). */
 void reading_trace(const struct reading *r, const struct clause *clause,

@@ -27,6 +27,7 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_INQUIRY] = "inquiry", [ROLE_REPORT] = "report", [ROLE_KEEP] = "keep",
 	[ROLE_DATA] = "data", [ROLE_HOLD] = "hold", [ROLE_RELATIVE] = "relative",
 	[ROLE_CONJUNCTION] = "conjunction", [ROLE_PAST] = "past",
+	[ROLE_WHAT] = "what", [ROLE_PURPOSEREF] = "purposeref",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */
@@ -88,7 +89,10 @@ static void
 part_compile(struct classify_rules *rules, int language, const char *text,
     struct term_part *part)
 {
-	size_t length = strlen(text);
+	/* "ein." closes its clause; "..." is the gap of a phrase. */
+	gboolean closes = strlen(text) > 1 && g_str_has_suffix(text, ".") &&
+	    strcmp(text, "...") != 0;
+	size_t length = strlen(text) - closes;
 	gboolean whole = text[0] == '=', surface = text[0] == '~';
 	gboolean head = text[whole] == '*';
 	size_t start = (size_t)whole + (size_t)surface + (size_t)head;
@@ -113,6 +117,7 @@ part_compile(struct classify_rules *rules, int language, const char *text,
 	    language >= 0 ? NULL : g_strdup(part->plain);
 	part->stemmed = part->form != NULL && g_utf8_strlen(part->form, -1) >= 4;
 	part->folds = g_utf8_strlen(part->plain, -1) >= 6;
+	part->closes = closes;
 	(void)rules;
 }
 
@@ -375,6 +380,77 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 	return 0;
 }
 
+/* [classify] guard: the kinds a doubt about holds the mail for an admin
+ * (default erasure, rectification, restriction: a request for them must
+ * not be lost unseen). */
+static int
+rules_read_guard(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	static const char *const fallback[] = { "erasure", "rectification",
+	    "restriction", NULL };
+	g_auto(GStrv) names = g_key_file_get_string_list(file, "classify", "guard",
+	    NULL, NULL);
+	const char *const *list = names != NULL ? (const char *const *)names : fallback;
+	size_t i, k;
+
+	for (i = 0; list[i] != NULL; i++) {
+		g_autofree char *name = g_strstrip(g_strdup(list[i]));
+		for (k = 0; classify_kinds[k] != NULL && strcmp(classify_kinds[k], name) != 0; k++)
+			;
+		if (classify_kinds[k] == NULL) {
+			g_autofree char *problem = g_strdup_printf("\"%s\" is no request "
+			    "kind", name);
+			rules_error(error, rules, "classify", "guard", problem);
+			return -1;
+		}
+		rules->guard[k] = TRUE;
+	}
+	return 0;
+}
+
+/* The one-word verbs of the guarded kinds: the words of the first class of
+ * their ask rules when it is a verb ("erase data": erase), five letters or
+ * more; a word a typo away from one is a doubt ("delte my data"). */
+static void
+rules_guard_terms(struct classify_rules *rules)
+{
+	g_autofree guint8 *seen = g_new0(guint8, rules->classes->len + 1);
+	guint k, a, t;
+
+	rules->guard_terms = g_ptr_array_new();
+	rules->guard_kinds = g_array_new(FALSE, FALSE, sizeof(int));
+	for (k = 0; k < rules->kinds->len; k++) {
+		const struct kind_rule *rule = rules->kinds->pdata[k];
+		for (a = 0; rules->guard[k] && a < rule->ask->len; a++) {
+			const struct alternative *alternative = &g_array_index(rule->ask,
+			    struct alternative, a);
+			guint first = alternative->need->len > 0 ?
+			    g_array_index(alternative->need, guint, 0) : G_MAXUINT;
+			const struct word_class *class;
+
+			if (first == G_MAXUINT || seen[first] || !classify_class_verb(rules, first))
+				continue;
+			seen[first] = 1;
+			for (t = 0; t < ROLE_COUNT; t++)
+				if (rules->roles[t] == (int)first)
+					break;
+			if (t < ROLE_COUNT)
+				continue;     /* "forbid": a ban's word, not the kind's */
+			class = rules->classes->pdata[first];
+			for (t = 0; t < class->terms->len; t++) {
+				struct term *term = class->terms->pdata[t];
+				if (term->count == 1 && !term->exclude &&
+				    term->parts[0].match == TERM_WORD &&
+				    g_utf8_strlen(term->parts[0].plain, -1) >= 5) {
+					int kind = (int)k;
+					g_ptr_array_add(rules->guard_terms, term);
+					g_array_append_val(rules->guard_kinds, kind);
+				}
+			}
+		}
+	}
+}
+
 /* The role classes; each but the optional ones must exist. */
 static int
 rules_find_roles(struct classify_rules *rules, GError **error)
@@ -393,18 +469,19 @@ rules_find_roles(struct classify_rules *rules, GError **error)
 	return 0;
 }
 
-/* [classify] verbs: the classes whose words are verbs; without the key,
- * every class. */
+/* A [classify] list of classes as flags per class (new array in *out);
+ * without the key, every class when all, else none. */
 static int
-rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
+rules_read_class_list(struct classify_rules *rules, GKeyFile *file,
+    const char *key, gboolean all, guint8 **out, GError **error)
 {
-	g_auto(GStrv) names = g_key_file_get_string_list(file, "classify", "verbs",
+	g_auto(GStrv) names = g_key_file_get_string_list(file, "classify", key,
 	    NULL, NULL);
 	size_t i;
 
-	rules->verbs = g_new0(guint8, rules->classes->len + 1);
+	*out = g_new0(guint8, rules->classes->len + 1);
 	if (names == NULL) {
-		memset(rules->verbs, 1, rules->classes->len);
+		memset(*out, all, rules->classes->len);
 		return 0;
 	}
 	for (i = 0; names[i] != NULL; i++) {
@@ -412,12 +489,23 @@ rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
 		if (index < 0) {
 			g_autofree char *problem = g_strdup_printf("\"%s\" names no "
 			    "[words %s] group", names[i], names[i]);
-			rules_error(error, rules, "classify", "verbs", problem);
+			rules_error(error, rules, "classify", key, problem);
 			return -1;
 		}
-		rules->verbs[index] = 1;
+		(*out)[index] = 1;
 	}
 	return 0;
+}
+
+/* [classify] verbs: the classes whose words are verbs; without the key,
+ * every class. [classify] referents: what a purpose named before stands
+ * for; without it, nothing. */
+static int
+rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	return rules_read_class_list(rules, file, "verbs", TRUE, &rules->verbs, error) < 0 ||
+	    rules_read_class_list(rules, file, "referents", FALSE, &rules->referents,
+	    error) < 0 ? -1 : 0;
 }
 
 /* TRUE if the class is one of the verbs. */
@@ -455,6 +543,7 @@ rules_read_settings(struct classify_rules *rules, GKeyFile *file)
 	w->negated_penalty = weight_read(file, "negated", 0.2);
 	w->certain = weight_read(file, "certain", 0.7);
 	w->floor = weight_read(file, "floor", 0.5);
+	w->doubt = weight_read(file, "doubt", 0.7);
 	rules->expect = g_key_file_get_string_list(file, "classify", "expect", NULL, NULL);
 	for (i = 0; rules->expect != NULL && rules->expect[i] != NULL; i++)
 		g_strstrip(rules->expect[i]);
@@ -698,7 +787,9 @@ classify_rules_load(const char *path, GError **error)
 	    (rules->index = classify_index_new(rules->classes)) == NULL ||
 	    rules_find_roles(rules, error) < 0 ||
 	    rules_read_verbs(rules, file, error) < 0 ||
+	    rules_read_guard(rules, file, error) < 0 ||
 	    rules_read_kinds(rules, file, error) < 0 ||
+	    (rules_guard_terms(rules), FALSE) ||
 	    rules_read_closing(rules, file, error) < 0 ||
 	    rules_read_fields(rules, file, error) < 0 ||
 	    rules_open_guess(rules, file, error) < 0)
@@ -720,6 +811,10 @@ classify_rules_free(struct classify_rules *rules)
 	classify_index_free(rules->index);
 	g_ptr_array_unref(rules->classes);
 	g_ptr_array_unref(rules->kinds);
+	if (rules->guard_terms != NULL)
+		g_ptr_array_unref(rules->guard_terms);
+	if (rules->guard_kinds != NULL)
+		g_array_unref(rules->guard_kinds);
 	g_ptr_array_unref(rules->field_ignore);
 	g_ptr_array_unref(rules->identification);
 	g_ptr_array_unref(rules->fields);
@@ -742,6 +837,7 @@ classify_rules_free(struct classify_rules *rules)
 	g_strfreev(rules->languages);
 	g_free(rules->stemmed);
 	g_free(rules->verbs);
+	g_free(rules->referents);
 	g_strfreev(rules->expect);
 	g_free(rules->file);
 	g_free(rules);

@@ -17,6 +17,9 @@ struct alternative {
 	GArray *without;
 };
 
+/* How many kinds classify_kinds holds. */
+#define CLASSIFY_KIND_COUNT 10
+
 /* A [kind KIND] group. */
 struct kind_rule {
 	const char *kind;         /* static, from classify_kinds */
@@ -43,7 +46,8 @@ enum role {
 	ROLE_BOILERPLATE, ROLE_LEAD, ROLE_FORBID, ROLE_CONDITION_HEAD,
 	/* optional: a rules file without them reads as before */
 	ROLE_UNTIL, ROLE_INQUIRY, ROLE_REPORT, ROLE_KEEP, ROLE_DATA,
-	ROLE_HOLD, ROLE_RELATIVE, ROLE_CONJUNCTION, ROLE_PAST,
+	ROLE_HOLD, ROLE_RELATIVE, ROLE_CONJUNCTION, ROLE_PAST, ROLE_WHAT,
+	ROLE_PURPOSEREF,
 	ROLE_COUNT
 };
 
@@ -53,7 +57,7 @@ enum role {
 /* The numbers of [classify]. */
 struct classify_weights {
 	double strong, weak, explicit_bonus, subject_bonus, forwarded_factor,
-	    repeat_bonus, negated_penalty, certain, floor;
+	    repeat_bonus, negated_penalty, certain, floor, doubt;
 };
 
 struct classify_rules {
@@ -67,8 +71,17 @@ struct classify_rules {
 	GHashTable *abbreviations;/* folded word -> itself: no sentence end after */
 	GPtrArray *classes;       /* struct word_class * */
 	guint8 *verbs;            /* per class: 1 if a [classify] verbs class */
+	guint8 *referents;        /* per class: 1 if a [classify] referents
+	                             class (what "that purpose" stands for) */
 	struct classify_index *index; /* the terms by their first word's forms */
 	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
+	GPtrArray *guard_terms;   /* struct term * (the classes' own): the
+	                             one-word verbs of the guarded kinds, for
+	                             words a typo away from them */
+	GArray *guard_kinds;      /* int: the kind of each guard_terms entry */
+	gboolean guard[CLASSIFY_KIND_COUNT]; /* per kind of classify_kinds:
+	                             [classify] guard, a doubt about it holds
+	                             the mail for an admin */
 	GPtrArray *kinds;         /* struct kind_rule * */
 	GRegex *closing;          /* one line that ends the sender's text */
 	GHashTable *common;       /* language code -> GHashTable of folded words */
@@ -87,9 +100,6 @@ struct field_alias {
 	char *column;
 	GPtrArray *patterns;      /* GRegex *, anchored */
 };
-
-/* How many kinds classify_kinds holds. */
-#define CLASSIFY_KIND_COUNT 10
 
 /* Every request kind the classifier gives, in the order requests are
  * opened and executed (access and portability before anything changes,

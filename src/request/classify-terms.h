@@ -33,6 +33,9 @@ struct term_part {
 	gboolean folds;           /* long enough (six letters) to be met without
 	                             its accents */
 	gboolean exact;           /* a short word (<= 3 letters): lower case only */
+	gboolean closes;          /* "ein.": the word ends its clause (a German
+	                             verb's particle: "stellen Sie ... ein", not
+	                             "stellen Sie mir ein Formular zu") */
 };
 
 /* A word or phrase of a class, in one language (-1: every language). */

@@ -335,6 +335,13 @@ text_changes(const struct classify_rules *rules, const char *text,
 	}
 }
 
+/* The prefixes of an automatic reply's subject ("Automaattinen vastaus:
+ * Tietosuojaselosteen päivitys" is the subject of our mail, not a request). */
+#define AUTOMATIC_REPLY "automatic reply|auto[- ]?reply|out of office|" \
+	"automaattinen vastaus|poissaolo|autosvar|automatiskt svar|" \
+	"fr\\x{e5}nvaro|abwesenheitsnotiz|automatische antwort|" \
+	"r\\x{e9}ponse automatique"
+
 /* TRUE for the subject of a reply or forward: someone else wrote it. */
 gboolean
 subject_is_reply(const char *subject)
@@ -342,20 +349,36 @@ subject_is_reply(const char *subject)
 	static GRegex *reply;
 
 	return g_regex_match(regex_get(&reply, "^\\s*(re|aw|vs|sv|vl|vb|"
-	    "fw|fwd|wg|tr|ent|rv|r)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS),
-	    subject, 0, NULL);
+	    "fw|fwd|wg|tr|ent|rv|r|" AUTOMATIC_REPLY ")\\s*(\\[[0-9]+\\])?\\s*:",
+	    G_REGEX_CASELESS), subject, 0, NULL);
 }
 
-/* TRUE for the subject of an answer (Re:, AW:, SV:, VS:), not a forward:
- * what it quotes is the history of the conversation. */
+/* TRUE for the subject of an answer (Re:, AW:, SV:, VS:, an automatic
+ * reply), not a forward: what it quotes is the history of the
+ * conversation. */
 gboolean
 subject_is_answer(const char *subject)
 {
 	static GRegex *answer;
 
 	return subject != NULL && g_regex_match(regex_get(&answer,
-	    "^\\s*(re|aw|vs|sv|r)\\s*(\\[[0-9]+\\])?\\s*:", G_REGEX_CASELESS),
-	    subject, 0, NULL);
+	    "^\\s*(re|aw|vs|sv|r|" AUTOMATIC_REPLY ")\\s*(\\[[0-9]+\\])?\\s*:",
+	    G_REGEX_CASELESS), subject, 0, NULL);
+}
+
+/* TRUE if whole has a forwarded mail's separator line ("---------- Välitetty
+ * viesti ----------"): what follows was forwarded, whatever the subject's
+ * prefix says ("VS:" is a reply in one client, a forward to its user). */
+gboolean
+text_forwards(const char *whole)
+{
+	static GRegex *separator;
+
+	return whole != NULL && g_regex_match(regex_get(&separator, "^[ \t]*-{2,}"
+	    "[ \t]*(forwarded message|begin forwarded message|v\\x{e4}litetty viesti|"
+	    "edelleenl\\x{e4}hetetty viesti|vidarebefordrat meddelande|"
+	    "weitergeleitete nachricht|message transf\\x{e9}r\\x{e9})[ \t]*-{2,}",
+	    G_REGEX_CASELESS | G_REGEX_MULTILINE), whole, 0, NULL);
 }
 
 /* TRUE if the text has a "field: value" line of a field the rules know. */

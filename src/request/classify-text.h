@@ -41,6 +41,10 @@ gboolean subject_is_reply(const char *subject);
 /* TRUE for the subject of an answer (Re:, AW:, SV:, VS:), not a forward. */
 gboolean subject_is_answer(const char *subject);
 
+/* TRUE if whole has a forwarded mail's separator line: a forward, whatever
+ * its subject says. */
+gboolean text_forwards(const char *whole);
+
 /* TRUE if whole has more than the own text: forwarded or quoted mail. */
 gboolean text_beyond(const char *whole, const char *own);
 

@@ -67,10 +67,12 @@ negation_blocked(const struct reading *r, guint a, guint b)
  * with no clause of its own between ("radera inte", "anonymisointi ei
  * riitä"; not "anonymise me and do not publish"). A forbidding just before
  * the kind's verb cancels it too ("stop sending me the newsletter" asks
- * for no copy). */
+ * for no copy), and for a kind read clause by clause (clause_wide) one
+ * that opens the clause, a command, however far its words are ("stellen
+ * Sie die Zusendung ... an mich sofort ein"). */
 static gboolean
 negation_near(const struct reading *r, const struct clause *clause,
-    const struct alternative *alternative)
+    const struct alternative *alternative, gboolean clause_wide)
 {
 	guint n, u;
 
@@ -84,7 +86,9 @@ negation_near(const struct reading *r, const struct clause *clause,
 		for (u = clause->first; u < clause->end; u++) {
 			if (!unit_in_alternative(r, u, alternative))
 				continue;
-			if (forbid && u > n && u - n <= 2 && unit_first_class(r, u, alternative))
+			if (forbid && u > n && ((u - n <= 2 && unit_first_class(r, u,
+			    alternative)) || (clause_wide && n == clause_head(r, clause) &&
+			    !negation_blocked(r, n, u))))
 				return TRUE;
 			if (negation && u > n && u - n <= NEGATION_REACH)
 				return TRUE;
@@ -217,13 +221,21 @@ clause_until(const struct reading *r, const struct clause *clause)
 static gboolean
 clause_kept(const struct reading *r, const struct clause *clause)
 {
-	guint u, first = clause->first;
+	guint u;
 	int c = g_array_index(r->units, struct unit, clause->first).clause;
 
-	if (c > 0 && g_array_index(r->clauses, struct clause, c - 1).sentence ==
-	    clause->sentence && clause->condition)
-		first = g_array_index(r->clauses, struct clause, c - 1).first;
-	for (u = first; u < clause->end && u < MAX(clause->condition_from,
+	/* The permission stands before the condition: in the clause before
+	 * ("you can keep them, if you anonymise them"), but not in a
+	 * condition of its own ("if the law obliges you to keep something,
+	 * we can discuss anonymisation"). */
+	if (c > 0 && clause->condition) {
+		const struct clause *before = &g_array_index(r->clauses, struct clause, c - 1);
+		for (u = before->first; before->sentence == clause->sentence &&
+		    u < before->condition_from; u++)
+			if (unit_role(r, u, ROLE_KEEP))
+				return TRUE;
+	}
+	for (u = clause->first; u < clause->end && u < MAX(clause->condition_from,
 	    clause->first + 1); u++)
 		if (unit_role(r, u, ROLE_KEEP))
 			return TRUE;
@@ -240,7 +252,7 @@ clause_negated(const struct reading *r, const struct clause *clause,
 {
 	if (rule->ban || alternative_needs(found, r->rules->roles[ROLE_NEGATION]))
 		return FALSE;
-	return negation_near(r, clause, found) ||
+	return negation_near(r, clause, found, !rule->sentence) ||
 	    (clause->negated && !has_role(r, has, ROLE_NEGATION));
 }
 
@@ -271,6 +283,10 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 	if ((silent = clause_silent(r, clause, has, rule, found, explicit_question)) != NULL) {
 		if (classify_trace != NULL)
 			reading_trace(r, clause, rule->kind, silent, 0);
+		/* "Did you delete it?", "I asked you in May to delete it": the
+		 * kind may still be wanted. */
+		state->doubted |= strcmp(silent, "question") == 0 ||
+		    strcmp(silent, "past") == 0;
 		return;
 	}
 	/* A sentence read whole for a change ("my new address is ..., the old
@@ -306,6 +322,12 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		    strong ? "asks" : "weak", confidence);
 	state_add(state, confidence, explicit && strong, clause->sentence);
 	state->temporary += rule->ban && clause_until(r, clause);
+	if (!span && !rule->sentence && alternative_needs(found, r->rules->roles[ROLE_WHAT])) {
+		int c = g_array_index(r->units, struct unit, clause->first).clause;
+		if (state->asking == NULL)
+			state->asking = g_array_new(FALSE, FALSE, sizeof(int));
+		g_array_append_val(state->asking, c);
+	}
 }
 
 /* TRUE if clause n stands in sentence and names no kind: a negation or a
@@ -369,12 +391,16 @@ reading_spans(const struct reading *r)
 
 		if (span->has == NULL) {
 			*span = *clause;
-			span->has = g_memdup2(clause->has, count);
+			span->has = g_new0(guint8, count);
 			span->condition_from = span->reason_from = G_MAXUINT;
 		}
 		span->end = clause->end;
+		/* "Siihen asti, kunnes olette arvioineet vastustukseni, pyydän
+		 * rajoittamaan ...": the words of a clause that only says until
+		 * when are no part of what the sentence asks. */
 		for (k = 0; k < count; k++)
-			span->has[k] |= clause->has[k];
+			span->has[k] |= clause->has[k] && (!clause->until ||
+			    (int)k == r->rules->roles[ROLE_UNTIL]);
 		span->negated |= clause->negated;
 		span->asking |= clause->asking;
 		span->mention |= clause->mention;
@@ -460,6 +486,24 @@ state_apart(const struct kind_state *state, const struct kind_state *other)
 	return FALSE;
 }
 
+/* TRUE if the kind asked what is held in a clause of its own, one without
+ * other's words: "jag vill dels veta vilka uppgifter ni har om mig, dels
+ * få mina uppgifter i maskinläsbart format" asks for access and for
+ * portability; "send me what you hold in CSV" for portability alone. */
+static gboolean
+state_asks_apart(const struct reading *r, const struct kind_state *state,
+    const struct kind_rule *other)
+{
+	guint i;
+
+	for (i = 0; state->asking != NULL && i < state->asking->len; i++) {
+		int c = g_array_index(state->asking, int, i);
+		if (!rule_in(other, g_array_index(r->clauses, struct clause, c).has))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* The index of a kind in classify_kinds. */
 static int
 kind_index(const char *kind)
@@ -484,6 +528,29 @@ state_confidence(const struct classify_weights *w, const struct kind_state *stat
 	return CLAMP(confidence, 0.0, 0.99);
 }
 
+/* TRUE if the reading doubts a guarded kind ([classify] guard) it does not
+ * ask for: its words were read only weakly (below the floor), in a
+ * question that is not a request, or in what happened told, or a word
+ * beside a data word is a typo away from its verb ("pls delte my data").
+ * Then every
+ * kind of the mail waits for an admin, the doubted one among the hints:
+ * an erasure worded in a way the rules do not know is not lost unseen. */
+static gboolean
+reading_doubt(const struct reading *r)
+{
+	const struct classify_weights *w = &r->rules->weights;
+	int k, near = reading_near_miss(r);
+
+	for (k = 0; classify_kinds[k] != NULL; k++) {
+		const struct kind_state *state = &r->states[k];
+		gboolean asked = state->count > 0 && state_confidence(w, state) >= w->floor;
+		if (r->rules->guard[k] && !asked && (state->doubted || state->count > 0 ||
+		    k == near))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Turn the kinds' states into the result's kinds, marks and hints. */
 static void
 reading_result(struct reading *r, struct classify_result *result)
@@ -491,11 +558,12 @@ reading_result(struct reading *r, struct classify_result *result)
 	const struct classify_weights *w = &r->rules->weights;
 	int access = kind_index("access"), portability = kind_index("portability");
 	int restriction = kind_index("restriction");
-	gboolean any_main = FALSE;
+	gboolean any_main = FALSE, doubt;
 	int k;
 
 	if (r->states[portability].count > 0 && r->states[access].count > 0 &&
-	    !state_apart(&r->states[access], &r->states[portability]))
+	    !state_apart(&r->states[access], &r->states[portability]) &&
+	    !state_asks_apart(r, &r->states[access], r->rules->kinds->pdata[portability]))
 		r->states[access].count = 0;       /* the copy portability gives */
 	for (k = 0; r->states[restriction].count > 0 && classify_kinds[k] != NULL; k++)
 		if (r->states[k].count > 0 && r->states[k].temporary == r->states[k].count) {
@@ -505,16 +573,19 @@ reading_result(struct reading *r, struct classify_result *result)
 	for (k = 0; classify_kinds[k] != NULL; k++)
 		any_main |= r->states[k].count > 0 && r->states[k].main &&
 		    state_confidence(w, &r->states[k]) >= w->certain;
+	doubt = reading_doubt(r);
 	for (k = 0; classify_kinds[k] != NULL; k++) {
 		const struct kind_state *state = &r->states[k];
 		struct classify_kind detail = { classify_kinds[k], 0, NULL };
 
 		detail.confidence = state->count > 0 ? state_confidence(w, state) : 0;
 		if (state->count == 0 || detail.confidence < w->floor) {
-			if (state->hinted || state->count > 0)
+			if (state->hinted || state->count > 0 || (doubt && state->doubted))
 				g_ptr_array_add(result->hints, (gpointer)classify_kinds[k]);
 			continue;
 		}
+		if (doubt)
+			detail.confidence = MAX(w->floor, detail.confidence * w->doubt);
 		if (detail.confidence < w->certain)
 			detail.mark = CLASSIFY_UNCERTAIN;
 		else if (any_main && !state->main)
@@ -642,8 +713,8 @@ classify_text(struct classify_rules *rules, const char *subject,
 	if (all != NULL)
 		whole = all;
 	/* An answer's quotes are the conversation's history: its old requests
-	 * are not asked again. */
-	if (subject_is_answer(subject))
+	 * are not asked again (but a mail it forwards may be the request). */
+	if (subject_is_answer(subject) && !text_forwards(whole))
 		whole = NULL;
 	if (!classify_reading(rules, result->written, own_subject, body, own, FALSE,
 	    !text_beyond(whole, own != NULL ? own : ""), result) &&

@@ -276,6 +276,27 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 	voikko_free_mor_analysis(analyses);
 }
 
+/* The standard form of a spoken Finnish clitic, for a word Voikko does not
+ * know: "-ks" is the question's "-ko" ("voisitteks", "poistatteks"), a
+ * final "-s" after a vowel the softening "-s" of a command ("poistakaas",
+ * "lähettäkääs"). A new string, or NULL if neither applies. */
+static char *
+spoken_form(const char *lower)
+{
+	size_t length = strlen(lower);
+
+	if (length < 5 || lower[length - 1] != 's')
+		return NULL;
+	/* vowel harmony: "-ko" after a back vowel, "-kö" otherwise */
+	if (lower[length - 2] == 'k')
+		return g_strdup_printf("%.*s%s", (int)length - 1, lower,
+		    strpbrk(lower, "aou") != NULL ? "o" : "\xc3\xb6");
+	if (strchr("aeiouy", lower[length - 2]) != NULL ||
+	    (guchar)lower[length - 3] == 0xc3)      /* "ä", "ö" */
+		return g_strndup(lower, length - 1);
+	return NULL;
+}
+
 /* Voikko's reading of a lower-case word (cached: words repeat; the cache
  * starts over when it holds FINNISH_CACHE words, so that a poll of many
  * mails stays in flat memory). */
@@ -292,7 +313,11 @@ finnish_analysis(struct words *words, const char *lower)
 	analysis->bases = g_ptr_array_new_with_free_func(g_free);
 	analysis->parts = g_ptr_array_new_with_free_func(g_free);
 	if (!g_ascii_isdigit(*lower) && words_voikko(words) != NULL) {
+		g_autofree char *spoken = NULL;
+
 		voikko_bases(words->voikko, lower, analysis->bases, analysis->parts);
+		if (analysis->bases->len == 0 && (spoken = spoken_form(lower)) != NULL)
+			voikko_bases(words->voikko, spoken, analysis->bases, analysis->parts);
 		if (analysis->bases->len == 0 && g_utf8_strlen(lower, -1) >=
 		    SUGGEST_MIN_CHARS && !voikkoSpellCstr(words->voikko, lower)) {
 			char **suggestions = voikkoSuggestCstr(words->voikko, lower);
