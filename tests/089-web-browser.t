@@ -41,7 +41,8 @@ rc=$?
 while IFS= read -r line; do
 	case $line in
 	"ok "*) _result 0 "browser: ${line#ok }" ;;
-	"not ok "*) _result 1 "browser: ${line#not ok }" ;;
+	"not ok "*) _result 1 "browser: ${line#not ok }"
+		diag "browser: ${line#not ok }" ;;   # shown by a quiet prove too
 	esac
 done <"$T/browser.out"
 is "$rc" 0 "the browser run ended well"
