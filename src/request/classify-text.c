@@ -6,20 +6,41 @@
 #include "request/classify-text.h"
 #include "request/classify-types.h"
 
+/* TRUE for a line that opens a postscript ("P.S. And send no more ads",
+ * "PS:", "P.P.S."). */
+static gboolean
+text_postscript(const char *line)
+{
+	static GRegex *postscript_slot;
+	GRegex *postscript = regex_get(&postscript_slot,
+	    "^\\s*p\\.?\\s?(p\\.?\\s?)?s(\\.|:|\\s)", G_REGEX_CASELESS);
+
+	return g_regex_match(postscript, line, 0, NULL);
+}
+
 /* The own text up to the first closing line ("Best regards"), when some
- * text came before it: what follows is a name, a signature, a disclaimer. */
+ * text came before it: what follows is a name, a signature, a disclaimer,
+ * except a postscript, up to its blank line ("P.S. Och skicka inga fler
+ * reklambrev"): a request may be made there. */
 char *
 text_until_closing(const struct classify_rules *rules, const char *own)
 {
 	g_auto(GStrv) lines = g_strsplit(own, "\n", -1);
 	GString *text = g_string_new(NULL);
-	gboolean content = FALSE;
+	gboolean content = FALSE, closed = FALSE, postscript = FALSE;
 	size_t i;
 
 	for (i = 0; lines[i] != NULL; i++) {
-		if (content && g_regex_match(rules->closing, lines[i], 0, NULL))
-			break;
-		if (lines[i][strspn(lines[i], " \t")] != '\0')
+		gboolean blank = lines[i][strspn(lines[i], " \t\r")] == '\0';
+
+		if (content && !closed && g_regex_match(rules->closing, lines[i], 0, NULL))
+			closed = TRUE;
+		if (closed) {
+			postscript = text_postscript(lines[i]) || (postscript && !blank);
+			if (!postscript)
+				continue;
+		}
+		if (!blank)
 			content = TRUE;
 		g_string_append(text, lines[i]);
 		g_string_append_c(text, '\n');
