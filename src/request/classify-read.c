@@ -561,6 +561,42 @@ reading_near_miss(const struct reading *r)
 	return -1;
 }
 
+/* The guarded kind a family word of a clause that asks for nothing
+ * stands for (see classify-read.h), or -1. */
+int
+reading_net(const struct reading *r)
+{
+	guint c, u, k;
+
+	for (c = 0; c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (any_rule_in(r, clause->has) || clause->possibility)
+			continue;     /* a kind's words, or a hint of one */
+		for (k = 0; k < r->rules->kinds->len; k++) {
+			const struct kind_rule *rule = r->rules->kinds->pdata[k];
+			const struct alternative *found;
+			guint family;
+
+			if (!r->rules->guard[k] || r->states[k].negated ||
+			    r->states[k].hinted ||
+			    (found = alternatives_find(rule->net, clause->has)) == NULL ||
+			    found->need->len == 0)
+				continue;
+			family = g_array_index(found->need, guint, 0);
+			/* Not in a quote, nor in a condition ("if anything is
+			 * wrong"). */
+			for (u = clause->first; u < clause->end &&
+			    u < clause->condition_from; u++) {
+				const struct unit *unit = &g_array_index(r->units,
+				    struct unit, u);
+				if (!unit->quoted && unit->classes[family])
+					return (int)k;
+			}
+		}
+	}
+	return -1;
+}
+
 /* TRUE if unit u has the class of role (never for an optional role the
  * rules do without). */
 gboolean

@@ -161,6 +161,12 @@ guint clause_head(const struct reading *r, const struct clause *clause);
  * no class has and Voikko does not know; -1 if none. */
 int reading_near_miss(const struct reading *r);
 
+/* The guarded kind (an index of classify_kinds) a word of its family
+ * ([kind] net) stands for in a clause no kind's rule asks in, outside a
+ * quote, when the reading does not already ask for, refuse or hint at the
+ * kind ("pls get rid of my profile"); -1 if none. */
+int reading_net(const struct reading *r);
+
 /* Hand a clause's verdict to the tests' trace (classify_trace, set). */
 void reading_trace(const struct reading *r, const struct clause *clause,
     const char *kind, const char *verdict, double confidence);

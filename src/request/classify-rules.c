@@ -337,6 +337,7 @@ kind_rule_free(gpointer data)
 	g_array_unref(rule->question);
 	g_array_unref(rule->span);
 	g_array_unref(rule->lines);
+	g_array_unref(rule->net);
 	g_free(rule);
 }
 
@@ -368,12 +369,16 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 		rule->span = g_array_new(FALSE, FALSE, sizeof(struct alternative));
 		g_array_set_clear_func(rule->span, alternative_clear);
 		rule->lines = g_array_new(FALSE, FALSE, sizeof(guint));
+		rule->net = g_array_new(FALSE, FALSE, sizeof(struct alternative));
+		g_array_set_clear_func(rule->net, alternative_clear);
 		g_ptr_array_add(rules->kinds, rule);
 		if (rules_read_alternatives(rules, file, group, "ask", rule->ask, error) < 0 ||
 		    rules_read_alternatives(rules, file, group, "maybe", rule->maybe,
 		    error) < 0 || rules_read_alternatives(rules, file, group, "question",
 		    rule->question, error) < 0 || rules_read_alternatives(rules, file,
 		    group, "span", rule->span, error) < 0 ||
+		    rules_read_alternatives(rules, file, group, "net", rule->net,
+		    error) < 0 ||
 		    rules_read_lines(rules, file, group, rule, error) < 0)
 			return -1;
 	}

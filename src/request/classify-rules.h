@@ -37,6 +37,11 @@ struct kind_rule {
 	GArray *lines;            /* guint classes: a "field: value" line of a
 	                             known field asks for the kind when the mail
 	                             has a word of one of these too */
+	GArray *net;              /* struct alternative: [kind] net, its first
+	                             class the words of the kind's family; in a
+	                             clause that asks for nothing, in a mail
+	                             that asks for no guarded kind, they doubt
+	                             the kind */
 };
 
 /* Classes whose words change how a clause reads. */

@@ -531,15 +531,18 @@ state_confidence(const struct classify_weights *w, const struct kind_state *stat
 /* TRUE if the reading doubts a guarded kind ([classify] guard) it does not
  * ask for: its words were read only weakly (below the floor), in a
  * question that is not a request, or in what happened told, or a word
- * beside a data word is a typo away from its verb ("pls delte my data").
- * Then every
- * kind of the mail waits for an admin, the doubted one among the hints:
- * an erasure worded in a way the rules do not know is not lost unseen. */
+ * beside a data word is a typo away from its verb ("pls delte my data"),
+ * or, in a mail that asks for no guarded kind, a word of its family ([kind]
+ * net) stands in a clause that asks for nothing (then *net is the kind).
+ * Then every kind of the mail waits for an admin, the doubted one among
+ * the hints: an erasure worded in a way the rules do not know is not lost
+ * unseen. */
 static gboolean
-reading_doubt(const struct reading *r)
+reading_doubt(const struct reading *r, int *net)
 {
 	const struct classify_weights *w = &r->rules->weights;
 	int k, near = reading_near_miss(r);
+	gboolean guarded = FALSE;
 
 	for (k = 0; classify_kinds[k] != NULL; k++) {
 		const struct kind_state *state = &r->states[k];
@@ -547,8 +550,13 @@ reading_doubt(const struct reading *r)
 		if (r->rules->guard[k] && !asked && (state->doubted || state->count > 0 ||
 		    k == near))
 			return TRUE;
+		guarded |= r->rules->guard[k] && asked;
 	}
-	return FALSE;
+	/* A mail asking only for harmless kinds, with a word of a guarded
+	 * kind's family the rules did not read as asking ("get rid of my
+	 * profile"): an admin reads it. */
+	*net = guarded ? -1 : reading_net(r);
+	return *net >= 0;
 }
 
 /* Turn the kinds' states into the result's kinds, marks and hints. */
@@ -559,7 +567,7 @@ reading_result(struct reading *r, struct classify_result *result)
 	int access = kind_index("access"), portability = kind_index("portability");
 	int restriction = kind_index("restriction");
 	gboolean any_main = FALSE, doubt;
-	int k;
+	int k, net = -1;
 
 	if (r->states[portability].count > 0 && r->states[access].count > 0 &&
 	    !state_apart(&r->states[access], &r->states[portability]) &&
@@ -573,14 +581,15 @@ reading_result(struct reading *r, struct classify_result *result)
 	for (k = 0; classify_kinds[k] != NULL; k++)
 		any_main |= r->states[k].count > 0 && r->states[k].main &&
 		    state_confidence(w, &r->states[k]) >= w->certain;
-	doubt = reading_doubt(r);
+	doubt = reading_doubt(r, &net);
 	for (k = 0; classify_kinds[k] != NULL; k++) {
 		const struct kind_state *state = &r->states[k];
 		struct classify_kind detail = { classify_kinds[k], 0, NULL };
 
 		detail.confidence = state->count > 0 ? state_confidence(w, state) : 0;
 		if (state->count == 0 || detail.confidence < w->floor) {
-			if (state->hinted || state->count > 0 || (doubt && state->doubted))
+			if (state->hinted || state->count > 0 || (doubt && state->doubted) ||
+			    k == net)
 				g_ptr_array_add(result->hints, (gpointer)classify_kinds[k]);
 			continue;
 		}
