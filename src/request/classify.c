@@ -44,6 +44,13 @@ unit_first_class(const struct reading *r, guint u,
 	    classify_class_verb(r->rules, first);
 }
 
+/* The clause unit u was read in. */
+static int
+unit_clause(const struct reading *r, guint u)
+{
+	return g_array_index(r->units, struct unit, u).clause;
+}
+
 /* TRUE if a word from a to b (a exclusive) opens a clause of its own
  * within the clause ("and", "that", "if", "because", "kuin", "which"), or
  * the negation at b does ("ettei"): the negation is about that clause
@@ -74,8 +81,11 @@ static gboolean
 negation_near(const struct reading *r, const struct clause *clause,
     const struct alternative *alternative, gboolean clause_wide)
 {
-	guint n, u;
+	guint n, u, verb = G_MAXUINT;
 
+	for (u = clause->first; u < clause->end && verb == G_MAXUINT; u++)
+		if (unit_first_class(r, u, alternative))
+			verb = u;
 	for (n = clause->first; n < clause->end; n++) {
 		gboolean negation = unit_role(r, n, ROLE_NEGATION);
 		gboolean forbid = !negation && unit_role(r, n, ROLE_FORBID) &&
@@ -85,6 +95,19 @@ negation_near(const struct reading *r, const struct clause *clause,
 			continue;
 		for (u = clause->first; u < clause->end; u++) {
 			if (!unit_in_alternative(r, u, alternative))
+				continue;
+			/* The kind's verb said first, a negation after it before
+			 * its object's words says it again ("I object to ...
+			 * using my data for statistics: I do not want my order
+			 * history analysed"). */
+			if (negation && verb < n && u > n && !unit_first_class(r, u, alternative))
+				continue;
+			/* Read across a sentence, a negated wish in a clause of
+			 * its own is a wish of its own, not a cancelling
+			 * ("vastustan tilanteeni perusteella ...: en halua ..."). */
+			if (!clause_wide && unit_clause(r, u) != unit_clause(r, n) &&
+			    has_role(r, g_array_index(r->clauses, struct clause,
+			    unit_clause(r, n)).has, ROLE_REQUEST))
 				continue;
 			if (forbid && u > n && ((u - n <= 2 && unit_first_class(r, u,
 			    alternative)) || (clause_wide && n == clause_head(r, clause) &&
