@@ -708,6 +708,32 @@ unit_opens_conjunct(const struct reading *r, guint u)
 	    unit_role(r, u, ROLE_REQUEST);
 }
 
+/* TRUE if the words from v on, before the next boundary, are a conjunct
+ * without a verb of its own but with a kind's word after its data word,
+ * as people say it ("lopettakaa uutiskirje ja mun tiedot pois", "and my
+ * data gone"): a word or two, a data word, then within three words the
+ * kind's word. */
+static gboolean
+reading_verbless_conjunct(const struct reading *r, guint v)
+{
+	guint d, w;
+
+	for (d = v; d < r->units->len && d <= v + 2; d++) {
+		if (d > v && g_array_index(r->units, struct unit, d).boundary != BOUNDARY_NONE)
+			return FALSE;
+		if (!unit_role(r, d, ROLE_DATA))
+			continue;
+		for (w = d + 1; w < r->units->len && w <= d + 3; w++) {
+			if (g_array_index(r->units, struct unit, w).boundary != BOUNDARY_NONE)
+				return FALSE;
+			if (unit_kind_verb(r, w))
+				return TRUE;
+		}
+		return FALSE;
+	}
+	return FALSE;
+}
+
 /* TRUE if the conjunction at u ("and", "ja", "och") joins two conjuncts:
  * words came before it in its clause (since first), and a kind's verb
  * follows, or a negation or a request (a word or two may come between:
@@ -725,6 +751,8 @@ reading_conjunct(const struct reading *r, guint first, guint u)
 		if (g_array_index(r->units, struct unit, v).boundary != BOUNDARY_NONE)
 			return FALSE;
 	if (v < r->units->len && unit_kind_verb(r, v))
+		return TRUE;
+	if (reading_verbless_conjunct(r, v))
 		return TRUE;
 	for (; v < r->units->len && v <= u + 3; v++) {
 		if (v > u + 1 && g_array_index(r->units, struct unit, v).boundary !=
