@@ -764,9 +764,10 @@ reading_conjunct(const struct reading *r, guint first, guint u)
 	return FALSE;
 }
 
-/* TRUE if the request word at u ends a clause opened by "until" (from
- * first) that has words of its own: "tills ni har prövat min invändning
- * vill jag att ni begränsar ..." is two clauses without a comma. */
+/* TRUE if the request word at u ends a clause opened by "until" or by a
+ * reason (from first) that has words of its own: "tills ni har prövat min
+ * invändning vill jag att ni begränsar ...", "nu när allt är klart vill
+ * jag att ni raderar ..." are two clauses without a comma. */
 static gboolean
 reading_after_until(const struct reading *r, guint first, guint u)
 {
@@ -774,8 +775,27 @@ reading_after_until(const struct reading *r, guint first, guint u)
 
 	while (head < u && unit_role(r, head, ROLE_LEAD))
 		head++;
-	return u > head + 2 && unit_role(r, head, ROLE_UNTIL) &&
-	    unit_role(r, u, ROLE_REQUEST);
+	return u > head + 2 && (unit_role(r, head, ROLE_UNTIL) ||
+	    unit_role(r, head, ROLE_REASON)) && unit_role(r, u, ROLE_REQUEST);
+}
+
+/* TRUE if the request word at u follows a negated wish of its own in the
+ * clause (from first), two words or more before: "I don't need the account
+ * any more I would like you to delete ...", "jag behöver inte kontot
+ * längre jag vill att ni raderar ..." are two clauses without a comma. */
+static gboolean
+reading_after_negated_wish(const struct reading *r, guint first, guint u)
+{
+	gboolean negation = FALSE, request = FALSE;
+	guint v;
+
+	if (!unit_role(r, u, ROLE_REQUEST) || u < first + 3)
+		return FALSE;
+	for (v = first; v + 2 < u; v++) {
+		negation |= unit_role(r, v, ROLE_NEGATION);
+		request |= unit_role(r, v, ROLE_REQUEST);
+	}
+	return negation && request;
 }
 
 /* Cut the units into clauses and sentences: boundaries, split words
@@ -795,7 +815,8 @@ reading_cut(struct reading *r)
 
 		if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
 		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u)) ||
-		    reading_after_until(r, clause.first, u)))
+		    reading_after_until(r, clause.first, u) ||
+		    reading_after_negated_wish(r, clause.first, u)))
 			boundary = BOUNDARY_CLAUSE;
 		/* "haluan tietää, mitä tietoja": a clause opened by "that" or
 		 * "what" is the object of the one before it, read as one. */
