@@ -561,42 +561,6 @@ reading_near_miss(const struct reading *r)
 	return -1;
 }
 
-/* The guarded kind a family word of a clause that asks for nothing
- * stands for (see classify-read.h), or -1. */
-int
-reading_net(const struct reading *r)
-{
-	guint c, u, k;
-
-	for (c = 0; c < r->clauses->len; c++) {
-		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
-		if (any_rule_in(r, clause->has) || clause->possibility)
-			continue;     /* a kind's words, or a hint of one */
-		for (k = 0; k < r->rules->kinds->len; k++) {
-			const struct kind_rule *rule = r->rules->kinds->pdata[k];
-			const struct alternative *found;
-			guint family;
-
-			if (!r->rules->guard[k] || r->states[k].negated ||
-			    r->states[k].hinted ||
-			    (found = alternatives_find(rule->net, clause->has)) == NULL ||
-			    found->need->len == 0)
-				continue;
-			family = g_array_index(found->need, guint, 0);
-			/* Not in a quote, nor in a condition ("if anything is
-			 * wrong"). */
-			for (u = clause->first; u < clause->end &&
-			    u < clause->condition_from; u++) {
-				const struct unit *unit = &g_array_index(r->units,
-				    struct unit, u);
-				if (!unit->quoted && unit->classes[family])
-					return (int)k;
-			}
-		}
-	}
-	return -1;
-}
-
 /* TRUE if unit u has the class of role (never for an optional role the
  * rules do without). */
 gboolean
@@ -651,6 +615,38 @@ rule_in(const struct kind_rule *rule, const guint8 *has)
 	    alternatives_find(rule->maybe, has) != NULL;
 }
 
+/* TRUE if unit u has a class the alternative needs. */
+gboolean
+unit_in_alternative(const struct reading *r, guint u,
+    const struct alternative *alternative)
+{
+	const struct unit *unit = &g_array_index(r->units, struct unit, u);
+	guint i;
+
+	for (i = 0; i < alternative->need->len; i++)
+		if (unit->classes[g_array_index(alternative->need, guint, i)])
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE if unit u of a clause with has is a word of a rule that asks there
+ * ("remove" in "remove me from the mailing list": the objection's). */
+static gboolean
+unit_in_rule(const struct reading *r, const guint8 *has, guint u)
+{
+	guint k;
+
+	for (k = 0; k < r->rules->kinds->len; k++) {
+		const struct kind_rule *rule = r->rules->kinds->pdata[k];
+		const struct alternative *found = alternatives_find(rule->ask, has);
+		if (found == NULL)
+			found = alternatives_find(rule->maybe, has);
+		if (found != NULL && unit_in_alternative(r, u, found))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* TRUE if some kind's rule asks in a clause with these classes. */
 gboolean
 any_rule_in(const struct reading *r, const guint8 *has)
@@ -661,6 +657,45 @@ any_rule_in(const struct reading *r, const guint8 *has)
 		if (rule_in(r->rules->kinds->pdata[k], has))
 			return TRUE;
 	return FALSE;
+}
+
+/* The guarded kind a family word of a clause that asks for nothing
+ * stands for (see classify-read.h), or -1. */
+int
+reading_net(const struct reading *r)
+{
+	guint c, u, k;
+
+	for (c = 0; c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (clause->possibility)
+			continue;     /* a hint */
+		for (k = 0; k < r->rules->kinds->len; k++) {
+			const struct kind_rule *rule = r->rules->kinds->pdata[k];
+			const struct alternative *found;
+			guint family;
+
+			if (!r->rules->guard[k] || r->states[k].negated ||
+			    r->states[k].hinted ||
+			    (found = alternatives_find(rule->net, clause->has)) == NULL ||
+			    found->need->len == 0)
+				continue;
+			family = g_array_index(found->need, guint, 0);
+			/* Not in a quote, nor in a condition ("if anything is
+			 * wrong"). */
+			for (u = clause->first; u < clause->end &&
+			    u < clause->condition_from; u++) {
+				const struct unit *unit = &g_array_index(r->units,
+				    struct unit, u);
+				/* not a word another kind's rule read ("remove me
+				 * from the mailing list") */
+				if (!unit->quoted && unit->classes[family] &&
+				    !unit_in_rule(r, clause->has, u))
+					return (int)k;
+			}
+		}
+	}
+	return -1;
 }
 
 /* The first unit of a clause that is not a lead word ("and", "please"). */

@@ -150,6 +150,10 @@ const struct alternative *alternatives_find(GArray *alternatives, const guint8 *
 /* TRUE if the rule asks (or weakly asks) for its kind in a clause with has. */
 gboolean rule_in(const struct kind_rule *rule, const guint8 *has);
 
+/* TRUE if unit u has a class the alternative needs. */
+gboolean unit_in_alternative(const struct reading *r, guint u,
+    const struct alternative *alternative);
+
 /* TRUE if some kind's rule asks in a clause with has. */
 gboolean any_rule_in(const struct reading *r, const guint8 *has);
 

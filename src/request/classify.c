@@ -14,19 +14,6 @@
 void (*classify_trace)(const char *kind, const char *clause, const char *verdict,
     double confidence);
 
-/* TRUE if unit u has a class the alternative needs. */
-static gboolean
-unit_in_alternative(const struct reading *r, guint u,
-    const struct alternative *alternative)
-{
-	const struct unit *unit = &g_array_index(r->units, struct unit, u);
-	guint i;
-
-	for (i = 0; i < alternative->need->len; i++)
-		if (unit->classes[g_array_index(alternative->need, guint, i)])
-			return TRUE;
-	return FALSE;
-}
 
 /* TRUE if unit u has the alternative's first class and it is a verb
  * ([classify] verbs): a clause that begins with it is a command ("Delete
