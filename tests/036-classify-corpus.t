@@ -18,9 +18,9 @@ CORPUS="$TESTS_DIR/corpus"
 # far off the rules are.
 TUNE_MIN=98
 TUNE_LOST_MAX=0
-HELDOUT_MIN=88
-HELDOUT_LOST_MAX=4
-plan 9
+HELDOUT_MIN=89
+HELDOUT_LOST_MAX=3
+plan 10
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -46,4 +46,10 @@ sed -e '/^\[words erase\]/,/^\[/s/^fi = .*/fi = xyzzy/' "$RULES" >"$T/broken.rul
 "$program" eval "$T/broken.rules" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/broken" 2>&1
 is "$?" 1 "rules that miss Finnish erasures fall below the tune threshold"
 like "$(lost "$T/broken")" '^[1-9]' "and lose erasures without a mark"
+
+# The net can fail: without [kind] net, the tune mails asking for an erasure
+# in words only the net knows ("scrap my profile") lose it unmarked.
+sed -e '/^net = /d' "$RULES" >"$T/nonet.rules"
+"$program" eval "$T/nonet.rules" "$CORPUS/tune" >"$T/nonet" 2>&1
+like "$(lost "$T/nonet")" '^[1-9]' "rules without the net lose tune erasures without a mark"
 done_testing
