@@ -799,6 +799,43 @@ reading_conjunct(const struct reading *r, guint first, guint u)
 	return FALSE;
 }
 
+/* The verb unit + 1 that the conjunction at u lends to the conjunct after
+ * it, an object without a verb of its own ("remove me from the mailing
+ * list and from your whole register", "poistakaa minut postituslistalta
+ * ja koko rekisteristä"): a kind's verb before it in its clause (since
+ * first), not negated, conditional or possible, and after it within three
+ * words a data word, then no verb, negation or request before the
+ * conjunct ends, at most three words later. 0 when it lends none. */
+static guint
+reading_shared_verb(const struct reading *r, guint first, guint u)
+{
+	static const enum role stops[] = { ROLE_NEGATION, ROLE_FORBID,
+	    ROLE_CONDITION, ROLE_CONDITION_HEAD, ROLE_POSSIBILITY, ROLE_REASON };
+	guint v, d, verb = 0, i;
+
+	for (v = first; v < u; v++) {
+		for (i = 0; i < G_N_ELEMENTS(stops); i++)
+			if (unit_role(r, v, stops[i]))
+				return 0;
+		if (verb == 0 && unit_kind_verb(r, v))
+			verb = v + 1;
+	}
+	for (d = u + 1; verb != 0 && d < r->units->len && d <= u + 3; d++) {
+		if (g_array_index(r->units, struct unit, d).boundary != BOUNDARY_NONE ||
+		    unit_kind_verb(r, d) || unit_opens_conjunct(r, d))
+			return 0;
+		if (!unit_role(r, d, ROLE_DATA))
+			continue;
+		for (v = d + 1; v < r->units->len && g_array_index(r->units,
+		    struct unit, v).boundary == BOUNDARY_NONE; v++)
+			if (v > d + 3 || unit_kind_verb(r, v) || unit_opens_conjunct(r, v) ||
+			    unit_role(r, v, ROLE_CONJUNCTION))
+				return 0;
+		return verb;
+	}
+	return 0;
+}
+
 /* TRUE if the request word at u ends a clause opened by "until" or by a
  * reason (from first) that has words of its own: "tills ni har prövat min
  * invändning vill jag att ni begränsar ...", "nu när allt är klart vill
@@ -847,8 +884,13 @@ reading_cut(struct reading *r)
 		struct unit *unit = u < r->units->len ?
 		    &g_array_index(r->units, struct unit, u) : NULL;
 		enum boundary boundary = unit == NULL ? BOUNDARY_SENTENCE : unit->boundary;
+		guint shared = unit != NULL && boundary == BOUNDARY_NONE &&
+		    unit_role(r, u, ROLE_CONJUNCTION) ?
+		    reading_shared_verb(r, clause.first, u) : 0;
 
-		if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
+		if (shared != 0)
+			boundary = BOUNDARY_CLAUSE;
+		else if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
 		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u)) ||
 		    reading_after_until(r, clause.first, u) ||
 		    reading_after_negated_wish(r, clause.first, u)))
@@ -863,6 +905,7 @@ reading_cut(struct reading *r)
 			clause.sentence = (int)r->sentences->len;
 			g_array_append_val(r->clauses, clause);
 			clause.first = u;
+			clause.shared = shared;
 		}
 		if (u > 0 && boundary == BOUNDARY_SENTENCE) {
 			g_array_append_val(r->sentences, sentence);
@@ -924,6 +967,13 @@ clause_read(struct reading *r, struct clause *clause)
 			clause->has[c] |= unit->classes[c];
 		if (unit_role(r, u, ROLE_REQUEST) && !request_negated(r, clause, u))
 			clause->asking = TRUE;
+	}
+	if (clause->shared != 0) {
+		const struct unit *verb = &g_array_index(r->units, struct unit,
+		    clause->shared - 1);
+		for (c = 0; c < count; c++)
+			clause->has[c] |= verb->classes[c];
+		clause->asking |= unit_role(r, clause->shared - 1, ROLE_REQUEST);
 	}
 	head = clause_head(r, clause);
 	clause->condition = unit_role(r, head, ROLE_CONDITION) ||

@@ -53,6 +53,10 @@ struct clause {
 	gboolean until;           /* opened by "until" and asks nothing: lends
 	                             its "until" to its sentence */
 	gboolean mention;         /* names the rights without exercising them */
+	guint shared;             /* a conjunct without a verb of its own
+	                             ("poistakaa minut listalta ja koko
+	                             rekisteristä"): the unit + 1 whose verb it
+	                             shares, 0 when none */
 };
 
 /* A run of clauses between sentence boundaries. */

@@ -713,7 +713,9 @@ classify_text(struct classify_rules *rules, const char *subject,
     const char *own, const char *whole, const char *attached,
     struct classify_result *result)
 {
-	g_autofree char *body = text_until_closing(rules, own != NULL ? own : "");
+	g_autofree char *form = text_form_message(rules, own != NULL ? own : "");
+	g_autofree char *body = text_until_closing(rules, form != NULL ? form :
+	    own != NULL ? own : "");
 	const char *own_subject = subject != NULL && !subject_is_reply(subject) ?
 	    subject : "";
 	g_autofree char *everything = g_strdup_printf("%s\n%s", own_subject,
