@@ -803,9 +803,10 @@ reading_conjunct(const struct reading *r, guint first, guint u)
  * it, an object without a verb of its own ("remove me from the mailing
  * list and from your whole register", "poistakaa minut postituslistalta
  * ja koko rekisteristä"): a kind's verb before it in its clause (since
- * first), not negated, conditional or possible, and after it within three
- * words a data word, then no verb, negation or request before the
- * conjunct ends, at most three words later. 0 when it lends none. */
+ * first), not negated, conditional or possible, and after it within four
+ * words a data or register word, then no verb or negation before the
+ * conjunct ends, at most three words later ("please" may come). 0 when it
+ * lends none. */
 static guint
 reading_shared_verb(const struct reading *r, guint first, guint u)
 {
@@ -820,16 +821,16 @@ reading_shared_verb(const struct reading *r, guint first, guint u)
 		if (verb == 0 && unit_kind_verb(r, v))
 			verb = v + 1;
 	}
-	for (d = u + 1; verb != 0 && d < r->units->len && d <= u + 3; d++) {
+	for (d = u + 1; verb != 0 && d < r->units->len && d <= u + 4; d++) {
 		if (g_array_index(r->units, struct unit, d).boundary != BOUNDARY_NONE ||
 		    unit_kind_verb(r, d) || unit_opens_conjunct(r, d))
 			return 0;
-		if (!unit_role(r, d, ROLE_DATA))
+		if (!unit_role(r, d, ROLE_DATA) && !unit_role(r, d, ROLE_REGISTER))
 			continue;
 		for (v = d + 1; v < r->units->len && g_array_index(r->units,
 		    struct unit, v).boundary == BOUNDARY_NONE; v++)
-			if (v > d + 3 || unit_kind_verb(r, v) || unit_opens_conjunct(r, v) ||
-			    unit_role(r, v, ROLE_CONJUNCTION))
+			if (v > d + 3 || unit_kind_verb(r, v) || unit_role(r, v, ROLE_NEGATION) ||
+			    unit_role(r, v, ROLE_FORBID) || unit_role(r, v, ROLE_CONJUNCTION))
 				return 0;
 		return verb;
 	}
