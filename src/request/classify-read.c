@@ -746,8 +746,9 @@ unit_opens_conjunct(const struct reading *r, guint u)
 /* TRUE if the words from v on, before the next boundary, are a conjunct
  * without a verb of its own but with a kind's word after its data word,
  * as people say it ("lopettakaa uutiskirje ja mun tiedot pois", "and my
- * data gone"): a word or two, a data word, then within three words the
- * kind's word. */
+ * data gone"), or with its verb at the end ("und die Daten an niemanden
+ * weiterzugeben"): a word or two, a data word, then within three words the
+ * kind's word or a negation. */
 static gboolean
 reading_verbless_conjunct(const struct reading *r, guint v)
 {
@@ -761,7 +762,8 @@ reading_verbless_conjunct(const struct reading *r, guint v)
 		for (w = d + 1; w < r->units->len && w <= d + 3; w++) {
 			if (g_array_index(r->units, struct unit, w).boundary != BOUNDARY_NONE)
 				return FALSE;
-			if (unit_kind_verb(r, w))
+			if (unit_kind_verb(r, w) || unit_role(r, w, ROLE_NEGATION) ||
+			    unit_role(r, w, ROLE_FORBID))
 				return TRUE;
 		}
 		return FALSE;
