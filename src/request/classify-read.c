@@ -978,6 +978,11 @@ clause_read(struct reading *r, struct clause *clause)
 			clause->has[c] |= verb->classes[c];
 		clause->asking |= unit_role(r, clause->shared - 1, ROLE_REQUEST);
 	}
+	/* "Please take me off this list" above the quoted newsletter: the
+	 * list it came from. */
+	if (r->answering && has_role(r, clause->has, ROLE_LIST) &&
+	    r->rules->roles[ROLE_MAILINGLIST] >= 0)
+		clause->has[r->rules->roles[ROLE_MAILINGLIST]] = 1;
 	head = clause_head(r, clause);
 	clause->condition = unit_role(r, head, ROLE_CONDITION) ||
 	    unit_role(r, clause->first, ROLE_CONDITION) ||

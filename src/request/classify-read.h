@@ -95,6 +95,9 @@ struct reading {
 	                             in): then every language's stems count */
 	gboolean finnish;         /* analyse words with Voikko */
 	gboolean forwarded;       /* reading a forwarded request */
+	gboolean answering;       /* the own text of an answer that quotes the
+	                             mail it answers: its "list" is the list
+	                             that mail came from */
 	GArray *units;            /* struct unit */
 	GArray *clauses;          /* struct clause */
 	GArray *sentences;        /* struct sentence */
