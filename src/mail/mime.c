@@ -690,27 +690,34 @@ static const char own_header_line[] =
 static const char own_attribution[] =
     "(wrote|kirjoitti|skrev|schrieb)\\s*:\\s*$";
 
-/* TRUE if lines[i] starts an unquoted "From: / Sent:" block of a quoted mail. */
+/* A subject line: a web form's "Aihe: Tietosuoja" above its "Lähetetty:"
+ * line, not where a quoted mail's header block begins. */
+static const char own_subject_line[] = "^\\*?(subject|aihe|ämne)\\*?\\s*:";
+
+/* TRUE if lines[i] starts an unquoted "From: / Sent:" block of a quoted
+ * mail (a block does not begin with its subject). */
 static gboolean
-own_header_block(GRegex *header, char **lines, guint i)
+own_header_block(GRegex *header, GRegex *subject, char **lines, guint i)
 {
 	guint j, found = 0;
 
 	for (j = i; lines[j] != NULL && j < i + 5; j++)
 		if (g_regex_match(header, lines[j], 0, NULL))
 			found++;
-	return found >= 2 && g_regex_match(header, lines[i], 0, NULL);
+	return found >= 2 && g_regex_match(header, lines[i], 0, NULL) &&
+	    !g_regex_match(subject, lines[i], 0, NULL);
 }
 
 /* Cut quoted history and signature from a text (see mime.h). */
 char *
 mime_own_text(const char *text)
 {
-	static GRegex *end_slot, *header_slot, *attribution_slot;
+	static GRegex *end_slot, *header_slot, *attribution_slot, *subject_slot;
 	GRegex *end = regex_get(&end_slot, own_text_end, G_REGEX_CASELESS);
 	GRegex *header = regex_get(&header_slot, own_header_line, G_REGEX_CASELESS);
 	GRegex *attribution = regex_get(&attribution_slot, own_attribution,
 	    G_REGEX_CASELESS);
+	GRegex *subject = regex_get(&subject_slot, own_subject_line, G_REGEX_CASELESS);
 	g_autofree char *unix_text = g_strdelimit(g_strdup(text), "\r", ' ');
 	g_auto(GStrv) lines = g_strsplit(unix_text, "\n", -1);
 	GString *own = g_string_new(NULL);
@@ -721,7 +728,7 @@ mime_own_text(const char *text)
 		g_autofree char *trimmed = g_strchomp(g_strdup(line));
 
 		if (g_regex_match(end, trimmed, 0, NULL) || g_str_equal(trimmed, "--") ||
-		    own_header_block(header, lines, i))
+		    own_header_block(header, subject, lines, i))
 			break;
 		if (line[strspn(line, " \t")] == '>')
 			continue;

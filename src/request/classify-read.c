@@ -746,8 +746,9 @@ unit_opens_conjunct(const struct reading *r, guint u)
 /* TRUE if the words from v on, before the next boundary, are a conjunct
  * without a verb of its own but with a kind's word after its data word,
  * as people say it ("lopettakaa uutiskirje ja mun tiedot pois", "and my
- * data gone"): a word or two, a data word, then within three words the
- * kind's word. */
+ * data gone"), or with its verb at the end ("und die Daten an niemanden
+ * weiterzugeben"): a word or two, a data word, then within three words the
+ * kind's word or a negation. */
 static gboolean
 reading_verbless_conjunct(const struct reading *r, guint v)
 {
@@ -761,7 +762,8 @@ reading_verbless_conjunct(const struct reading *r, guint v)
 		for (w = d + 1; w < r->units->len && w <= d + 3; w++) {
 			if (g_array_index(r->units, struct unit, w).boundary != BOUNDARY_NONE)
 				return FALSE;
-			if (unit_kind_verb(r, w))
+			if (unit_kind_verb(r, w) || unit_role(r, w, ROLE_NEGATION) ||
+			    unit_role(r, w, ROLE_FORBID))
 				return TRUE;
 		}
 		return FALSE;
@@ -797,6 +799,44 @@ reading_conjunct(const struct reading *r, guint first, guint u)
 			return TRUE;
 	}
 	return FALSE;
+}
+
+/* The verb unit + 1 that the conjunction at u lends to the conjunct after
+ * it, an object without a verb of its own ("remove me from the mailing
+ * list and from your whole register", "poistakaa minut postituslistalta
+ * ja koko rekisteristä"): a kind's verb before it in its clause (since
+ * first), not negated, conditional or possible, and after it within four
+ * words a data or register word, then no verb or negation before the
+ * conjunct ends, at most three words later ("please" may come). 0 when it
+ * lends none. */
+static guint
+reading_shared_verb(const struct reading *r, guint first, guint u)
+{
+	static const enum role stops[] = { ROLE_NEGATION, ROLE_FORBID,
+	    ROLE_CONDITION, ROLE_CONDITION_HEAD, ROLE_POSSIBILITY, ROLE_REASON };
+	guint v, d, verb = 0, i;
+
+	for (v = first; v < u; v++) {
+		for (i = 0; i < G_N_ELEMENTS(stops); i++)
+			if (unit_role(r, v, stops[i]))
+				return 0;
+		if (verb == 0 && unit_kind_verb(r, v))
+			verb = v + 1;
+	}
+	for (d = u + 1; verb != 0 && d < r->units->len && d <= u + 4; d++) {
+		if (g_array_index(r->units, struct unit, d).boundary != BOUNDARY_NONE ||
+		    unit_kind_verb(r, d) || unit_opens_conjunct(r, d))
+			return 0;
+		if (!unit_role(r, d, ROLE_DATA) && !unit_role(r, d, ROLE_REGISTER))
+			continue;
+		for (v = d + 1; v < r->units->len && g_array_index(r->units,
+		    struct unit, v).boundary == BOUNDARY_NONE; v++)
+			if (v > d + 3 || unit_kind_verb(r, v) || unit_role(r, v, ROLE_NEGATION) ||
+			    unit_role(r, v, ROLE_FORBID) || unit_role(r, v, ROLE_CONJUNCTION))
+				return 0;
+		return verb;
+	}
+	return 0;
 }
 
 /* TRUE if the request word at u ends a clause opened by "until" or by a
@@ -847,8 +887,13 @@ reading_cut(struct reading *r)
 		struct unit *unit = u < r->units->len ?
 		    &g_array_index(r->units, struct unit, u) : NULL;
 		enum boundary boundary = unit == NULL ? BOUNDARY_SENTENCE : unit->boundary;
+		guint shared = unit != NULL && boundary == BOUNDARY_NONE &&
+		    unit_role(r, u, ROLE_CONJUNCTION) ?
+		    reading_shared_verb(r, clause.first, u) : 0;
 
-		if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
+		if (shared != 0)
+			boundary = BOUNDARY_CLAUSE;
+		else if (unit != NULL && boundary == BOUNDARY_NONE && (unit_role(r, u, ROLE_SPLIT) ||
 		    (unit_role(r, u, ROLE_CONJUNCTION) && reading_conjunct(r, clause.first, u)) ||
 		    reading_after_until(r, clause.first, u) ||
 		    reading_after_negated_wish(r, clause.first, u)))
@@ -863,6 +908,7 @@ reading_cut(struct reading *r)
 			clause.sentence = (int)r->sentences->len;
 			g_array_append_val(r->clauses, clause);
 			clause.first = u;
+			clause.shared = shared;
 		}
 		if (u > 0 && boundary == BOUNDARY_SENTENCE) {
 			g_array_append_val(r->sentences, sentence);
@@ -925,6 +971,18 @@ clause_read(struct reading *r, struct clause *clause)
 		if (unit_role(r, u, ROLE_REQUEST) && !request_negated(r, clause, u))
 			clause->asking = TRUE;
 	}
+	if (clause->shared != 0) {
+		const struct unit *verb = &g_array_index(r->units, struct unit,
+		    clause->shared - 1);
+		for (c = 0; c < count; c++)
+			clause->has[c] |= verb->classes[c];
+		clause->asking |= unit_role(r, clause->shared - 1, ROLE_REQUEST);
+	}
+	/* "Please take me off this list" above the quoted newsletter: the
+	 * list it came from. */
+	if (r->answering && has_role(r, clause->has, ROLE_LIST) &&
+	    r->rules->roles[ROLE_MAILINGLIST] >= 0)
+		clause->has[r->rules->roles[ROLE_MAILINGLIST]] = 1;
 	head = clause_head(r, clause);
 	clause->condition = unit_role(r, head, ROLE_CONDITION) ||
 	    unit_role(r, clause->first, ROLE_CONDITION) ||

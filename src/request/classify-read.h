@@ -53,6 +53,10 @@ struct clause {
 	gboolean until;           /* opened by "until" and asks nothing: lends
 	                             its "until" to its sentence */
 	gboolean mention;         /* names the rights without exercising them */
+	guint shared;             /* a conjunct without a verb of its own
+	                             ("poistakaa minut listalta ja koko
+	                             rekisteristä"): the unit + 1 whose verb it
+	                             shares, 0 when none */
 };
 
 /* A run of clauses between sentence boundaries. */
@@ -91,6 +95,9 @@ struct reading {
 	                             in): then every language's stems count */
 	gboolean finnish;         /* analyse words with Voikko */
 	gboolean forwarded;       /* reading a forwarded request */
+	gboolean answering;       /* the own text of an answer that quotes the
+	                             mail it answers: its "list" is the list
+	                             that mail came from */
 	GArray *units;            /* struct unit */
 	GArray *clauses;          /* struct clause */
 	GArray *sentences;        /* struct sentence */

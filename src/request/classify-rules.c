@@ -28,6 +28,8 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_DATA] = "data", [ROLE_HOLD] = "hold", [ROLE_RELATIVE] = "relative",
 	[ROLE_CONJUNCTION] = "conjunction", [ROLE_PAST] = "past",
 	[ROLE_WHAT] = "what", [ROLE_PURPOSEREF] = "purposeref",
+	[ROLE_REGISTER] = "register", [ROLE_LIST] = "list",
+	[ROLE_MAILINGLIST] = "mailinglist",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */

@@ -416,3 +416,50 @@ text_has_field_line(const struct classify_rules *rules, const char *text)
 	return FALSE;
 }
 
+/* TRUE for a line a web form writes ("Lähetetty: 18.4.2025", "IP: ..."):
+ * a short label, a colon, a value. */
+static gboolean
+text_form_line(const char *line)
+{
+	static GRegex *label_slot;
+
+	return g_regex_match(regex_get(&label_slot, "^\\s*\\w[\\w .-]{0,24}:\\s",
+	    0), line, 0, NULL);
+}
+
+/* The message field of a web-form paste ("Nimi: ...", "Sähköposti: ...",
+ * "Viesti: poistakaa tili"): its value and the lines after it, up to a
+ * blank line before another form line ("Lähetetty: ..."), when a field
+ * line the rules know comes before it; NULL otherwise. */
+char *
+text_form_message(const struct classify_rules *rules, const char *text)
+{
+	static GRegex *message_slot;
+	GRegex *message = regex_get(&message_slot, "^[ \t]*(viesti|viestisi|"
+	    "meddelande|ditt meddelande|message|your message|nachricht|"
+	    "ihre nachricht|kommentti|kommentar|comments?)[ \t]*:[ \t]*",
+	    G_REGEX_CASELESS | G_REGEX_MULTILINE);
+	g_autoptr(GMatchInfo) match = NULL;
+	g_autofree char *before = NULL;
+	g_auto(GStrv) lines = NULL;
+	GString *own;
+	int start, end;
+	size_t i;
+
+	if (!g_regex_match(message, text, 0, &match) ||
+	    !g_match_info_fetch_pos(match, 0, &start, &end))
+		return NULL;
+	before = g_strndup(text, (gsize)start);
+	if (!text_has_field_line(rules, before))
+		return NULL;
+	lines = g_strsplit(text + end, "\n", -1);
+	own = g_string_new(NULL);
+	for (i = 0; lines[i] != NULL; i++) {
+		if (i > 0 && lines[i - 1][strspn(lines[i - 1], " \t\r")] == '\0' &&
+		    text_form_line(lines[i]))
+			break;
+		g_string_append(own, lines[i]);
+		g_string_append_c(own, '\n');
+	}
+	return g_string_free(own, FALSE);
+}

@@ -52,6 +52,11 @@ gboolean text_beyond(const char *whole, const char *own);
 gboolean text_has_field_line(const struct classify_rules *rules,
     const char *text);
 
+/* The message field's text of a web-form paste ("Nimi: ... Viesti:
+ * poistakaa tili"): the mail's own words (a new string); NULL when text is
+ * not a form paste. */
+char *text_form_message(const struct classify_rules *rules, const char *text);
+
 /* Free a change (a GDestroyNotify). */
 void change_free(gpointer data);
 

@@ -662,17 +662,19 @@ reading_lines(struct reading *r, const char *body)
 /* Read a text; keep what it found in result when it found some kind or
  * it is the last reading there is, with the changes of a rectification:
  * its "field: value" lines, then its changes in prose. own is the
- * sender's whole own text. TRUE if it found a kind. */
+ * sender's whole own text; answering: it is the own text of an answer
+ * that quotes what it answers. TRUE if it found a kind. */
 static gboolean
 classify_reading(struct classify_rules *rules, const char *written,
     const char *subject, const char *body, const char *own, gboolean forwarded,
-    gboolean last, struct classify_result *result)
+    gboolean answering, gboolean last, struct classify_result *result)
 {
 	struct reading r;
 	gboolean found;
 
 	reading_init(&r, rules, written);
 	r.forwarded = forwarded;
+	r.answering = answering;
 	reading_run(&r, subject, body);
 	reading_lines(&r, body);
 	found = reading_found(&r);
@@ -702,7 +704,7 @@ classify_forwarded(struct classify_rules *rules, const char *whole,
 			count++;
 	for (i = 0; i < count && !found; i++)
 		found = classify_reading(rules, result->written, NULL, texts[i], own,
-		    TRUE, i + 1 == count, result);
+		    TRUE, FALSE, i + 1 == count, result);
 	for (i = 0; i < count; i++)
 		g_free(texts[i]);
 }
@@ -713,11 +715,14 @@ classify_text(struct classify_rules *rules, const char *subject,
     const char *own, const char *whole, const char *attached,
     struct classify_result *result)
 {
-	g_autofree char *body = text_until_closing(rules, own != NULL ? own : "");
+	g_autofree char *form = text_form_message(rules, own != NULL ? own : "");
+	g_autofree char *body = text_until_closing(rules, form != NULL ? form :
+	    own != NULL ? own : "");
 	const char *own_subject = subject != NULL && !subject_is_reply(subject) ?
 	    subject : "";
 	g_autofree char *everything = g_strdup_printf("%s\n%s", own_subject,
 	    own != NULL ? own : "");
+	gboolean answering;
 	g_autofree char *all = attached != NULL && *attached != '\0' ?
 	    g_strdup_printf("%s\n\n%s", whole != NULL ? whole : "", attached) : NULL;
 
@@ -733,10 +738,12 @@ classify_text(struct classify_rules *rules, const char *subject,
 		whole = all;
 	/* An answer's quotes are the conversation's history: its old requests
 	 * are not asked again (but a mail it forwards may be the request). */
+	answering = subject_is_answer(subject) && !text_forwards(whole) &&
+	    text_beyond(whole, own != NULL ? own : "");
 	if (subject_is_answer(subject) && !text_forwards(whole))
 		whole = NULL;
 	if (!classify_reading(rules, result->written, own_subject, body, own, FALSE,
-	    !text_beyond(whole, own != NULL ? own : ""), result) &&
+	    answering, !text_beyond(whole, own != NULL ? own : ""), result) &&
 	    text_beyond(whole, own != NULL ? own : ""))
 		classify_forwarded(rules, whole, own != NULL ? own : "", result);
 	if (result->kinds->len == 0) {

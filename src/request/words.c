@@ -331,6 +331,24 @@ finnish_analysis(struct words *words, const char *lower)
 	return analysis;
 }
 
+/* The German infinitive without its "zu" ("einzustellen": "einstellen",
+ * "weiterzugeben": "weitergeben"), which Snowball leaves in: NULL for a
+ * word without one (a prefix of two letters or more, an infinitive of
+ * four or more after it). */
+static char *
+german_without_zu(const char *lower)
+{
+	const char *zu = strstr(lower, "zu");
+	size_t after;
+
+	while (zu != NULL && zu - lower < 2)
+		zu = strstr(zu + 1, "zu");
+	if (zu == NULL || (after = strlen(zu + 2)) < 4 || !g_str_has_suffix(zu + 2, "en") ||
+	    strstr(zu + 2, "zu") != NULL)
+		return NULL;
+	return g_strdup_printf("%.*s%s", (int)(zu - lower), lower, zu + 2);
+}
+
 /* Read one word. */
 void
 words_read(struct words *words, const char *text, gboolean finnish,
@@ -353,6 +371,11 @@ words_read(struct words *words, const char *text, gboolean finnish,
 	    g_ptr_array_new_with_free_func(g_free);
 	word->parts = analysis != NULL ? g_ptr_array_ref(analysis->parts) :
 	    g_ptr_array_new_with_free_func(g_free);
+	if (!finnish) {
+		char *infinitive = german_without_zu(word->lower);
+		if (infinitive != NULL)
+			g_ptr_array_add(word->bases, infinitive);
+	}
 }
 
 /* Free a word's forms. */
