@@ -10,6 +10,8 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #                     (also man pages, and the systemd units with the
 #                     binary's and config's paths written in)
+#   make clean        the builds (fuzzing's corpus and history are kept)
+#   make clean-fuzz   those too
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
@@ -74,7 +76,7 @@ TEST_PROGRAMS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit
 FAULT_LIBRARY = $(BUILD)/tests/fail-write.so
 
 .PHONY: all deps check test-programs eval demo bench install clean FORCE \
-	fuzz fuzz-build fuzz-replay reliability
+	fuzz fuzz-build fuzz-replay reliability clean-fuzz
 
 all: dsrmail
 
@@ -229,5 +231,11 @@ reliability: deps
 	@$(MAKE) --no-print-directory dsrmail
 	@bash tests/fault/reliability.sh
 
+# Keeps what fuzzing has gathered (build-fuzz/corpus, crashes and the run
+# history that docs/reliability.md adds up); `make clean-fuzz` removes it.
 clean:
-	rm -rf build build-sanitize build-fuzz dsrmail dsrmail-*.so
+	rm -rf build build-sanitize dsrmail dsrmail-*.so
+	rm -rf $(filter-out build-fuzz/corpus build-fuzz/crashes build-fuzz/fuzz-history.tsv,$(wildcard build-fuzz/*))
+
+clean-fuzz:
+	rm -rf build-fuzz
