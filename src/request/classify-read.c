@@ -772,7 +772,8 @@ reading_verbless_conjunct(const struct reading *r, guint v)
 }
 
 /* TRUE if the conjunction at u ("and", "ja", "och") joins two conjuncts:
- * words came before it in its clause (since first), and a kind's verb
+ * words came before it in its clause (since first; a command counts:
+ * "poistakaa tilini ja laittakaa ..."), and a kind's verb
  * follows, or a negation or a request (a word or two may come between:
  * "and do not publish"). */
 static gboolean
@@ -781,7 +782,8 @@ reading_conjunct(const struct reading *r, guint first, guint u)
 	guint v, words = 0;
 
 	for (v = first; v < u; v++)
-		words += !unit_role(r, v, ROLE_LEAD) && !unit_role(r, v, ROLE_REQUEST);
+		words += !unit_role(r, v, ROLE_LEAD) && (!unit_role(r, v, ROLE_REQUEST) ||
+		    unit_kind_verb(r, v));   /* "poistakaa" is both */
 	if (words < 2)
 		return FALSE;
 	for (v = u + 1; v < r->units->len && unit_role(r, v, ROLE_LEAD); v++)

@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "request/words.h"
+#include "request/words-spoken.h"
 
 /* ISO 639-1 codes and the names of Snowball's stemmers for them. */
 static const struct {
@@ -276,25 +277,23 @@ voikko_bases(struct VoikkoHandle *voikko, const char *word, GPtrArray *bases,
 	voikko_free_mor_analysis(analyses);
 }
 
-/* The standard form of a spoken Finnish clitic, for a word Voikko does not
- * know: "-ks" is the question's "-ko" ("voisitteks", "poistatteks"), a
- * final "-s" after a vowel the softening "-s" of a command ("poistakaas",
- * "lähettäkääs"). A new string, or NULL if neither applies. */
-static char *
-spoken_form(const char *lower)
+/* Voikko's analyses of the first written form of a word it does not know
+ * that it knows (words-spoken.c: "ootte", "teilla", "voisitteks"), and
+ * that form itself ("mita" meets a rule's "mitä"). */
+static void
+spoken_bases(struct VoikkoHandle *voikko, const char *lower,
+    struct analysis *analysis)
 {
-	size_t length = strlen(lower);
+	g_autoptr(GPtrArray) forms = words_spoken_forms(lower);
+	guint i;
 
-	if (length < 5 || lower[length - 1] != 's')
-		return NULL;
-	/* vowel harmony: "-ko" after a back vowel, "-kö" otherwise */
-	if (lower[length - 2] == 'k')
-		return g_strdup_printf("%.*s%s", (int)length - 1, lower,
-		    strpbrk(lower, "aou") != NULL ? "o" : "\xc3\xb6");
-	if (strchr("aeiouy", lower[length - 2]) != NULL ||
-	    (guchar)lower[length - 3] == 0xc3)      /* "ä", "ö" */
-		return g_strndup(lower, length - 1);
-	return NULL;
+	for (i = 0; i < forms->len; i++)
+		if (voikkoSpellCstr(voikko, forms->pdata[i]) == VOIKKO_SPELL_OK) {
+			voikko_bases(voikko, forms->pdata[i], analysis->bases,
+			    analysis->parts);
+			bases_add(analysis->bases, forms->pdata[i]);
+			return;
+		}
 }
 
 /* Voikko's reading of a lower-case word (cached: words repeat; the cache
@@ -313,11 +312,9 @@ finnish_analysis(struct words *words, const char *lower)
 	analysis->bases = g_ptr_array_new_with_free_func(g_free);
 	analysis->parts = g_ptr_array_new_with_free_func(g_free);
 	if (!g_ascii_isdigit(*lower) && words_voikko(words) != NULL) {
-		g_autofree char *spoken = NULL;
-
 		voikko_bases(words->voikko, lower, analysis->bases, analysis->parts);
-		if (analysis->bases->len == 0 && (spoken = spoken_form(lower)) != NULL)
-			voikko_bases(words->voikko, spoken, analysis->bases, analysis->parts);
+		if (analysis->bases->len == 0)
+			spoken_bases(words->voikko, lower, analysis);
 		if (analysis->bases->len == 0 && g_utf8_strlen(lower, -1) >=
 		    SUGGEST_MIN_CHARS && !voikkoSpellCstr(words->voikko, lower)) {
 			char **suggestions = voikkoSuggestCstr(words->voikko, lower);
