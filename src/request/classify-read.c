@@ -661,21 +661,49 @@ any_rule_in(const struct reading *r, const guint8 *has)
 
 /* The guarded kind a family word of a clause that asks for nothing
  * stands for (see classify-read.h), or -1. */
+/* TRUE if the mail asks for a kind in whose presence the rule's net doubts
+ * nothing ([kind] net_unless). */
+static gboolean
+net_quiet(const struct kind_rule *rule, const gboolean *asked)
+{
+	guint k;
+
+	for (k = 0; k < CLASSIFY_KIND_COUNT; k++)
+		if (rule->net_unless[k] && asked[k])
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE if the mail asks for a guarded kind. */
+static gboolean
+asked_guarded(const struct reading *r, const gboolean *asked)
+{
+	guint k;
+
+	for (k = 0; k < CLASSIFY_KIND_COUNT; k++)
+		if (asked[k] && r->rules->guard[k])
+			return TRUE;
+	return FALSE;
+}
+
 int
-reading_net(const struct reading *r)
+reading_net(const struct reading *r, const gboolean *asked)
 {
 	guint c, u, k;
 
 	for (c = 0; c < r->clauses->len; c++) {
 		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
-		if (clause->possibility)
-			continue;     /* a hint */
+		if (clause->possibility || (clause->negated && asked_guarded(r, asked)))
+			continue;     /* a hint; a refusal beside a guarded request
+			                 ("anonymising or blocking the data is not
+			                 enough": the erasure asked) */
 		for (k = 0; k < r->rules->kinds->len; k++) {
 			const struct kind_rule *rule = r->rules->kinds->pdata[k];
 			const struct alternative *found;
 			guint family;
 
-			if (!r->rules->guard[k] || r->states[k].negated ||
+			if (!r->rules->guard[k] || asked[k] || net_quiet(rule, asked) ||
+			    r->states[k].negated ||
 			    r->states[k].hinted ||
 			    (found = alternatives_find(rule->net, clause->has)) == NULL ||
 			    found->need->len == 0)

@@ -174,9 +174,11 @@ int reading_near_miss(const struct reading *r);
 
 /* The guarded kind (an index of classify_kinds) a word of its family
  * ([kind] net) stands for in a clause no kind's rule asks in, outside a
- * quote, when the reading does not already ask for, refuse or hint at the
- * kind ("pls get rid of my profile"); -1 if none. */
-int reading_net(const struct reading *r);
+ * quote, when the reading does not already ask for (asked, per kind of
+ * classify_kinds), refuse or hint at the kind, nor ask for a kind of its
+ * net_unless ("pls get rid of my profile", beside a restriction too); in
+ * a mail asking for a guarded kind, not in a negated clause; -1 if none. */
+int reading_net(const struct reading *r, const gboolean *asked);
 
 /* Hand a clause's verdict to the tests' trace (classify_trace, set). */
 void reading_trace(const struct reading *r, const struct clause *clause,

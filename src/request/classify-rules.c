@@ -343,6 +343,32 @@ kind_rule_free(gpointer data)
 	g_free(rule);
 }
 
+/* A kind's "net_unless": the kinds of classify_kinds in a mail asking for
+ * one of which its net doubts nothing (a restriction while the accuracy
+ * is checked calls the data wrong: no rectification is missed). */
+static int
+rules_read_net_unless(struct classify_rules *rules, GKeyFile *file,
+    const char *group, struct kind_rule *rule, GError **error)
+{
+	g_auto(GStrv) names = g_key_file_get_string_list(file, group, "net_unless",
+	    NULL, NULL);
+	size_t i, k;
+
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		g_autofree char *name = g_strstrip(g_strdup(names[i]));
+		for (k = 0; classify_kinds[k] != NULL && strcmp(classify_kinds[k], name) != 0; k++)
+			;
+		if (classify_kinds[k] == NULL) {
+			g_autofree char *problem = g_strdup_printf("\"%s\" is no request "
+			    "kind; name one of [classify] guard's kinds or another", name);
+			rules_error(error, rules, group, "net_unless", problem);
+			return -1;
+		}
+		rule->net_unless[k] = TRUE;
+	}
+	return 0;
+}
+
 /* Every [kind KIND] group; each kind must have one. */
 static int
 rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
@@ -381,7 +407,8 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 		    group, "span", rule->span, error) < 0 ||
 		    rules_read_alternatives(rules, file, group, "net", rule->net,
 		    error) < 0 ||
-		    rules_read_lines(rules, file, group, rule, error) < 0)
+		    rules_read_lines(rules, file, group, rule, error) < 0 ||
+		    rules_read_net_unless(rules, file, group, rule, error) < 0)
 			return -1;
 	}
 	return 0;

@@ -42,6 +42,9 @@ struct kind_rule {
 	                             clause that asks for nothing, in a mail
 	                             that asks for no guarded kind, they doubt
 	                             the kind */
+	gboolean net_unless[CLASSIFY_KIND_COUNT]; /* per kind of classify_kinds:
+	                             in a mail asking for it, the net doubts
+	                             nothing of this kind */
 };
 
 /* Classes whose words change how a clause reads. */

@@ -542,8 +542,9 @@ state_confidence(const struct classify_weights *w, const struct kind_state *stat
  * ask for: its words were read only weakly (below the floor), in a
  * question that is not a request, or in what happened told, or a word
  * beside a data word is a typo away from its verb ("pls delte my data"),
- * or, in a mail that asks for no guarded kind, a word of its family ([kind]
- * net) stands in a clause that asks for nothing (then *net is the kind).
+ * or a word of its family ([kind] net) stands in a clause that asks for
+ * nothing, also in a mail asking for another guarded kind (then *net is
+ * the kind).
  * Then every kind of the mail waits for an admin, the doubted one among
  * the hints: an erasure worded in a way the rules do not know is not lost
  * unseen. */
@@ -552,20 +553,19 @@ reading_doubt(const struct reading *r, int *net)
 {
 	const struct classify_weights *w = &r->rules->weights;
 	int k, near = reading_near_miss(r);
-	gboolean guarded = FALSE;
+	gboolean asked[CLASSIFY_KIND_COUNT] = { FALSE };
 
 	for (k = 0; classify_kinds[k] != NULL; k++) {
 		const struct kind_state *state = &r->states[k];
-		gboolean asked = state->count > 0 && state_confidence(w, state) >= w->floor;
-		if (r->rules->guard[k] && !asked && (state->doubted || state->count > 0 ||
-		    k == near))
+		asked[k] = state->count > 0 && state_confidence(w, state) >= w->floor;
+		if (r->rules->guard[k] && !asked[k] && (state->doubted ||
+		    state->count > 0 || k == near))
 			return TRUE;
-		guarded |= r->rules->guard[k] && asked;
 	}
-	/* A mail asking only for harmless kinds, with a word of a guarded
-	 * kind's family the rules did not read as asking ("get rid of my
-	 * profile"): an admin reads it. */
-	*net = guarded ? -1 : reading_net(r);
+	/* A word of a guarded kind's family that the rules did not read as
+	 * asking ("get rid of my profile"), for a kind the mail does not ask
+	 * for: an admin reads it. */
+	*net = reading_net(r, asked);
 	return *net >= 0;
 }
 
