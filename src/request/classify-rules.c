@@ -29,7 +29,7 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_CONJUNCTION] = "conjunction", [ROLE_PAST] = "past",
 	[ROLE_WHAT] = "what", [ROLE_PURPOSEREF] = "purposeref",
 	[ROLE_REGISTER] = "register", [ROLE_LIST] = "list",
-	[ROLE_MAILINGLIST] = "mailinglist",
+	[ROLE_MAILINGLIST] = "mailinglist", [ROLE_STOP] = "stop",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */

@@ -14,6 +14,11 @@
 void (*classify_trace)(const char *kind, const char *clause, const char *verdict,
     double confidence);
 
+/* A bare command to stop ("Please stop.", "Lopettakaa heti!") forbids what
+ * a sentence at most this many before it names, with at most this many
+ * words besides its forbidding and request words. */
+#define BARE_STOP_SENTENCES 2
+#define BARE_STOP_WORDS 2
 
 /* TRUE if unit u has the alternative's first class and it is a verb
  * ([classify] verbs): a clause that begins with it is a command ("Delete
@@ -353,11 +358,55 @@ clause_bare(const struct reading *r, guint n, int sentence)
 	return near->sentence == sentence && !any_rule_in(r, near->has);
 }
 
+/* TRUE if clause n is a bare command to stop that opens its sentence: a
+ * word of [words stop] and at most BARE_STOP_WORDS other words, no kind's
+ * words of its own ("Please stop.", "Lopettakaa heti!", "Sluta med det";
+ * not a heading "Invändning"). */
+static gboolean
+clause_bare_stop(const struct reading *r, guint n)
+{
+	const struct clause *clause = &g_array_index(r->clauses, struct clause, n);
+	guint u, words = 0;
+
+	if ((n > 0 && g_array_index(r->clauses, struct clause, n - 1).sentence ==
+	    clause->sentence) || !has_role(r, clause->has, ROLE_STOP) ||
+	    any_rule_in(r, clause->has) || clause->condition || clause->possibility)
+		return FALSE;
+	for (u = clause->first; u < clause->end; u++)
+		words += !unit_role(r, u, ROLE_LEAD) && !unit_role(r, u, ROLE_REQUEST) &&
+		    !unit_role(r, u, ROLE_FORBID) && !unit_role(r, u, ROLE_STOP);
+	return words <= BARE_STOP_WORDS;
+}
+
+/* TRUE if a bare command to stop follows clause c's sentence, in the next
+ * one or after sentences that name no kind ("I get two emails a week from
+ * you. I never signed up. Please stop."): it forbids what c names. */
+static gboolean
+stop_after(const struct reading *r, guint c)
+{
+	int sentence = g_array_index(r->clauses, struct clause, c).sentence;
+	guint n;
+
+	for (n = c + 1; n < r->clauses->len; n++) {
+		const struct clause *next = &g_array_index(r->clauses, struct clause, n);
+		if (next->sentence == sentence)
+			continue;
+		if (next->sentence > sentence + BARE_STOP_SENTENCES)
+			return FALSE;
+		if (clause_bare_stop(r, n))
+			return TRUE;
+		if (any_rule_in(r, next->has) || next->has[r->rules->roles[ROLE_FORBID]])
+			return FALSE;
+	}
+	return FALSE;
+}
+
 /* The classes a ban is read with in clause c: its own, the negation or
  * forbidding of the clause before it in its sentence ("I do not want my
  * name, address or phone published"), and the forbidding of the one after
  * it ("I get your ads all the time, stop them"), when those name no kind of
- * their own. scratch has room for every class. */
+ * their own, or of a bare command to stop after its sentence (stop_after).
+ * scratch has room for every class. */
 static const guint8 *
 ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
     guint8 *scratch)
@@ -378,6 +427,7 @@ ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
 	}
 	if (clause_bare(r, c + 1, clause->sentence))
 		lend_forbid |= g_array_index(r->clauses, struct clause, c + 1).has[forbid];
+	lend_forbid |= !lend_forbid && stop_after(r, c);
 	if (!lend_forbid && !lend_negation)
 		return clause->has;
 	memcpy(scratch, clause->has, r->rules->classes->len);
