@@ -1037,9 +1037,12 @@ clause_read(struct reading *r, struct clause *clause)
 	/* "Jos teillä on minusta tietoja, poistakaa ne"; "if you use my data
 	 * for marketing, stop": a condition only about the data being held
 	 * or used (it names the data and holding or using it, no kind and no
-	 * negation) sets no condition: what it says is so is asked about. */
-	if (clause->condition && has_role(r, clause->has, ROLE_DATA) &&
-	    has_role(r, clause->has, ROLE_HOLD) &&
+	 * negation) sets no condition: what it says is so is asked about; nor
+	 * does one about what must be kept ("jos jotain on pakko säilyttää,
+	 * anonymisoikaa se", "if you must keep some of it, restrict it"): the
+	 * fallback is asked. */
+	if (clause->condition && ((has_role(r, clause->has, ROLE_DATA) &&
+	    has_role(r, clause->has, ROLE_HOLD)) || has_role(r, clause->has, ROLE_KEEP)) &&
 	    !has_role(r, clause->has, ROLE_NEGATION) && !any_rule_in(r, clause->has)) {
 		clause->condition = FALSE;
 		clause->condition_from = clause->end;
