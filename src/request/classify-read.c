@@ -1049,6 +1049,9 @@ clause_read(struct reading *r, struct clause *clause)
 	}
 }
 
+/* How many sentences back a mailing list named before is looked for. */
+#define LIST_SENTENCES 2
+
 /* How many sentences back a purpose named before is looked for. */
 #define REFERENT_SENTENCES 2
 
@@ -1084,6 +1087,28 @@ reading_referents(struct reading *r)
 	}
 }
 
+/* A list one is taken off is the mailing list when a mailing list or a
+ * newsletter is named in its clause or at most LIST_SENTENCES before it
+ * ("Jag har fått era nyhetsbrev i flera år. Ta bort mig från alla era
+ * listor"). */
+static void
+reading_lists(struct reading *r)
+{
+	int list = r->rules->roles[ROLE_LIST];
+	int mailinglist = r->rules->roles[ROLE_MAILINGLIST];
+	int named = -1;        /* the last sentence that named a mailing list */
+	guint c;
+
+	for (c = 0; list >= 0 && mailinglist >= 0 && c < r->clauses->len; c++) {
+		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (clause->has[mailinglist] && !clause->has[list])
+			named = clause->sentence;
+		else if (clause->has[list] && named >= 0 &&
+		    clause->sentence - named <= LIST_SENTENCES)
+			clause->has[mailinglist] = 1;
+	}
+}
+
 /* Roles that carry on: a clause opened by "that" (että, att, dass) takes
  * the negation, request and condition of the clause before it ("en halua,
  * että tietojani poistetaan"); a condition makes the rest of its sentence
@@ -1115,6 +1140,7 @@ reading_carry(struct reading *r)
 			clause->condition_from = clause->first;
 	}
 	reading_referents(r);
+	reading_lists(r);
 	for (c = 0; until >= 0 && c < r->clauses->len; c++) {
 		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
 		for (d = 0; clause->until && d < r->clauses->len; d++) {
