@@ -659,8 +659,6 @@ any_rule_in(const struct reading *r, const guint8 *has)
 	return FALSE;
 }
 
-/* The guarded kind a family word of a clause that asks for nothing
- * stands for (see classify-read.h), or -1. */
 /* TRUE if the mail asks for a kind in whose presence the rule's net doubts
  * nothing ([kind] net_unless). */
 static gboolean
@@ -686,6 +684,8 @@ asked_guarded(const struct reading *r, const gboolean *asked)
 	return FALSE;
 }
 
+/* The guarded kind a family word of a clause that asks for nothing
+ * stands for (see classify-read.h), or -1. */
 int
 reading_net(const struct reading *r, const gboolean *asked)
 {
@@ -1049,6 +1049,11 @@ clause_read(struct reading *r, struct clause *clause)
 	}
 }
 
+/* A bare command of a kind's verb has at most this many other words, and
+ * takes the data named at most this many sentences before it. */
+#define BARE_VERB_WORDS 1
+#define BARE_VERB_SENTENCES 2
+
 /* How many sentences back a mailing list named before is looked for. */
 #define LIST_SENTENCES 2
 
@@ -1109,6 +1114,76 @@ reading_lists(struct reading *r)
 	}
 }
 
+/* TRUE if unit u has some class. */
+static gboolean
+unit_any_class(const struct reading *r, guint u)
+{
+	const guint8 *classes = g_array_index(r->units, struct unit, u).classes;
+	guint c;
+
+	for (c = 0; c < r->rules->classes->len; c++)
+		if (classes[c])
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE if clause c is a bare command of a kind's verb: no kind's ask rule
+ * is met in it, it ends its sentence, a kind's verb and at most
+ * BARE_VERB_WORDS other words, of no class ("Voitteko korjata?", "Please
+ * delete.", "Poistakaa heti!"). */
+static gboolean
+clause_bare_verb(const struct reading *r, const struct clause *clause)
+{
+	guint u, words = 0;
+	gboolean verb = FALSE;
+
+	for (u = 0; u < r->rules->kinds->len; u++)
+		if (alternatives_find(((const struct kind_rule *)
+		    r->rules->kinds->pdata[u])->ask, clause->has) != NULL)
+			return FALSE;
+	if (has_role(r, clause->has, ROLE_DATA) ||
+	    clause->negated || clause->condition || clause->possibility ||
+	    (clause->end < r->units->len && g_array_index(r->units, struct unit,
+	    clause->end).boundary != BOUNDARY_SENTENCE))
+		return FALSE;     /* it must end its sentence */
+	for (u = clause->first; u < clause->end; u++) {
+		if (unit_kind_verb(r, u))
+			verb = TRUE;
+		else if (!unit_role(r, u, ROLE_LEAD) && !unit_role(r, u, ROLE_REQUEST)) {
+			if (unit_any_class(r, u))
+				return FALSE;   /* an object of its own ("hyvityslaskun") */
+			words++;
+		}
+	}
+	return verb && words <= BARE_VERB_WORDS;
+}
+
+/* A bare command of a kind's verb is about the data the sentence or two
+ * before it named ("Teillä on vanha osoitteeni. Voitteko korjata?"): it
+ * takes their data word. */
+static void
+reading_bare_verbs(struct reading *r)
+{
+	int data = r->rules->roles[ROLE_DATA];
+	guint c;
+	int d;
+
+	for (c = 1; data >= 0 && c < r->clauses->len; c++) {
+		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (!clause_bare_verb(r, clause))
+			continue;
+		for (d = (int)c - 1; d >= 0; d--) {
+			const struct clause *before = &g_array_index(r->clauses, struct clause, d);
+			if (clause->sentence - before->sentence > BARE_VERB_SENTENCES)
+				break;
+			if (before->has[data]) {
+				clause->has[data] = 1;
+				break;
+			}
+		}
+	}
+}
+
 /* Roles that carry on: a clause opened by "that" (että, att, dass) takes
  * the negation, request and condition of the clause before it ("en halua,
  * että tietojani poistetaan"); a condition makes the rest of its sentence
@@ -1141,6 +1216,7 @@ reading_carry(struct reading *r)
 	}
 	reading_referents(r);
 	reading_lists(r);
+	reading_bare_verbs(r);
 	for (c = 0; until >= 0 && c < r->clauses->len; c++) {
 		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
 		for (d = 0; clause->until && d < r->clauses->len; d++) {
