@@ -187,6 +187,23 @@ clause_past(const struct reading *r, const struct clause *clause,
 	return FALSE;
 }
 
+/* TRUE if a forbidding is told as done: the past word is it or stands
+ * just before it ("I unsubscribed last month", "kielsin jo kerran"), not
+ * a request word; a ban asked after what happened ("you sent me ads
+ * again, stop") still is. */
+static gboolean
+clause_forbid_past(const struct reading *r, const struct clause *clause)
+{
+	guint n;
+
+	for (n = clause->first; n < clause->end; n++)
+		if (unit_role(r, n, ROLE_PAST) && !unit_role(r, n, ROLE_REQUEST) &&
+		    (unit_role(r, n, ROLE_FORBID) || (n + 1 < clause->end &&
+		    unit_role(r, n + 1, ROLE_FORBID))))
+			return TRUE;
+	return FALSE;
+}
+
 /* Why a clause with the kind's words asks nothing, or NULL: it tells what
  * happened, explains ("because"), is boilerplate, names the rights without
  * exercising them, or is a question that is not a request. */
@@ -199,8 +216,9 @@ clause_silent(const struct reading *r, const struct clause *clause,
 	    struct sentence, clause->sentence);
 
 	/* "I received the copy you sent", "sain kopion": what happened asks
-	 * nothing (a ban is still asked: "you sent me ads again, stop"). */
-	if (!rule->ban && has_role(r, has, ROLE_PAST) && clause_past(r, clause, found))
+	 * nothing; a ban only when its forbidding is what happened. */
+	if (has_role(r, has, ROLE_PAST) && (rule->ban ? clause_forbid_past(r, clause) :
+	    clause_past(r, clause, found)))
 		return "past";
 
 	/* "because ..." explains what follows it: a kind asked before it still
