@@ -1018,10 +1018,12 @@ clause_read(struct reading *r, struct clause *clause)
 	    unit_role(r, clause->first, ROLE_CONDITION) ||
 	    unit_role(r, head, ROLE_CONDITION_HEAD) ||
 	    unit_role(r, clause->first, ROLE_CONDITION_HEAD);
-	clause->condition_from = clause->reason_from = clause->end;
+	clause->condition_from = clause->reason_from = clause->until_from = clause->end;
 	for (u = clause->end; u-- > clause->first;) {
 		if (unit_role(r, u, ROLE_CONDITION))
 			clause->condition_from = u;
+		if (unit_role(r, u, ROLE_UNTIL) && u > head)
+			clause->until_from = u;     /* "... until it is checked" */
 		if (clause->condition && u <= head)
 			clause->condition_from = MIN(clause->condition_from, clause->first);
 		if (unit_role(r, u, ROLE_REASON))
@@ -1199,10 +1201,12 @@ reading_carry(struct reading *r)
 
 	for (c = 1; c < r->clauses->len; c++) {
 		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
-		const struct clause *before = &g_array_index(r->clauses, struct clause, c - 1);
+		struct clause *before = &g_array_index(r->clauses, struct clause, c - 1);
 
 		if (before->sentence != clause->sentence)
 			continue;
+		if (unit_role(r, clause_head(r, before), ROLE_UNTIL))
+			before->until_from = before->first;
 		if (unit_role(r, clause_head(r, clause), ROLE_COMPLEMENT)) {
 			clause->negated |= before->negated;
 			clause->explicit |= before->explicit;
@@ -1211,6 +1215,13 @@ reading_carry(struct reading *r)
 		}
 		clause->condition |= (before->condition || before->condition_from <
 		    before->end) && !unit_role(r, clause->first, ROLE_SPLIT);
+		/* "Until you have checked and corrected them, please
+		 * restrict ...": a clause opened by "until" that opens its
+		 * sentence, and its conjuncts, say until when */
+		if (before->until_from == before->first && (c == 1 ||
+		    g_array_index(r->clauses, struct clause, c - 2).sentence !=
+		    before->sentence) && unit_role(r, clause->first, ROLE_CONJUNCTION))
+			clause->until_from = clause->first;
 		if (clause->condition)
 			clause->condition_from = clause->first;
 	}

@@ -48,6 +48,9 @@ struct clause {
 	guint condition_from;     /* units from here on are conditional ("tell
 	                             me if the objection ends in deletion") */
 	guint reason_from;        /* units from here on explain ("because ...") */
+	guint until_from;         /* units from here on say until when ("until
+	                             you have checked and corrected them"):
+	                             they ask nothing of their own */
 	gboolean negated, condition, possibility, reason, explicit, boilerplate;
 	gboolean asking;          /* a request word that is not negated */
 	gboolean until;           /* opened by "until" and asks nothing: lends

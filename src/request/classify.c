@@ -155,6 +155,23 @@ alternative_first(const struct reading *r, const struct clause *clause,
 	return clause->end;
 }
 
+/* The first unit of the clause with the alternative's first class (its
+ * verb: "see" in "see data"), or its first word when a verb shared from
+ * another clause stands for it. */
+static guint
+alternative_head(const struct reading *r, const struct clause *clause,
+    const struct alternative *alternative)
+{
+	guint first = alternative->need->len > 0 ?
+	    g_array_index(alternative->need, guint, 0) : G_MAXUINT;
+	guint u;
+
+	for (u = clause->first; first != G_MAXUINT && u < clause->end; u++)
+		if (g_array_index(r->units, struct unit, u).classes[first])
+			return u;
+	return alternative_first(r, clause, alternative);
+}
+
 /* The last unit of the clause with a class the alternative needs. */
 static guint
 alternative_last(const struct reading *r, const struct clause *clause,
@@ -225,6 +242,13 @@ clause_silent(const struct reading *r, const struct clause *clause,
 	 * is ("I object, because of my particular situation"). */
 	if (clause->reason || alternative_first(r, clause, found) >= clause->reason_from)
 		return "reason";
+	/* "... until the accuracy has been checked", "until you have checked
+	 * and corrected them": what is awaited asks for nothing (its verb
+	 * stands there). */
+	if (clause->until_from < clause->end &&
+	    !alternative_needs(found, r->rules->roles[ROLE_UNTIL]) &&
+	    alternative_head(r, clause, found) >= clause->until_from)
+		return "until";
 	if (clause->boilerplate)
 		return "boilerplate";
 	if (clause->mention)
@@ -471,6 +495,8 @@ reading_spans(const struct reading *r)
 			*span = *clause;
 			span->has = g_new0(guint8, count);
 			span->condition_from = span->reason_from = G_MAXUINT;
+			span->until_from = G_MAXUINT;   /* a sentence read whole
+			                                   awaits nothing */
 		}
 		span->end = clause->end;
 		/* "Siihen asti, kunnes olette arvioineet vastustukseni, pyydän
