@@ -155,6 +155,19 @@ alternative_first(const struct reading *r, const struct clause *clause,
 	return clause->end;
 }
 
+/* The last unit of the clause with a class the alternative needs. */
+static guint
+alternative_last(const struct reading *r, const struct clause *clause,
+    const struct alternative *alternative)
+{
+	guint u;
+
+	for (u = clause->end; u-- > clause->first;)
+		if (unit_in_alternative(r, u, alternative))
+			return u;
+	return clause->first;
+}
+
 /* The first unit of the clause with the alternative's first class (its
  * verb: "see" in "see data"), or its first word when a verb shared from
  * another clause stands for it. */
@@ -172,19 +185,6 @@ alternative_head(const struct reading *r, const struct clause *clause,
 	return alternative_first(r, clause, alternative);
 }
 
-/* The last unit of the clause with a class the alternative needs. */
-static guint
-alternative_last(const struct reading *r, const struct clause *clause,
-    const struct alternative *alternative)
-{
-	guint u;
-
-	for (u = clause->end; u-- > clause->first;)
-		if (unit_in_alternative(r, u, alternative))
-			return u;
-	return clause->first;
-}
-
 /* TRUE if what happened is told of the kind's words: a past word at one
  * of them or just before ("I received the copy", "unohdin salasanani"),
  * not a request word ("pyysin poistamaan" still stands). */
@@ -192,10 +192,13 @@ static gboolean
 clause_past(const struct reading *r, const struct clause *clause,
     const struct alternative *found)
 {
-	guint n, u;
+	guint n, u, verb = alternative_head(r, clause, found);
 
 	for (n = clause->first; n < clause->end; n++) {
-		if (!unit_role(r, n, ROLE_PAST) || unit_role(r, n, ROLE_REQUEST))
+		/* not a past after the kind's verb: "delete everything once I
+		 * confirm I got it" */
+		if (!unit_role(r, n, ROLE_PAST) || unit_role(r, n, ROLE_REQUEST) ||
+		    (n > verb && verb < clause->end))
 			continue;
 		for (u = n; u < clause->end && u <= n + 3; u++)
 			if (unit_in_alternative(r, u, found))
