@@ -42,6 +42,8 @@ struct web_request {
 	char *csrf;                /* the token this page's forms carry */
 	gboolean new_form_cookie;  /* csrf was made now: set it as a cookie */
 	gboolean session_ended;    /* a session cookie came for an ended session */
+	char *signin_address;      /* POST /signin's address, handled only once
+	                            * the answer is sent (web_signin_later) */
 };
 
 /* The answer to a request. */
@@ -117,6 +119,9 @@ void web_session_read(struct web_request *request);
 gboolean web_csrf_ok(struct web_request *request);
 void web_signin_page(struct web_request *request, struct web_response *response);
 void web_signin_ask(struct web_request *request, struct web_response *response);
+/* After POST /signin's answer has gone: mail the link if address is an
+ * admin's, so that the answer takes the same time for every address. */
+void web_signin_later(struct web *web, const char *address, int language);
 void web_signin_link_page(struct web_request *request, struct web_response *response);
 void web_signin_link_use(struct web_request *request, struct web_response *response);
 void web_signout(struct web_request *request, struct web_response *response);

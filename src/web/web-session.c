@@ -227,13 +227,12 @@ signin_send(struct web_request *request, const char *address, GError **error)
 	return status;
 }
 
-/* POST /signin: the same answer for every address. */
+/* POST /signin: the same answer for every address. Whether the address is
+ * an admin's, and the link's transaction and mail, wait until the answer
+ * has gone (web_signin_later), so that its timing cannot tell. */
 void
 web_signin_ask(struct web_request *request, struct web_response *response)
 {
-	g_autofree char *address = NULL;
-	g_autoptr(GError) error = NULL;
-
 	if (!web_csrf_ok(request)) {
 		web_message(request, response, 403, "forbidden_title", "forbidden_text");
 		return;
@@ -243,14 +242,22 @@ web_signin_ask(struct web_request *request, struct web_response *response)
 		web_message(request, response, 429, "too_many_title", "too_many_text");
 		return;
 	}
-	address = address_normalise(web_field(request, "address") != NULL ?
-	    web_field(request, "address") : "");
+	request->signin_address = address_normalise(web_field(request,
+	    "address") != NULL ? web_field(request, "address") : "");
+	web_redirect(response, "/signin?sent=1");
+}
+
+void
+web_signin_later(struct web *web, const char *address, int language)
+{
+	struct web_request request = { .web = web, .language = language };
+	g_autoptr(GError) error = NULL;
+
 	if (address_is_plausible(address) &&
-	    config_is_admin(request->web->context->config, address) &&
-	    signin_send(request, address, &error) < 0)
+	    config_is_admin(web->context->config, address) &&
+	    signin_send(&request, address, &error) < 0)
 		log_error("web: the sign-in link could not be queued: %s",
 		    error->message);
-	web_redirect(response, "/signin?sent=1");
 }
 
 /* The stored link of token t if it can be used now: 1 with *row, else 0

@@ -32,6 +32,8 @@ struct upload {
 	GByteArray *body;
 	gboolean too_large;
 	gboolean answered;         /* refused early: the rest is ignored */
+	char *signin_address;      /* a sign-in to handle once answered */
+	int language;              /* the answer's language, for that sign-in */
 };
 
 /* A query argument. */
@@ -298,7 +300,7 @@ answer(struct web *web, struct MHD_Connection *connection, const char *url,
     const char *method, struct upload *upload)
 {
 	struct web_request request = { web, method, url, connection, NULL, NULL,
-	    0, NULL, NULL, NULL, FALSE, FALSE };
+	    0, NULL, NULL, NULL, FALSE, FALSE, NULL };
 	struct web_response response = { MHD_HTTP_OK, NULL, 0, NULL,
 	    g_ptr_array_new_with_free_func(g_free), NULL, FALSE };
 	enum MHD_Result result;
@@ -319,6 +321,8 @@ answer(struct web *web, struct MHD_Connection *connection, const char *url,
 	else
 		route(&request, &response);
 	result = respond(web, connection, &request, &response);
+	upload->signin_address = request.signin_address;
+	upload->language = request.language;
 	if (request.form != NULL)
 		g_hash_table_unref(request.form);
 	g_free(request.client);
@@ -391,11 +395,13 @@ request_completed(void *closure, struct MHD_Connection *connection,
 {
 	struct upload *upload = *state;
 
-	(void)closure;
 	(void)connection;
 	(void)code;
 	if (upload == NULL)
 		return;
+	if (upload->signin_address != NULL)
+		web_signin_later(closure, upload->signin_address, upload->language);
+	g_free(upload->signin_address);
 	g_byte_array_unref(upload->body);
 	g_free(upload);
 	*state = NULL;
@@ -567,7 +573,7 @@ daemon_start(struct web *web, GError **error)
 		flags |= MHD_USE_TLS;
 	daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, web,
 	    MHD_OPTION_SOCK_ADDR, address->ai_addr,
-	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, request_completed, web,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
