@@ -357,8 +357,11 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		state->negated = TRUE;
 		return;
 	}
+	/* A new value given in a clause is so whatever the condition ("jos
+	 * lähetätte jotain postitse, uusi osoite on Puijonkatu 12"). */
 	if (clause->possibility || (alternative_last(r, clause, found) >=
-	    clause->condition_from && !clause_kept(r, clause))) {
+	    clause->condition_from && !clause_kept(r, clause) && (span ||
+	    !alternative_needs(found, r->rules->roles[ROLE_NUMBER])))) {
 		if (classify_trace != NULL)
 			reading_trace(r, clause, rule->kind, "hint", 0);
 		state->hinted = TRUE;
