@@ -1053,8 +1053,8 @@ clause_read(struct reading *r, struct clause *clause)
 
 /* A bare command of a kind's verb has at most this many other words, and
  * takes the data named at most this many sentences before it. */
-#define BARE_VERB_WORDS 1
-#define BARE_VERB_SENTENCES 2
+#define BARE_VERB_WORDS 2
+#define BARE_VERB_SENTENCES 3
 
 /* How many sentences back a mailing list named before is looked for. */
 #define LIST_SENTENCES 2
@@ -1129,6 +1129,20 @@ unit_any_class(const struct reading *r, guint u)
 	return FALSE;
 }
 
+/* TRUE if a clause with has names an object a bare command may take: a
+ * [classify] objects class, or the data role. */
+static gboolean
+has_object(const struct reading *r, const guint8 *has)
+{
+	guint k;
+
+	for (k = 0; k < r->rules->classes->len; k++)
+		if (has[k] && ((r->rules->objects != NULL && r->rules->objects[k]) ||
+		    (int)k == r->rules->roles[ROLE_DATA]))
+			return TRUE;
+	return FALSE;
+}
+
 /* TRUE if clause c is a bare command of a kind's verb: no kind's ask rule
  * is met in it, it ends its sentence, a kind's verb and at most
  * BARE_VERB_WORDS other words, of no class ("Voitteko korjata?", "Please
@@ -1143,7 +1157,7 @@ clause_bare_verb(const struct reading *r, const struct clause *clause)
 		if (alternatives_find(((const struct kind_rule *)
 		    r->rules->kinds->pdata[u])->ask, clause->has) != NULL)
 			return FALSE;
-	if (has_role(r, clause->has, ROLE_DATA) ||
+	if (has_object(r, clause->has) ||
 	    clause->negated || clause->condition || clause->possibility ||
 	    (clause->end < r->units->len && g_array_index(r->units, struct unit,
 	    clause->end).boundary != BOUNDARY_SENTENCE))
@@ -1160,17 +1174,18 @@ clause_bare_verb(const struct reading *r, const struct clause *clause)
 	return verb && words <= BARE_VERB_WORDS;
 }
 
-/* A bare command of a kind's verb is about the data the sentence or two
- * before it named ("Teillä on vanha osoitteeni. Voitteko korjata?"): it
- * takes their data word. */
+/* A bare command of a kind's verb is about what the sentence or two
+ * before it named ("Teillä on vanha osoitteeni. Voitteko korjata?", "il
+ * mio indirizzo email è sbagliato ... Potete correggerlo?"): it takes the
+ * object classes of the nearest clause that has one. */
 static void
 reading_bare_verbs(struct reading *r)
 {
 	int data = r->rules->roles[ROLE_DATA];
-	guint c;
+	guint c, k;
 	int d;
 
-	for (c = 1; data >= 0 && c < r->clauses->len; c++) {
+	for (c = 1; c < r->clauses->len; c++) {
 		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
 		if (!clause_bare_verb(r, clause))
 			continue;
@@ -1178,10 +1193,12 @@ reading_bare_verbs(struct reading *r)
 			const struct clause *before = &g_array_index(r->clauses, struct clause, d);
 			if (clause->sentence - before->sentence > BARE_VERB_SENTENCES)
 				break;
-			if (before->has[data]) {
-				clause->has[data] = 1;
-				break;
-			}
+			if (!has_object(r, before->has))
+				continue;
+			for (k = 0; k < r->rules->classes->len; k++)
+				clause->has[k] |= before->has[k] && ((int)k == data ||
+				    (r->rules->objects != NULL && r->rules->objects[k]));
+			break;
 		}
 	}
 }

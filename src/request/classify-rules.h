@@ -82,6 +82,9 @@ struct classify_rules {
 	guint8 *verbs;            /* per class: 1 if a [classify] verbs class */
 	guint8 *referents;        /* per class: 1 if a [classify] referents
 	                             class (what "that purpose" stands for) */
+	guint8 *objects;          /* per class: 1 if a [classify] objects class
+	                             (what a bare command, "Voitteko korjata?",
+	                             takes from the sentence before) */
 	struct classify_index *index; /* the terms by their first word's forms */
 	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
 	GPtrArray *guard_terms;   /* struct term * (the classes' own): the
