@@ -1062,6 +1062,20 @@ clause_read(struct reading *r, struct clause *clause)
 /* How many sentences back a purpose named before is looked for. */
 #define REFERENT_SENTENCES 2
 
+/* TRUE if a ban's rule is met in a clause with has. */
+static gboolean
+ban_in(const struct reading *r, const guint8 *has)
+{
+	guint k;
+
+	for (k = 0; k < r->rules->kinds->len; k++) {
+		const struct kind_rule *rule = r->rules->kinds->pdata[k];
+		if (rule->ban && rule_in(rule, has))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* A clause naming a purpose named before ("for that purpose") takes the
  * [classify] referents classes of the nearest clause before it that has
  * one, in its sentence or the two before: "You use my details for customer
@@ -1076,7 +1090,9 @@ reading_referents(struct reading *r)
 
 	for (c = 0; role >= 0 && c < r->clauses->len; c++) {
 		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
-		if (!clause->has[role])
+		/* not in a clause that forbids a thing of its own ("keine
+		 * Veröffentlichung in solchen Listen") */
+		if (!clause->has[role] || ban_in(r, clause->has))
 			continue;
 		for (d = (int)c - 1; d >= 0; d--) {
 			const struct clause *before = &g_array_index(r->clauses, struct clause, d);

@@ -186,7 +186,9 @@ class_add_terms(struct classify_rules *rules, struct word_class *class,
 		term->class = rules->classes->len - 1;
 		term->language = language;
 		term->exclude = items[i][0] == '-' && items[i][1] != '\0';
-		parts = g_strsplit_set(items[i] + term->exclude, " \t", -1);
+		/* "e-post", "opt-out": the reading splits a word at a hyphen,
+		 * so the term is the phrase of its parts */
+		parts = g_strsplit_set(items[i] + term->exclude, " \t-", -1);
 		term->parts = g_new0(struct term_part, g_strv_length(parts));
 		for (j = 0; parts[j] != NULL; j++)
 			if (*parts[j] != '\0')

@@ -224,6 +224,35 @@ clause_forbid_past(const struct reading *r, const struct clause *clause)
 	return FALSE;
 }
 
+/* The index of a kind in classify_kinds. */
+static int
+kind_index(const char *kind)
+{
+	int k;
+
+	for (k = 0; classify_kinds[k] != NULL; k++)
+		if (strcmp(classify_kinds[k], kind) == 0)
+			return k;
+	return -1;
+}
+
+/* TRUE if a clause of the sentence asks for the restriction: what it
+ * awaits ("until the accuracy has been checked") asks nothing; "send me a
+ * copy before you delete it" still asks the erasure. */
+static gboolean
+sentence_restricts(const struct reading *r, int sentence)
+{
+	const struct kind_rule *rule = r->rules->kinds->pdata[kind_index("restriction")];
+	guint c;
+
+	for (c = 0; c < r->clauses->len; c++) {
+		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (clause->sentence == sentence && rule_in(rule, clause->has))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* Why a clause with the kind's words asks nothing, or NULL: it tells what
  * happened, explains ("because"), is boilerplate, names the rights without
  * exercising them, or is a question that is not a request. */
@@ -250,7 +279,8 @@ clause_silent(const struct reading *r, const struct clause *clause,
 	 * stands there). */
 	if (clause->until_from < clause->end &&
 	    !alternative_needs(found, r->rules->roles[ROLE_UNTIL]) &&
-	    alternative_head(r, clause, found) >= clause->until_from)
+	    alternative_head(r, clause, found) >= clause->until_from &&
+	    sentence_restricts(r, clause->sentence))
 		return "until";
 	if (clause->boilerplate)
 		return "boilerplate";
@@ -612,18 +642,6 @@ state_asks_apart(const struct reading *r, const struct kind_state *state,
 			return TRUE;
 	}
 	return FALSE;
-}
-
-/* The index of a kind in classify_kinds. */
-static int
-kind_index(const char *kind)
-{
-	int k;
-
-	for (k = 0; classify_kinds[k] != NULL; k++)
-		if (strcmp(classify_kinds[k], kind) == 0)
-			return k;
-	return -1;
 }
 
 /* A kind's final confidence: its best evidence, a little more for each
