@@ -30,7 +30,7 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_WHAT] = "what", [ROLE_PURPOSEREF] = "purposeref",
 	[ROLE_REGISTER] = "register", [ROLE_LIST] = "list",
 	[ROLE_MAILINGLIST] = "mailinglist", [ROLE_STOP] = "stop",
-	[ROLE_NUMBER] = "number",
+	[ROLE_NUMBER] = "number", [ROLE_RETRACT] = "retract",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */

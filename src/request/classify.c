@@ -589,6 +589,44 @@ reading_weigh(struct reading *r)
 		g_free(g_array_index(spans, struct clause, c).has);
 }
 
+/* The first sentence in which the writer takes back what came before it
+ * ("Actually, hang on - ...", "eikun", "nej förresten"), or -1. */
+static int
+reading_retraction(const struct reading *r)
+{
+	guint u;
+
+	for (u = 0; u < r->units->len; u++) {
+		const struct unit *unit = &g_array_index(r->units, struct unit, u);
+		if (!unit->quoted && unit_role(r, u, ROLE_RETRACT))
+			return g_array_index(r->clauses, struct clause, unit->clause).sentence;
+	}
+	return -1;
+}
+
+/* A mind changed: a kind asked only before the writer takes it back
+ * ("Delete everything you have on me! Actually, hang on - ... Just stop the
+ * newsletters then") is only a hint. */
+static void
+reading_retract(struct reading *r)
+{
+	int from = reading_retraction(r);
+	guint k, i;
+
+	for (k = 0; from >= 0 && k < G_N_ELEMENTS(r->states); k++) {
+		struct kind_state *state = &r->states[k];
+		gboolean after = FALSE;
+		for (i = 0; state->count > 0 && i < state->sentences->len; i++)
+			after |= g_array_index(state->sentences, int, i) >= from;
+		if (state->count > 0 && !after) {
+			if (classify_trace != NULL)
+				classify_trace(classify_kinds[k], "", "taken back", 0);
+			state->count = 0;
+			state->hinted = TRUE;
+		}
+	}
+}
+
 /* Read a text start to end: units, classes, clauses, sentences, weights. */
 static void
 reading_run(struct reading *r, const char *subject, const char *body)
@@ -605,6 +643,7 @@ reading_run(struct reading *r, const char *subject, const char *body)
 	reading_carry(r);
 	reading_sentences(r);
 	reading_weigh(r);
+	reading_retract(r);
 }
 
 /* TRUE if the kind's evidence stands in some sentence other's has none
