@@ -606,7 +606,8 @@ reading_retraction(const struct reading *r)
 
 /* A mind changed: a kind asked only before the writer takes it back
  * ("Delete everything you have on me! Actually, hang on - ... Just stop the
- * newsletters then") is only a hint. */
+ * newsletters then") is only a hint, and doubted: a guarded one taken back
+ * holds the mail for an admin. */
 static void
 reading_retract(struct reading *r)
 {
@@ -623,6 +624,7 @@ reading_retract(struct reading *r)
 				classify_trace(classify_kinds[k], "", "taken back", 0);
 			state->count = 0;
 			state->hinted = TRUE;
+			state->doubted = TRUE;  /* an admin sees what was taken back */
 		}
 	}
 }
