@@ -18,7 +18,7 @@ void (*classify_trace)(const char *kind, const char *clause, const char *verdict
  * a sentence at most this many before it names, with at most this many
  * words besides its forbidding and request words. */
 #define BARE_STOP_SENTENCES 2
-#define BARE_STOP_WORDS 2
+#define BARE_STOP_WORDS 3
 
 /* TRUE if unit u has the alternative's first class and it is a verb
  * ([classify] verbs): a clause that begins with it is a command ("Delete
@@ -465,6 +465,15 @@ stop_after(const struct reading *r, guint c)
 	int sentence = g_array_index(r->clauses, struct clause, c).sentence;
 	guint n;
 
+	/* a sentence that forbids or refuses by itself is what the bare
+	 * command repeats ("I do not want my name published in any list.
+	 * Please record that I forbid this.") */
+	for (n = 0; n < r->clauses->len; n++) {
+		const struct clause *other = &g_array_index(r->clauses, struct clause, n);
+		if (other->sentence == sentence && (has_role(r, other->has, ROLE_FORBID) ||
+		    has_role(r, other->has, ROLE_NEGATION)))
+			return FALSE;
+	}
 	for (n = c + 1; n < r->clauses->len; n++) {
 		const struct clause *next = &g_array_index(r->clauses, struct clause, n);
 		if (next->sentence == sentence)
@@ -495,6 +504,8 @@ ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
 	int forbid = r->rules->roles[ROLE_FORBID];
 	int negation = r->rules->roles[ROLE_NEGATION];
 	gboolean lend_forbid = sentence->forbid, lend_negation = sentence->negation;
+	gboolean stopped;
+	guint u, k;
 
 	if (!rule->ban || rule_in(rule, clause->has))
 		return clause->has;
@@ -505,12 +516,20 @@ ban_classes(const struct reading *r, guint c, const struct kind_rule *rule,
 	}
 	if (clause_bare(r, c + 1, clause->sentence))
 		lend_forbid |= g_array_index(r->clauses, struct clause, c + 1).has[forbid];
-	lend_forbid |= !lend_forbid && stop_after(r, c);
+	stopped = !lend_forbid && stop_after(r, c);
+	lend_forbid |= stopped;
 	if (!lend_forbid && !lend_negation)
 		return clause->has;
 	memcpy(scratch, clause->has, r->rules->classes->len);
 	scratch[forbid] |= lend_forbid;
 	scratch[negation] |= lend_negation;
+	/* "Your notice says that the data may be passed on to ... I forbid
+	 * this.": what the notice says is what is forbidden */
+	for (u = clause->first; stopped && u < clause->end; u++) {
+		const struct unit *unit = &g_array_index(r->units, struct unit, u);
+		for (k = 0; unit->quoted && k < r->rules->classes->len; k++)
+			scratch[k] |= unit->classes[k];
+	}
 	return scratch;
 }
 
