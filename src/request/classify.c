@@ -463,15 +463,20 @@ static gboolean
 stop_after(const struct reading *r, guint c)
 {
 	int sentence = g_array_index(r->clauses, struct clause, c).sentence;
-	guint n;
+	g_autofree guint8 *all = g_new0(guint8, r->rules->classes->len + 1);
+	guint n, k;
 
-	/* a sentence that forbids or refuses by itself is what the bare
-	 * command repeats ("I do not want my name published in any list.
-	 * Please record that I forbid this.") */
+	/* a sentence that asks a ban by itself is what the bare command
+	 * repeats ("I do not want my name published in any list. Please
+	 * record that I forbid this.") */
 	for (n = 0; n < r->clauses->len; n++) {
 		const struct clause *other = &g_array_index(r->clauses, struct clause, n);
-		if (other->sentence == sentence && (has_role(r, other->has, ROLE_FORBID) ||
-		    has_role(r, other->has, ROLE_NEGATION)))
+		for (k = 0; other->sentence == sentence && k < r->rules->classes->len; k++)
+			all[k] |= other->has[k];
+	}
+	for (k = 0; k < r->rules->kinds->len; k++) {
+		const struct kind_rule *rule = r->rules->kinds->pdata[k];
+		if (rule->ban && alternatives_find(rule->ask, all) != NULL)
 			return FALSE;
 	}
 	for (n = c + 1; n < r->clauses->len; n++) {
