@@ -75,7 +75,9 @@ long_vowel_end(const char *lower, size_t length)
  *   a final long vowel without its "-n" (mitää, tiedostoo);
  *   a participle without its "-t" (saanu, ollu, tehny, menny);
  *   a case ending cut to its consonant (teil, teilt, must: -lla, -lta,
- *   -sta). */
+ *   -sta);
+ *   a first person "-uun" for "-uan" (haluun);
+ * and each of these with "tt" for "ts" (kattoo: katsoa). */
 static void
 spoken_endings(const char *lower, GPtrArray *bases)
 {
@@ -100,6 +102,25 @@ spoken_endings(const char *lower, GPtrArray *bases)
 		g_ptr_array_add(bases, g_strconcat(lower, "la", NULL));
 	if (last == 't' && (before == 'l' || before == 's') && length >= 4)
 		g_ptr_array_add(bases, g_strconcat(lower, "a", NULL));
+	if (g_str_has_suffix(lower, "uun") && length >= 5)  /* haluun: haluan */
+		g_ptr_array_add(bases, g_strdup_printf("%.*sa%s", (int)length - 2,
+		    lower, "n"));
+}
+
+/* The word with a spoken "tt" for "ts" (katto-, mettä: katso-, metsä), or
+ * NULL. */
+static char *
+spoken_ts(const char *word)
+{
+	const char *tt = strstr(word, "tt");
+	GString *out;
+
+	if (tt == NULL || tt == word)
+		return NULL;
+	out = g_string_new_len(word, tt - word);
+	g_string_append(out, "ts");
+	g_string_append(out, tt + 2);
+	return g_string_free(out, FALSE);
 }
 
 /* The word with the a's and o's of mask (bit i: the i-th of positions)
@@ -174,11 +195,16 @@ words_spoken_forms(const char *lower)
 {
 	GPtrArray *forms = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func(g_free);
-	guint i;
+	guint i, count;
 
 	forms_add(forms, lower, spoken_clitic(lower));
 	umlaut_forms(lower, lower, forms);
 	spoken_endings(lower, bases);
+	for (i = 0, count = bases->len; i < count; i++) {
+		char *ts = spoken_ts(bases->pdata[i]);
+		if (ts != NULL)
+			g_ptr_array_add(bases, ts);
+	}
 	for (i = 0; i < bases->len; i++) {
 		forms_add(forms, lower, g_strdup(bases->pdata[i]));
 		umlaut_forms(bases->pdata[i], lower, forms);
