@@ -1008,11 +1008,7 @@ clause_read(struct reading *r, struct clause *clause)
 			clause->has[c] |= verb->classes[c];
 		clause->asking |= unit_role(r, clause->shared - 1, ROLE_REQUEST);
 	}
-	/* "Please take me off this list" above the quoted newsletter: the
-	 * list it came from. */
-	if (r->answering && has_role(r, clause->has, ROLE_LIST) &&
-	    r->rules->roles[ROLE_MAILINGLIST] >= 0)
-		clause->has[r->rules->roles[ROLE_MAILINGLIST]] = 1;
+
 	head = clause_head(r, clause);
 	clause->condition = unit_role(r, head, ROLE_CONDITION) ||
 	    unit_role(r, clause->first, ROLE_CONDITION) ||
@@ -1113,21 +1109,31 @@ reading_referents(struct reading *r)
 /* A list one is taken off is the mailing list when a mailing list or a
  * newsletter is named in its clause or at most LIST_SENTENCES before it
  * ("Jag har fått era nyhetsbrev i flera år. Ta bort mig från alla era
- * listor"). */
+ * listor"), or in an answer above the quoted newsletter ("Please take me
+ * off this list"), unless a published list is named there (a participant
+ * list, a directory). */
 static void
 reading_lists(struct reading *r)
 {
 	int list = r->rules->roles[ROLE_LIST];
 	int mailinglist = r->rules->roles[ROLE_MAILINGLIST];
+	int published = -1;    /* the last sentence that named a published list */
 	int named = -1;        /* the last sentence that named a mailing list */
 	guint c;
 
 	for (c = 0; list >= 0 && mailinglist >= 0 && c < r->clauses->len; c++) {
 		struct clause *clause = &g_array_index(r->clauses, struct clause, c);
+		if (has_role(r, clause->has, ROLE_PUBLISH))
+			published = clause->sentence;
 		if (clause->has[mailinglist] && !clause->has[list])
 			named = clause->sentence;
-		else if (clause->has[list] && named >= 0 &&
-		    clause->sentence - named <= LIST_SENTENCES)
+		else if (clause->has[list] && published >= 0 &&
+		    clause->sentence - published <= LIST_SENTENCES)
+			continue;     /* "en halua, että nimeni näkyy
+			                 osallistujalistassa ... jättäkää minut pois
+			                 listoista": that list */
+		else if (clause->has[list] && (r->answering || (named >= 0 &&
+		    clause->sentence - named <= LIST_SENTENCES)))
 			clause->has[mailinglist] = 1;
 	}
 }
