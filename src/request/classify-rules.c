@@ -538,14 +538,17 @@ rules_read_class_list(struct classify_rules *rules, GKeyFile *file,
 /* [classify] verbs: the classes whose words are verbs; without the key,
  * every class. [classify] referents: what a purpose named before stands
  * for; without it, nothing. [classify] objects: what a bare command takes
- * from the sentence before; without it, nothing (the data role does). */
+ * from the sentence before; without it, nothing (the data role does).
+ * [classify] described: what a relative clause after it only describes
+ * ("an e-mail in which I was asked to update my details"). */
 static int
 rules_read_verbs(struct classify_rules *rules, GKeyFile *file, GError **error)
 {
 	return rules_read_class_list(rules, file, "verbs", TRUE, &rules->verbs, error) < 0 ||
 	    rules_read_class_list(rules, file, "referents", FALSE, &rules->referents,
 	    error) < 0 || rules_read_class_list(rules, file, "objects", FALSE,
-	    &rules->objects, error) < 0 ? -1 : 0;
+	    &rules->objects, error) < 0 || rules_read_class_list(rules, file,
+	    "described", FALSE, &rules->described, error) < 0 ? -1 : 0;
 }
 
 /* TRUE if the class is one of the verbs. */
@@ -879,6 +882,7 @@ classify_rules_free(struct classify_rules *rules)
 	g_free(rules->verbs);
 	g_free(rules->referents);
 	g_free(rules->objects);
+	g_free(rules->described);
 	g_strfreev(rules->expect);
 	g_free(rules->file);
 	g_free(rules);

@@ -85,6 +85,10 @@ struct classify_rules {
 	guint8 *objects;          /* per class: 1 if a [classify] objects class
 	                             (what a bare command, "Voitteko korjata?",
 	                             takes from the sentence before) */
+	guint8 *described;        /* per class: 1 if a [classify] described
+	                             class: a relative clause after one of its
+	                             words describes it, asks nothing ("an
+	                             e-mail, in which I was asked to ...") */
 	struct classify_index *index; /* the terms by their first word's forms */
 	int roles[ROLE_COUNT];    /* class index, or -1 (an optional role) */
 	GPtrArray *guard_terms;   /* struct term * (the classes' own): the

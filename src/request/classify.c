@@ -253,6 +253,25 @@ sentence_restricts(const struct reading *r, int sentence)
 	return FALSE;
 }
 
+/* TRUE if the clause opens with a relative word right after a word of a
+ * [classify] described class ("sain sähköpostin, jossa pyydettiin
+ * päivittämään maksutiedot"): it tells what that message said. */
+static gboolean
+clause_describes(const struct reading *r, const struct clause *clause)
+{
+	guint c, before = clause->first;
+	const guint8 *classes;
+
+	if (before == 0 || r->rules->described == NULL ||
+	    !unit_role(r, clause_head(r, clause), ROLE_RELATIVE))
+		return FALSE;
+	classes = g_array_index(r->units, struct unit, before - 1).classes;
+	for (c = 0; c < r->rules->classes->len; c++)
+		if (classes[c] && r->rules->described[c])
+			return TRUE;
+	return FALSE;
+}
+
 /* Why a clause with the kind's words asks nothing, or NULL: it tells what
  * happened, explains ("because"), is boilerplate, names the rights without
  * exercising them, or is a question that is not a request. */
@@ -284,6 +303,8 @@ clause_silent(const struct reading *r, const struct clause *clause,
 		return "until";
 	if (clause->boilerplate)
 		return "boilerplate";
+	if (clause_describes(r, clause))
+		return "describes";
 	if (clause->mention)
 		return "mention";
 	if (sentence->question && !sentence->request && !explicit_question)
