@@ -16,9 +16,11 @@ void (*classify_trace)(const char *kind, const char *clause, const char *verdict
 
 /* A bare command to stop ("Please stop.", "Lopettakaa heti!") forbids what
  * a sentence at most this many before it names, with at most this many
- * words besides its forbidding and request words. */
+ * words besides its forbidding and request words (more when the stop
+ * opens the clause). */
 #define BARE_STOP_SENTENCES 2
 #define BARE_STOP_WORDS 3
+#define BARE_STOP_OPENED 5
 
 /* TRUE if unit u has the alternative's first class and it is a verb
  * ([classify] verbs): a clause that begins with it is a command ("Delete
@@ -253,23 +255,40 @@ sentence_restricts(const struct reading *r, int sentence)
 	return FALSE;
 }
 
-/* TRUE if the clause opens with a relative word right after a word of a
- * [classify] described class ("sain sähköpostin, jossa pyydettiin
- * päivittämään maksutiedot"): it tells what that message said. */
+/* TRUE if unit u has a [classify] described class. */
 static gboolean
-clause_describes(const struct reading *r, const struct clause *clause)
+unit_described(const struct reading *r, guint u)
 {
-	guint c, before = clause->first;
-	const guint8 *classes;
+	const guint8 *classes = g_array_index(r->units, struct unit, u).classes;
+	guint c;
 
-	if (before == 0 || r->rules->described == NULL ||
-	    !unit_role(r, clause_head(r, clause), ROLE_RELATIVE))
-		return FALSE;
-	classes = g_array_index(r->units, struct unit, before - 1).classes;
-	for (c = 0; c < r->rules->classes->len; c++)
+	for (c = 0; r->rules->described != NULL && c < r->rules->classes->len; c++)
 		if (classes[c] && r->rules->described[c])
 			return TRUE;
 	return FALSE;
+}
+
+/* Where the clause goes on to tell what a message or document said: a
+ * relative word right after a word of a [classify] described class ("sain
+ * sähköpostin, jossa pyydettiin päivittämään maksutiedot"), or the whole
+ * clause when it is a conjunct of such a telling ("..., which asked me to
+ * confirm my bank details and delete my old password"); else its end. */
+static guint
+clause_described_from(const struct reading *r, const struct clause *clause)
+{
+	int n = unit_clause(r, clause->first);
+	guint u;
+
+	for (u = MAX(clause->first, 1); u < clause->end; u++)
+		if (unit_role(r, u, ROLE_RELATIVE) && unit_described(r, u - 1))
+			return u;
+	if (n > 0 && unit_role(r, clause->first, ROLE_CONJUNCTION)) {
+		const struct clause *before = &g_array_index(r->clauses, struct clause, n - 1);
+		if (before->sentence == clause->sentence &&
+		    clause_described_from(r, before) < before->end)
+			return clause->first;
+	}
+	return clause->end;
 }
 
 /* Why a clause with the kind's words asks nothing, or NULL: it tells what
@@ -282,6 +301,7 @@ clause_silent(const struct reading *r, const struct clause *clause,
 {
 	const struct sentence *sentence = &g_array_index(r->sentences,
 	    struct sentence, clause->sentence);
+	guint described;
 
 	/* "I received the copy you sent", "sain kopion": what happened asks
 	 * nothing; a ban only when its forbidding is what happened. */
@@ -303,7 +323,8 @@ clause_silent(const struct reading *r, const struct clause *clause,
 		return "until";
 	if (clause->boilerplate)
 		return "boilerplate";
-	if (clause_describes(r, clause))
+	described = clause_described_from(r, clause);
+	if (described < clause->end && alternative_head(r, clause, found) >= described)
 		return "describes";
 	if (clause->mention)
 		return "mention";
@@ -474,7 +495,13 @@ clause_bare_stop(const struct reading *r, guint n)
 	for (u = clause->first; u < clause->end; u++)
 		words += !unit_role(r, u, ROLE_LEAD) && !unit_role(r, u, ROLE_REQUEST) &&
 		    !unit_role(r, u, ROLE_FORBID) && !unit_role(r, u, ROLE_STOP);
-	return words <= BARE_STOP_WORDS;
+	/* "Det förbjuder jag när det gäller mig": opened by the stop, a few
+	 * words more may say for whom */
+	for (u = clause->first; u < clause->end && (unit_role(r, u, ROLE_LEAD) ||
+	    unit_role(r, u, ROLE_REQUEST)) && !unit_role(r, u, ROLE_STOP); u++)
+		;
+	return words <= (u < clause->end && unit_role(r, u, ROLE_STOP) ?
+	    BARE_STOP_OPENED : BARE_STOP_WORDS);
 }
 
 /* TRUE if a bare command to stop follows clause c's sentence, in the next
