@@ -737,17 +737,29 @@ clause_head(const struct reading *r, const struct clause *clause)
 	return u;
 }
 
+static gboolean unit_verb_of(const struct reading *r, guint u, gboolean guarded);
+
 /* TRUE if unit u has the verb of a kind that is not a ban: the first class
  * of one of its ask rules ("erase data": erase) when [classify] verbs
  * names it, what a clause begins with when it is a command. */
 static gboolean
 unit_kind_verb(const struct reading *r, guint u)
 {
+	return unit_verb_of(r, u, FALSE);
+}
+
+/* TRUE if unit u has the verb of a kind that is not a ban (see
+ * unit_kind_verb), of a guarded kind ([classify] guard) when guarded. */
+static gboolean
+unit_verb_of(const struct reading *r, guint u, gboolean guarded)
+{
 	const guint8 *classes = g_array_index(r->units, struct unit, u).classes;
 	guint k, a;
 
 	for (k = 0; k < r->rules->kinds->len; k++) {
 		const struct kind_rule *rule = r->rules->kinds->pdata[k];
+		if (guarded && !r->rules->guard[k])
+			continue;
 		for (a = 0; !rule->ban && a < rule->ask->len; a++) {
 			const struct alternative *alternative = &g_array_index(rule->ask,
 			    struct alternative, a);
@@ -1165,7 +1177,8 @@ has_object(const struct reading *r, const guint8 *has)
 	return FALSE;
 }
 
-/* TRUE if clause c is a bare command of a kind's verb: no kind's ask rule
+/* TRUE if clause c is a bare command of a guarded kind's verb (an erasure
+ * or a correction: "I want to know more." asks no copy): no kind's ask rule
  * is met in it, it ends its sentence, a kind's verb and at most
  * BARE_VERB_WORDS other words, of no class ("Voitteko korjata?", "Please
  * delete.", "Poistakaa heti!"). */
@@ -1185,7 +1198,7 @@ clause_bare_verb(const struct reading *r, const struct clause *clause)
 	    clause->end).boundary != BOUNDARY_SENTENCE))
 		return FALSE;     /* it must end its sentence */
 	for (u = clause->first; u < clause->end; u++) {
-		if (unit_kind_verb(r, u))
+		if (unit_verb_of(r, u, TRUE))
 			verb = TRUE;
 		else if (!unit_role(r, u, ROLE_LEAD) && !unit_role(r, u, ROLE_REQUEST)) {
 			if (unit_any_class(r, u))
