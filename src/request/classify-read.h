@@ -81,6 +81,8 @@ struct kind_state {
 	gboolean doubted;         /* its words were read in a question that is
 	                             not a request or in what happened told
 	                             ("I asked you to delete it in May") */
+	int told;                 /* evidence from a rule without a verb
+	                             ("wrong field register") */
 	int temporary;            /* evidence of a ban "until ...": with a
 	                             restriction, part of it */
 	GArray *sentences;        /* int: where it was asked */

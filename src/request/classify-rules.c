@@ -347,14 +347,16 @@ kind_rule_free(gpointer data)
 	g_free(rule);
 }
 
-/* A kind's "net_unless": the kinds of classify_kinds in a mail asking for
- * one of which its net doubts nothing (a restriction while the accuracy
- * is checked calls the data wrong: no rectification is missed). */
+/* A [kind] key that lists kinds, as flags per kind of classify_kinds in
+ * out: "net_unless" (in a mail asking for one, its net doubts nothing: a
+ * restriction while the accuracy is checked calls the data wrong),
+ * "told_unless" (in a mail asking for one, the kind asked only by a rule
+ * without a verb, "your records are wrong", is only a hint). */
 static int
-rules_read_net_unless(struct classify_rules *rules, GKeyFile *file,
-    const char *group, struct kind_rule *rule, GError **error)
+rules_read_kind_list(struct classify_rules *rules, GKeyFile *file,
+    const char *group, const char *key, gboolean *out, GError **error)
 {
-	g_auto(GStrv) names = g_key_file_get_string_list(file, group, "net_unless",
+	g_auto(GStrv) names = g_key_file_get_string_list(file, group, key,
 	    NULL, NULL);
 	size_t i, k;
 
@@ -364,11 +366,11 @@ rules_read_net_unless(struct classify_rules *rules, GKeyFile *file,
 			;
 		if (classify_kinds[k] == NULL) {
 			g_autofree char *problem = g_strdup_printf("\"%s\" is no request "
-			    "kind; name one of [classify] guard's kinds or another", name);
-			rules_error(error, rules, group, "net_unless", problem);
+			    "kind; name kinds such as erasure or restriction", name);
+			rules_error(error, rules, group, key, problem);
 			return -1;
 		}
-		rule->net_unless[k] = TRUE;
+		out[k] = TRUE;
 	}
 	return 0;
 }
@@ -412,7 +414,9 @@ rules_read_kinds(struct classify_rules *rules, GKeyFile *file, GError **error)
 		    rules_read_alternatives(rules, file, group, "net", rule->net,
 		    error) < 0 ||
 		    rules_read_lines(rules, file, group, rule, error) < 0 ||
-		    rules_read_net_unless(rules, file, group, rule, error) < 0)
+		    rules_read_kind_list(rules, file, group, "net_unless",
+		    rule->net_unless, error) < 0 || rules_read_kind_list(rules, file,
+		    group, "told_unless", rule->told_unless, error) < 0)
 			return -1;
 	}
 	return 0;

@@ -45,6 +45,11 @@ struct kind_rule {
 	gboolean net_unless[CLASSIFY_KIND_COUNT]; /* per kind of classify_kinds:
 	                             in a mail asking for it, the net doubts
 	                             nothing of this kind */
+	gboolean told_unless[CLASSIFY_KIND_COUNT]; /* per kind: in a mail asking
+	                             for it, this kind asked only by rules
+	                             without a verb ("the records are wrong")
+	                             is a hint (Art. 18(1)(a): the accuracy
+	                             contested) */
 };
 
 /* Classes whose words change how a clause reads. */

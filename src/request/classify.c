@@ -457,6 +457,10 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		    strong ? "asks" : "weak", confidence);
 	state_add(state, confidence, explicit && strong, clause->sentence);
 	state->temporary += rule->ban && clause_until(r, clause);
+	/* told: no verb and no new value ("the records are wrong") */
+	state->told += found->need->len > 0 && !classify_class_verb(r->rules,
+	    g_array_index(found->need, guint, 0)) &&
+	    !alternative_needs(found, r->rules->roles[ROLE_NUMBER]);
 	if (!span && !rule->sentence && alternative_needs(found, r->rules->roles[ROLE_WHAT])) {
 		int c = g_array_index(r->units, struct unit, clause->first).clause;
 		if (state->asking == NULL)
@@ -800,6 +804,29 @@ reading_doubt(const struct reading *r, int *net)
 	return *net >= 0;
 }
 
+/* A kind asked only by rules without a verb in a mail asking for a kind of
+ * its told_unless ("your records are wrong ... restrict them until it is
+ * checked") is only a hint, doubted: an admin sees it. */
+static void
+reading_told(struct reading *r)
+{
+	guint k, j;
+
+	for (k = 0; k < r->rules->kinds->len; k++) {
+		const struct kind_rule *rule = r->rules->kinds->pdata[k];
+		struct kind_state *state = &r->states[k];
+		gboolean beside = FALSE;
+		for (j = 0; j < r->rules->kinds->len; j++)
+			beside |= rule->told_unless[j] && r->states[j].count > 0 &&
+			    state_confidence(&r->rules->weights, &r->states[j]) >=
+			    r->rules->weights.floor;
+		if (beside && state->count > 0 && state->told == state->count) {
+			state->count = 0;
+			state->hinted = state->doubted = TRUE;
+		}
+	}
+}
+
 /* Turn the kinds' states into the result's kinds, marks and hints. */
 static void
 reading_result(struct reading *r, struct classify_result *result)
@@ -819,6 +846,7 @@ reading_result(struct reading *r, struct classify_result *result)
 			r->states[k].count = 0;    /* a ban for a while: the restriction */
 			r->states[k].hinted = TRUE;
 		}
+	reading_told(r);
 	for (k = 0; classify_kinds[k] != NULL; k++)
 		any_main |= r->states[k].count > 0 && r->states[k].main &&
 		    state_confidence(w, &r->states[k]) >= w->certain;
