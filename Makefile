@@ -201,7 +201,7 @@ install: $(BINARY) $(PROGRAM) $(MODULES)
 	install -m 644 man/dsrmail.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/dsrmail.conf.5 man/dsrmail-rules.5 $(DESTDIR)$(MANDIR)/man5/
 	for unit in dsrmail.service dsrmail-sweep.service dsrmail-sweep.timer \
-	    dsrmail-web.service; do \
+	    dsrmail-web.service dsrmail-deliver.service dsrmail-deliver.socket; do \
 		sed -e 's|/usr/local/bin/dsrmail|$(PREFIX)/bin/dsrmail|g' \
 		    -e 's|/etc/dsrmail/|$(SYSCONFDIR)/|g' contrib/systemd/$$unit \
 		    >$(DESTDIR)$(UNITDIR)/$$unit && chmod 644 $(DESTDIR)$(UNITDIR)/$$unit || exit 1; \

@@ -242,7 +242,15 @@ serve_listen(struct serve *serve, GError **error)
 		g_unsetenv("LISTEN_FDS");
 		g_unsetenv("LISTEN_FDNAMES");
 		serve->listener = SERVE_SYSTEMD_FD;
-		log_notice("serve: listening on the socket systemd passed");
+		length = sizeof address;
+		if (getsockname(SERVE_SYSTEMD_FD, (struct sockaddr *)&address,
+		    &length) == 0 && address.sun_family == AF_UNIX &&
+		    g_strcmp0(address.sun_path, config->deliver_socket) != 0)
+			log_warn("serve: systemd passed the socket %s, but deliver "
+			    "connects to [deliver] socket = %s of %s; make them the same",
+			    address.sun_path, config->deliver_socket != NULL ?
+			    config->deliver_socket : "(none)", config->file);
+		log_notice("serve: listening on %s (from systemd)", address.sun_path);
 		return 0;
 	}
 	if (config->deliver_socket == NULL) {
