@@ -212,7 +212,7 @@ install: $(BINARY) $(PROGRAM) $(MODULES)
 # fuzz.c. `make fuzz` builds them with clang and libFuzzer against objects
 # of their own (build-fuzz/); `make fuzz-replay` links the same entry points
 # to replay.c against the sanitizer build's objects, for `make check`.
-FUZZ_TARGETS ?= intake rectify admin-reply config map rules template html
+FUZZ_TARGETS ?= intake rectify admin-reply config map rules template html handoff
 FUZZ_SECONDS ?= 60
 FUZZ_SANITIZERS = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # clang's -Wformat=2 finds log.c's va_list formats; libetpan's pkg-config

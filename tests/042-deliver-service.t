@@ -8,7 +8,7 @@
 # mail on; bad framing stores nothing; systemd's socket activation; the
 # service's memory stays flat.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 45
 
 export DSRMAIL_NOW=2026-11-26T10:00:00Z   # the same ids and times both ways
 mkdir -m 700 "$T/run"
@@ -217,12 +217,20 @@ is "$(count "SELECT count(*) FROM dsr_messages")" "$before" "none of them stored
 
 # --- memory over many mails -----------------------------------------------------
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$SERVE_PID/status"; }
-for i in $(seq 1 20); do mail "many-$i@example.fi" | "$DSRMAIL_BIN" deliver >/dev/null; done
+# mails of 100 KB (an attachment): a mail's bytes kept by mistake would show
+/usr/bin/python3 "$TESTS_DIR/bench/bigmail.py" 100000 "$T/many.eml" many-0@generated.example
+many() { sed "s/many-0@/many-$1@/" "$T/many.eml" | "$DSRMAIL_BIN" deliver >/dev/null; }
+for i in $(seq 1 20); do many "$i"; done
 first=$(rss)
-for i in $(seq 21 80); do mail "many-$i@example.fi" | "$DSRMAIL_BIN" deliver >/dev/null; done
+for i in $(seq 21 80); do many "$i"; done
 last=$(rss)
-ok "the service's memory stays flat: ${first} KB after 20 mails, ${last} KB after 80" \
-    test "$last" -le $((first * 11 / 10))
+is "$(count "SELECT count(*) FROM dsr_messages WHERE message_id LIKE 'many-%'")" 80 "80 mails of 100 KB stored"
+if ldd "$(dirname "$DSRMAIL_BIN")/dsrmail-main" | grep -q libasan; then
+	ok "# SKIP memory under ASan, which keeps freed memory a while (LSan checks serve's leaks)" true
+else
+	ok "the service's memory stays flat: ${first} KB after 20 mails, ${last} KB after 80" \
+	    test "$last" -le $((first * 11 / 10))
+fi
 serve_kill
 ok "serve removes its socket when it stops" test ! -e "$SOCK"
 

@@ -125,6 +125,17 @@ front_send_mail(int fd, GError **error)
 	}
 }
 
+/* Write bytes (maybe none) to a stream and flush it. 0, or -1. */
+static int
+front_write(GBytes *bytes, FILE *stream)
+{
+	gsize size = g_bytes_get_size(bytes);
+
+	if (size > 0 && fwrite(g_bytes_get_data(bytes, NULL), 1, size, stream) != size)
+		return -1;
+	return fflush(stream) == 0 ? 0 : -1;
+}
+
 /* Read the verdict whole and pass it on: stdout, stderr, the status. */
 static int
 front_verdict(int fd, GError **error)
@@ -157,10 +168,9 @@ front_verdict(int fd, GError **error)
 		(*error)->code = DSR_ERROR_TEMPORARY;
 		return -1;
 	}
-	if (fwrite(g_bytes_get_data(out, NULL), 1, g_bytes_get_size(out), stdout) !=
-	    g_bytes_get_size(out) || fflush(stdout) != 0)
+	if (front_write(out, stdout) < 0)
 		log_warn("deliver: could not print the request ids: %s", g_strerror(errno));
-	fwrite(g_bytes_get_data(err, NULL), 1, g_bytes_get_size(err), stderr);
+	front_write(err, stderr);
 	return status;
 }
 
