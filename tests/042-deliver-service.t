@@ -8,7 +8,7 @@
 # mail on; bad framing stores nothing; systemd's socket activation; the
 # service's memory stays flat.
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 49
 
 export DSRMAIL_NOW=2026-11-26T10:00:00Z   # the same ids and times both ways
 mkdir -m 700 "$T/run"
@@ -43,6 +43,15 @@ served() { grep -c 'serve: mail [0-9]*: exit' "$T/serve.err"; }
 serve_start
 like "$(cat "$T/serve.err")" "serve: listening on $SOCK" "serve listens on [deliver] socket"
 is "$(stat -c %a "$SOCK")" 600 "its socket is mode 0600"
+run serve
+is "$rc" 69 "a second serve on the same socket refuses to start (exit 69)"
+like "$err" "another dsrmail serve already listens on $SOCK" "saying why"
+mkdir -m 777 "$T/open"
+sed "s|^socket = .*|socket = $T/open/deliver.sock|" "$CONF" >"$T/open.conf"
+run -c "$T/open.conf" serve
+is "$rc" 78 "serve refuses a socket in a directory others may write to (exit 78)"
+like "$err" "must exist, belong to the user serve runs as \\(uid 0\\) and be writable by no one else" \
+    "saying what the directory must be"
 
 # --- the same mails both ways -------------------------------------------------
 : >"$T/service.txt"; : >"$T/twin.txt"

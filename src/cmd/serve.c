@@ -273,7 +273,9 @@ serve_listen(struct serve *serve, GError **error)
 		g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "serve: the "
 		    "directory of [deliver] socket, %s, must exist, belong to the "
 		    "user serve runs as (uid %u) and be writable by no one else "
-		    "(mkdir -m 0750 %s)", dir, (unsigned)geteuid(), dir);
+		    "(install -d -o %u -m 0755 %s), or let systemd make the socket "
+		    "(dsrmail-deliver.socket)", dir, (unsigned)geteuid(),
+		    (unsigned)geteuid(), dir);
 		return -1;
 	}
 	strcpy(address.sun_path, config->deliver_socket);

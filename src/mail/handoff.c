@@ -212,6 +212,7 @@ handoff_reply_parse(const char *data, gsize length, int *status,
 {
 	const char *newline = memchr(data, '\n', MIN(length, 64));
 	g_autofree char *line = NULL;
+	g_autofree char *canonical = NULL;
 	g_auto(GStrv) words = NULL;
 	guint64 code, out_length, err_length;
 	gsize start;
@@ -226,7 +227,11 @@ handoff_reply_parse(const char *data, gsize length, int *status,
 	    !g_ascii_string_to_unsigned(words[3], 10, 0, G_MAXINT32, &err_length, NULL))
 		goto broken;
 	start = (gsize)(newline - data) + 1;
-	if (length - start != out_length + err_length)
+	canonical = g_strdup_printf("STATUS %u %u %u", (unsigned)code,
+	    (unsigned)out_length, (unsigned)err_length);
+	/* no NUL, no leading zeros or signs: only the line serve writes */
+	if (strlen(line) != start - 1 || strcmp(line, canonical) != 0 ||
+	    length - start != out_length + err_length)
 		goto broken;
 	*status = (int)code;
 	*out = g_bytes_new(data + start, out_length);
