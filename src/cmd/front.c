@@ -102,25 +102,35 @@ fail:
 	return -1;
 }
 
-/* Stream standard input to the service in chunks, then the end. */
+/* Stream standard input to the service in chunks of up to 64 KB, then
+ * the end (a small mail and its end in one write). */
 static int
 front_send_mail(int fd, GError **error)
 {
 	char buffer[65536];
 
 	for (;;) {
-		ssize_t got = read(STDIN_FILENO, buffer, sizeof buffer);
+		gsize filled = 0;
+		gboolean end = FALSE;
 
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			g_set_error(error, DSR_ERROR, DSR_ERROR_TEMPORARY, "reading the "
-			    "mail from standard input: %s", g_strerror(errno));
-			return -1;
+		while (filled < sizeof buffer && !end) {
+			ssize_t got = read(STDIN_FILENO, buffer + filled,
+			    sizeof buffer - filled);
+
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0) {
+				g_set_error(error, DSR_ERROR, DSR_ERROR_TEMPORARY, "reading "
+				    "the mail from standard input: %s", g_strerror(errno));
+				return -1;
+			}
+			if (got == 0)
+				end = TRUE;
+			filled += (gsize)got;
 		}
-		if (handoff_send_chunk(fd, buffer, (gsize)got, error) < 0)
+		if (handoff_send_chunk(fd, buffer, filled, end, error) < 0)
 			return -1;
-		if (got == 0)
+		if (end)
 			return 0;
 	}
 }

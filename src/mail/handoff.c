@@ -179,16 +179,20 @@ handoff_send_hello(int fd, const char *config, GError **error)
 	return handoff_send(fd, hello, strlen(hello), error);
 }
 
-/* One chunk; length 0 ends the mail. */
+/* One chunk, and maybe the end, in one write. */
 int
-handoff_send_chunk(int fd, const void *data, gsize length, GError **error)
+handoff_send_chunk(int fd, const void *data, gsize length, gboolean end,
+    GError **error)
 {
-	char header[32];
+	g_autoptr(GString) frame = g_string_sized_new(length + 32);
 
-	g_snprintf(header, sizeof header, "%" G_GSIZE_FORMAT "\n", length);
-	if (handoff_send(fd, header, strlen(header), error) < 0)
-		return -1;
-	return length > 0 ? handoff_send(fd, data, length, error) : 0;
+	if (length > 0) {
+		g_string_append_printf(frame, "%" G_GSIZE_FORMAT "\n", length);
+		g_string_append_len(frame, data, (gssize)length);
+	}
+	if (end)
+		g_string_append(frame, "0\n");
+	return handoff_send(fd, frame->str, frame->len, error);
 }
 
 /* The verdict as serve sends it. */

@@ -53,9 +53,13 @@ void handoff_reader_clear(struct handoff_reader *reader);
  * DSR_ERROR_TEMPORARY. */
 int handoff_send(int fd, const void *data, gsize length, GError **error);
 
-/* The greeting naming config; one chunk of the mail (length 0: the end). */
+/* The greeting naming config. */
 int handoff_send_hello(int fd, const char *config, GError **error);
-int handoff_send_chunk(int fd, const void *data, gsize length, GError **error);
+
+/* One chunk of the mail (none when length is 0), and with end the end
+ * after it, in one write: the service wakes once for a small mail. */
+int handoff_send_chunk(int fd, const void *data, gsize length, gboolean end,
+    GError **error);
 
 /* The verdict as serve sends it. */
 GBytes *handoff_reply_format(int status, const char *out, gsize out_length,
