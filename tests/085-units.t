@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v systemd-analyze >/dev/null ||
 	skip_all "systemd-analyze is not installed (Debian package systemd)"
-plan 15
+plan 17
 
 PREFIX=$T/usr
 UNITS=$PREFIX/lib/systemd/system
@@ -18,14 +18,14 @@ ok "with the installed binary's path in ExecStart" \
 
 verify() { MANPATH=$PREFIX/share/man systemd-analyze verify "$@" 2>&1; }
 out=$(verify "$UNITS/dsrmail.service" "$UNITS/dsrmail-sweep.service" "$UNITS/dsrmail-sweep.timer" \
-	"$UNITS/dsrmail-web.service")
-is "$out" "" "systemd-analyze verify is clean on the four units"
+	"$UNITS/dsrmail-web.service" "$UNITS/dsrmail-deliver.service" "$UNITS/dsrmail-deliver.socket")
+is "$out" "" "systemd-analyze verify is clean on the six units"
 
 # The check can fail: a misspelt setting is reported.
 sed 's/ProtectSystem=strict/ProtectSystem=strcit/' "$UNITS/dsrmail-sweep.service" >"$T/dsrmail-sweep.service"
 like "$(verify "$T/dsrmail-sweep.service")" "protect system value" "a broken unit is not clean"
 
-for unit in dsrmail.service dsrmail-sweep.service dsrmail-web.service; do
+for unit in dsrmail.service dsrmail-sweep.service dsrmail-web.service dsrmail-deliver.service; do
 	settings=$(sed -n '/^\[Service\]/,/^\[/p' "$UNITS/$unit" | grep -E '^(User|ProtectSystem|ProtectHome|PrivateTmp|NoNewPrivileges|ReadWritePaths|CapabilityBoundingSet)=' | sort | tr '\n' ' ')
 	is "$settings" "CapabilityBoundingSet= NoNewPrivileges=yes PrivateTmp=yes ProtectHome=yes ProtectSystem=strict ReadWritePaths=/var/lib/dsrmail User=dsrmail " \
 		"$unit runs as dsrmail, hardened, writing only the database directory"

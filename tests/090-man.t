@@ -51,7 +51,7 @@ is "$(sed -n 's/^present //p' "$T/man" | sort)" "$(cat "$T/help")" \
 # DESIGN.md's command-line contract (and web, the admin pages): each is
 # described, present or to come.
 is "$(sed -E 's/^(present|missing) //' "$T/man" | sort | tr '\n' ,)" \
-	"audit verify,deliver,export,init,keys import,keys list,oauth2 login,oauth2 status,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,sweep,web," \
+	"audit verify,deliver,export,init,keys import,keys list,oauth2 login,oauth2 status,poll,queue approve,queue classify,queue extend,queue lift,queue list,queue reject,queue show,requests,send,serve,sweep,web," \
 	"dsrmail(1) describes every command of the contract (those to come marked so)"
 
 # Config keys: group.key from the table in src/base/config.c.

@@ -103,6 +103,9 @@ static const struct key keys[] = {
 	{ "crypto", "openpgp_keyring", KEY_PATH, NULL, AT(openpgp_keyring), "a file of the OpenPGP public keys you accept (gpg --export)" },
 	{ "crypto", "smime_trust", KEY_PATH, NULL, AT(smime_trust), "a PEM file of the CA certificates you accept" },
 	{ "crypto", "signing_key", KEY_STRING, "", AT(signing_key), "the fingerprint of the organisation's key in [crypto] home, or empty" },
+	/* [deliver]: the resident service `dsrmail serve` (src/cmd/serve.c) */
+	{ "deliver", "socket", KEY_PATH, NULL, AT(deliver_socket), "the unix socket of dsrmail serve, e.g. /run/dsrmail/deliver.sock" },
+	{ "deliver", "timeout", KEY_DURATION, "60s", AT(deliver_timeout), "a duration such as 60s" },
 };
 
 /* Find the config file: -c, $DSRMAIL_CONFIG, ./dsrmail.conf, /etc. */
@@ -412,7 +415,7 @@ config_check_unknown(struct config *config, GKeyFile *file, GError **error)
 		if (!group_known) {
 			g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG,
 			    "%s: unknown section [%s]; the sections are [organisation], "
-			    "[paths], [database], [imap], [smtp], [oauth2], [policy], [crypto] and [web]",
+			    "[paths], [database], [imap], [smtp], [oauth2], [policy], [crypto], [web] and [deliver]",
 			    config->file, groups[g]);
 			return -1;
 		}

@@ -115,6 +115,10 @@ struct config {
 	char *openpgp_keyring;      /* the OpenPGP keys the organisation accepts, or NULL */
 	char *smime_trust;          /* the CA certificates it accepts (PEM), or NULL */
 	char *signing_key;          /* the organisation's key for its replies, or NULL */
+
+	/* [deliver]: `dsrmail serve`, the resident service deliver hands mail to */
+	char *deliver_socket;       /* absolute or NULL: deliver always in process */
+	struct duration deliver_timeout; /* how long deliver waits for the service */
 };
 
 /* Find the config file (see above). explicit_path is -c, or NULL.

@@ -14,6 +14,7 @@
 static int verbosity;
 static gboolean to_syslog;
 static int copy_fd = -1;
+static GString *capture;
 
 /* Choose how chatty the log is. */
 void
@@ -57,6 +58,13 @@ log_copy_write(const char *tag, const char *format, va_list ap)
 		return;   /* a lost copy line must not stop the real work */
 }
 
+/* Capture the lines always shown (see log.h). */
+void
+log_capture(GString *into)
+{
+	capture = into;
+}
+
 /* Whether lines go to syslog. */
 gboolean
 log_is_syslog(void)
@@ -74,6 +82,15 @@ log_write(int level, int priority, const char *tag, const char *format,
 
 		va_copy(copy, ap);
 		log_copy_write(tag, format, copy);
+		va_end(copy);
+	}
+	if (capture != NULL && level == 0) {
+		va_list copy;
+
+		va_copy(copy, ap);
+		g_string_append_printf(capture, "dsrmail: %s", tag != NULL ? tag : "");
+		g_string_append_vprintf(capture, format, copy);
+		g_string_append_c(capture, '\n');
 		va_end(copy);
 	}
 	if (level > verbosity)

@@ -27,6 +27,12 @@ void log_use_syslog(void);
  * cannot be opened. */
 int log_copy_open(const char *path, GError **error);
 
+/* While into is not NULL, also append every line shown whatever the
+ * verbosity (notices, warnings, errors) to it, as stderr would show it
+ * ("dsrmail: warning: ...\n"): `dsrmail serve` hands a mail's lines back
+ * to the deliver that sent it. NULL stops. */
+void log_capture(GString *into);
+
 /* TRUE after log_use_syslog(). */
 gboolean log_is_syslog(void);
 

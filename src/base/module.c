@@ -6,8 +6,8 @@
 #include "base/module.h"
 #include "paths.h"
 
-/* Where the module file is: next to the program, else installed. */
-static char *
+/* Where a part's file is (see module.h). */
+char *
 module_path(const char *file)
 {
 	g_autofree char *program = g_file_read_link("/proc/self/exe", NULL);

@@ -16,4 +16,10 @@
 gconstpointer module_table(const char *file, const char *symbol,
     GError **error);
 
+/* Where a part of dsrmail's file is: next to the running program when it
+ * is there (a build tree), else in the directory `make install` puts the
+ * parts in. src/cmd/front.c finds the program dsrmail-main this way. A
+ * new string. */
+char *module_path(const char *file);
+
 #endif

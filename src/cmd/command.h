@@ -8,6 +8,7 @@
 
 #include "base/context.h"
 
+struct config;
 struct outbox_counts;
 
 /* What a command needs opened before it runs. */
@@ -69,6 +70,7 @@ int requests_command(struct context *context, int argc, char **argv, GError **er
 int audit_command(struct context *context, int argc, char **argv, GError **error);
 int send_command(struct context *context, int argc, char **argv, GError **error);
 int deliver_command(struct context *context, int argc, char **argv, GError **error);
+int serve_command(struct context *context, int argc, char **argv, GError **error);
 int poll_command(struct context *context, int argc, char **argv, GError **error);
 int sweep_command(struct context *context, int argc, char **argv, GError **error);
 int queue_list_command(struct context *context, int argc, char **argv, GError **error);
@@ -83,6 +85,24 @@ int oauth2_login_command(struct context *context, int argc, char **argv, GError 
 int oauth2_status_command(struct context *context, int argc, char **argv, GError **error);
 int keys_import_command(struct context *context, int argc, char **argv, GError **error);
 int keys_list_command(struct context *context, int argc, char **argv, GError **error);
+
+/* deliver.c: what deliver opens. One mail needs one or two templates:
+ * those are checked when used, and a broken one leaves the mail stored for
+ * sweep to carry on. */
+#define DELIVER_NEEDS (NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES_LAZY)
+
+/* deliver.c: how many bytes of a mail deliver keeps: max_message_size and
+ * enough beyond it to see that a mail is too big, and its headers. */
+gint64 deliver_limit(const struct config *config);
+
+/* deliver.c: store one mail as `deliver` does (raw: its first
+ * deliver_limit bytes, total: its whole size), in a transaction of its
+ * own, and append the request ids to out, one a line. 0 once committed;
+ * -1 with DSR_ERROR_DATA for an empty mail, else DSR_ERROR_TEMPORARY
+ * (exit 75: the mail system keeps the mail). `dsrmail serve` stores each
+ * mail it is handed through it. */
+int deliver_mail(struct context *context, GBytes *raw, gint64 total,
+    GString *out, GError **error);
 
 /* oauth2.c: after poll, send or sweep failed, tell the admins (once per
  * `oauth2 login`) when the failure was a revoked OAuth2 sign-in. Needs the

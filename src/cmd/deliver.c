@@ -59,46 +59,58 @@ deliver_fail_temporary(GError **error)
 	return -1;
 }
 
-/* dsrmail deliver: one mail on stdin; prints the request ids. */
-int
-deliver_command(struct context *context, int argc, char **argv, GError **error)
+/* How much of a mail deliver keeps (see command.h). */
+gint64
+deliver_limit(const struct config *config)
 {
-	const struct intake_source source = { INTAKE_DELIVER, 0, 0, 0 };
-	struct intake_source read_source = source;
+	return config->max_message_size + DELIVER_MARGIN;
+}
+
+/* Store one mail read whole (see command.h). */
+int
+deliver_mail(struct context *context, GBytes *raw, gint64 total, GString *out,
+    GError **error)
+{
+	struct intake_source source = { INTAKE_DELIVER, 0, 0, 0 };
 	struct intake_result result;
-	g_autoptr(GBytes) raw = NULL;
 	g_autofree char *stages = NULL;
-	gint64 total;
 	guint i;
 
-	(void)argv;
-	if (command_no_arguments("deliver", ", the mail comes on standard input",
-	    argc, error) < 0)
-		return -1;
-	/* One mail needs one or two templates: those are checked when used,
-	 * and a broken one leaves the mail stored for sweep to carry on. */
-	if (command_open(context, NEEDS_MAP | NEEDS_NOTICE | NEEDS_TEMPLATES_LAZY,
-	    error) < 0)
-		return deliver_fail_temporary(error);
-	raw = deliver_read(context->config->max_message_size + DELIVER_MARGIN,
-	    &total, error);
-	if (raw == NULL)
-		return -1;
 	if (total == 0) {
 		g_set_error(error, DSR_ERROR, DSR_ERROR_DATA, "deliver: standard input "
 		    "is empty, there is no mail to store; pipe one mail into "
 		    "\"dsrmail deliver\"");
 		return -1;
 	}
-	read_source.size = total;
-	if (arrival_process(context, raw, &read_source, &result, error) < 0)
+	source.size = total;
+	if (arrival_process(context, raw, &source, &result, error) < 0)
 		return deliver_fail_temporary(error);
 	stages = timing_summary();
 	log_debug("deliver: stages: %s", stages);
 	for (i = 0; i < result.requests->len; i++)
-		printf("%s\n", (const char *)result.requests->pdata[i]);
+		g_string_append_printf(out, "%s\n", (const char *)result.requests->pdata[i]);
 	intake_result_clear(&result);
-	if (fflush(stdout) != 0)
+	return 0;
+}
+
+/* dsrmail deliver: one mail on stdin; prints the request ids. */
+int
+deliver_command(struct context *context, int argc, char **argv, GError **error)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GBytes) raw = NULL;
+	gint64 total;
+
+	(void)argv;
+	if (command_no_arguments("deliver", ", the mail comes on standard input",
+	    argc, error) < 0)
+		return -1;
+	if (command_open(context, DELIVER_NEEDS, error) < 0)
+		return deliver_fail_temporary(error);
+	raw = deliver_read(deliver_limit(context->config), &total, error);
+	if (raw == NULL || deliver_mail(context, raw, total, out, error) < 0)
+		return -1;
+	if (fwrite(out->str, 1, out->len, stdout) != out->len || fflush(stdout) != 0)
 		log_warn("deliver: could not print the request ids: %s", g_strerror(errno));
 	return 0;
 }

@@ -71,6 +71,9 @@ static const struct command commands[] = {
 	/* deliver opens the store itself: every failure must become exit 75. */
 	{ "deliver", "", "one mail on stdin (procmail, MTA pipe); prints the "
 	  "request ids", NEEDS_NOTHING, deliver_command },
+	/* The resident service deliver hands mail to (src/cmd/front.c). */
+	{ "serve", "", "take deliver's mail on [deliver] socket, one process for "
+	  "them all, until stopped", NEEDS_CONFIG, serve_command },
 };
 
 /* Print the usage of every command, from the table. */

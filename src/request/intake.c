@@ -70,6 +70,15 @@ intake_classify_rules(const struct config *config, GError **error)
 	return intake_rules;
 }
 
+/* Drop the kept rules (see intake.h). */
+void
+intake_forget_rules(void)
+{
+	classify_free(intake_rules);
+	intake_rules = NULL;
+	g_clear_pointer(&intake_rules_path, g_free);
+}
+
 /* Where the mail starts after an mbox "From " envelope line. */
 static gsize
 raw_skip_envelope(const char *data, gsize length)

@@ -56,4 +56,9 @@ gint64 intake_oversized_keep(const struct config *config);
 /* Free what a result holds (not the struct itself). */
 void intake_result_clear(struct intake_result *result);
 
+/* Forget the classification rules kept from earlier mails (intake loads
+ * rules/classify.rules once per run): the next mail reads them anew.
+ * `dsrmail serve` calls it when a rules file changed. */
+void intake_forget_rules(void);
+
 #endif
