@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "request/classify-index.h"
+#include "request/classify-model.h"
 #include "request/classify-rules.h"
 
 const char *const classify_kinds[CLASSIFY_KIND_COUNT + 1] = {
@@ -772,6 +773,23 @@ rules_open_guess(struct classify_rules *rules, GKeyFile *file, GError **error)
 	return rules->guess == NULL ? -1 : 0;
 }
 
+/* The second opinion of [classify] model (classify-model.h): a file
+ * named relative to the rules file's folder. */
+static int
+rules_read_model(struct classify_rules *rules, GKeyFile *file, GError **error)
+{
+	g_autofree char *name = g_key_file_get_string(file, "classify", "model", NULL);
+	g_autofree char *folder = NULL, *path = NULL;
+
+	if (name == NULL || *g_strstrip(name) == '\0')
+		return 0;
+	folder = g_path_get_dirname(rules->file);
+	path = g_path_is_absolute(name) ? g_strdup(name) :
+	    g_build_filename(folder, name, NULL);
+	rules->model = classify_model_load(path, classify_kinds, error);
+	return rules->model == NULL ? -1 : 0;
+}
+
 /* A new, empty set of rules. */
 static struct classify_rules *
 rules_new(const char *path)
@@ -839,7 +857,8 @@ classify_rules_load(const char *path, GError **error)
 	    (rules_guard_terms(rules), FALSE) ||
 	    rules_read_closing(rules, file, error) < 0 ||
 	    rules_read_fields(rules, file, error) < 0 ||
-	    rules_open_guess(rules, file, error) < 0)
+	    rules_open_guess(rules, file, error) < 0 ||
+	    rules_read_model(rules, file, error) < 0)
 		goto fail;
 	log_debug("classify: rules read in %.1f ms",
 	    (double)(g_get_monotonic_time() - start) / 1000);
@@ -879,6 +898,7 @@ classify_rules_free(struct classify_rules *rules)
 		g_regex_unref(rules->prose_address);
 	if (rules->value_cut != NULL)
 		g_regex_unref(rules->value_cut);
+	classify_model_free(rules->model);
 	words_close(rules->words);
 	language_guess_close(rules->guess);
 	g_strfreev(rules->languages);

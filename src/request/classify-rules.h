@@ -114,6 +114,7 @@ struct classify_rules {
 	GPtrArray *identification;/* GRegex *: a line opening the sender's
 	                             identification, not changes */
 	GPtrArray *fields;        /* struct field_alias * */
+	struct classify_model *model; /* [classify] model, or NULL */
 };
 
 /* Other names for one register column. */

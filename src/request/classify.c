@@ -8,6 +8,7 @@
 #include "base/language.h"
 #include "request/classify.h"
 #include "request/classify-fields.h"
+#include "request/classify-model.h"
 #include "request/classify-read.h"
 #include "request/classify-text.h"
 
@@ -918,6 +919,27 @@ reading_lines(struct reading *r, const char *body)
 	}
 }
 
+/* The form of each word of the reading (classify_result.forms). */
+static void
+reading_forms(const struct reading *r, GPtrArray *forms)
+{
+	guint u, b;
+
+	g_ptr_array_set_size(forms, 0);
+	for (u = 0; u < r->units->len; u++) {
+		const struct word *word = &g_array_index(r->units, struct unit, u).word;
+		const char *form = NULL;
+		if (word->digits || word->value || word->folded == NULL || *word->folded == '\0')
+			continue;
+		for (b = 0; word->bases != NULL && b < word->bases->len && form == NULL; b++)
+			if (*(char *)word->bases->pdata[b] != '+')
+				form = word->bases->pdata[b];
+		if (form == NULL && r->language >= 0 && word->stems != NULL)
+			form = word->stems[r->language];
+		g_ptr_array_add(forms, words_fold(form != NULL ? form : word->folded));
+	}
+}
+
 /* Read a text; keep what it found in result when it found some kind or
  * it is the last reading there is, with the changes of a rectification:
  * its "field: value" lines, then its changes in prose. own is the
@@ -937,8 +959,10 @@ classify_reading(struct classify_rules *rules, const char *written,
 	reading_run(&r, subject, body);
 	reading_lines(&r, body);
 	found = reading_found(&r);
-	if (found || last)
+	if (found || last) {
 		reading_result(&r, result);
+		reading_forms(&r, result->forms);
+	}
 	if ((found || last) && classify_result_find(result, "rectification") != NULL) {
 		text_changes(rules, body, result->changes);
 		reading_fields(&r, body, own, result->changes);
@@ -968,6 +992,40 @@ classify_forwarded(struct classify_rules *rules, const char *whole,
 		g_free(texts[i]);
 }
 
+/* The second opinion ([classify] model): a guarded kind the model gives
+ * at least its threshold that the reading did not ask for holds every
+ * kind of the mail for an admin (uncertain), the kind among the hints. It
+ * never adds or removes a kind. */
+static void
+classify_second_opinion(const struct classify_rules *rules,
+    struct classify_result *result)
+{
+	g_autoptr(GHashTable) features = NULL;
+	gboolean hold = FALSE;
+	guint i;
+	int k;
+
+	if (rules->model == NULL || classify_result_find(result, "unknown") != NULL)
+		return;
+	features = classify_model_features(result->forms);
+	for (k = 0; k < rules->model->kinds; k++) {
+		const char *kind = rules->model->kind[k];
+		if (classify_result_find(result, kind) != NULL ||
+		    classify_model_score(rules->model, k, features) < rules->model->threshold)
+			continue;
+		hold = TRUE;
+		if (!g_ptr_array_find(result->hints, kind, NULL))
+			g_ptr_array_add(result->hints, (gpointer)kind);
+	}
+	for (i = 0; hold && i < result->details->len; i++) {
+		struct classify_kind *detail = &g_array_index(result->details,
+		    struct classify_kind, i);
+		detail->confidence = MAX(rules->weights.floor,
+		    detail->confidence * rules->weights.doubt);
+		detail->mark = CLASSIFY_UNCERTAIN;
+	}
+}
+
 /* Classify subject + own text (see classify.h). */
 void
 classify_text(struct classify_rules *rules, const char *subject,
@@ -990,6 +1048,7 @@ classify_text(struct classify_rules *rules, const char *subject,
 	result->details = g_array_new(FALSE, TRUE, sizeof(struct classify_kind));
 	result->hints = g_ptr_array_new();
 	result->changes = g_ptr_array_new_with_free_func(change_free);
+	result->forms = g_ptr_array_new_with_free_func(g_free);
 	/* The closing line and signature tell the language too. */
 	result->written = text_written(rules, everything);
 	result->language = language_from_code(result->written);
@@ -1010,6 +1069,7 @@ classify_text(struct classify_rules *rules, const char *subject,
 		g_ptr_array_add(result->kinds, (gpointer)"unknown");
 		g_array_append_val(result->details, unknown);
 	}
+	classify_second_opinion(rules, result);
 	result->text = g_strdup_printf("%s\n%s", own_subject, body);
 }
 
@@ -1054,6 +1114,8 @@ classify_result_clear(struct classify_result *result)
 		g_ptr_array_unref(result->hints);
 	if (result->changes != NULL)
 		g_ptr_array_unref(result->changes);
+	if (result->forms != NULL)
+		g_ptr_array_unref(result->forms);
 	g_free(result->text);
 	memset(result, 0, sizeof *result);
 }

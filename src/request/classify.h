@@ -44,6 +44,10 @@ struct classify_result {
 	GPtrArray *changes;    /* struct classify_change *: only with rectification */
 	char *text;            /* the text that was read (own text up to the
 	                          closing line), for logs at debug level */
+	GPtrArray *forms;      /* char *: the form of each word read, for a
+	                          statistical model: its first Finnish base
+	                          form, else its stem in the mail's language,
+	                          else folded; no numbers, addresses, links */
 };
 
 /* Read and compile the rules file, open the stemmers, Voikko and the
