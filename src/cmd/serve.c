@@ -115,7 +115,8 @@ serve_watch_file(struct serve *serve, const char *path)
 static void
 serve_watch_all(struct serve *serve, const struct config *config)
 {
-	static const char *const rules[] = { "classify.rules", "notice.conf" };
+	static const char *const rules[] = { "classify.rules", "classify.model",
+	    "notice.conf" };
 	g_autoptr(GDir) templates = NULL;
 	const char *name;
 	size_t i;
