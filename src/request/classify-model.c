@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 #include "request/classify-model.h"
+#include "paths.h"
 
 /* The file format this dsrmail reads. */
 #define MODEL_VERSION 1
@@ -71,8 +72,10 @@ model_fail(GError **error, const char *path, const char *problem,
     struct classify_model *model)
 {
 	g_set_error(error, DSR_ERROR, DSR_ERROR_CONFIG, "the classifier's model %s: "
-	    "%s; rebuild it with `make model` or remove [classify] model from the "
-	    "rules", path, problem);
+	    "%s; copy classify.model again from %s/rules (where make install "
+	    "puts it), or rebuild it with `make model` in dsrmail's source, or "
+	    "remove [classify] model from the rules", path, problem,
+	    DSR_SHARE_DIR);
 	classify_model_free(model);
 	return NULL;
 }
