@@ -18,13 +18,15 @@
  *   tN the first character and the length of a stem in language N (a stem
  *      one typo away has the same first character and a length one off)
  *   p  the first characters of a prefix ("poisto*": "poi")
- *   x  the last characters of a suffix ("*kielto": "lto") */
+ *   x  the last characters of a suffix ("*kielto": "lto")
+ *   i  the first characters of an infix ("*kiel*": "kie"), found by every
+ *      run of as many characters in a form */
 
 struct classify_index {
 	GStringChunk *keys;       /* the keys' text */
 	GHashTable *table;        /* key -> GPtrArray of struct term * */
-	GPtrArray *scan;          /* struct term *: terms no key finds (infixes,
-	                             short affixes, "+digits", "+value") */
+	GPtrArray *scan;          /* struct term *: terms no key finds (short
+	                             affixes, "+digits", "+value") */
 };
 
 /* Add term under key (freed here). */
@@ -73,7 +75,9 @@ index_term(struct classify_index *index, struct term *term)
 		index_add(index, g_strconcat("f", part->plain, NULL), term);
 		return;
 	}
-	if (part->match == TERM_PREFIX || part->match == TERM_SUFFIX) {
+	if (part->match == TERM_PREFIX || part->match == TERM_SUFFIX ||
+	    part->match == TERM_INFIX) {
+		const char *letter = part->match == TERM_INFIX ? "i" : last ? "x" : "p";
 		g_autofree char *lower = NULL, *form = NULL;
 		if (g_utf8_strlen(part->lower, -1) < AFFIX_KEY ||
 		    g_utf8_strlen(part->form, -1) < AFFIX_KEY) {
@@ -82,9 +86,9 @@ index_term(struct classify_index *index, struct term *term)
 		}
 		lower = index_affix(part->lower, last);
 		form = index_affix(part->form, last);
-		index_add(index, g_strconcat(last ? "x" : "p", lower, NULL), term);
+		index_add(index, g_strconcat(letter, lower, NULL), term);
 		if (part->folds)
-			index_add(index, g_strconcat(last ? "x" : "p", form, NULL), term);
+			index_add(index, g_strconcat(letter, form, NULL), term);
 		return;
 	}
 	if (part->match != TERM_WORD && part->match != TERM_WHOLE) {
@@ -164,21 +168,42 @@ index_find(const struct classify_index *index, const char *key, GPtrArray *out)
 		g_ptr_array_extend(out, terms, NULL, NULL);
 }
 
-/* Add the affix terms that a form's first or last characters file. */
+/* Add the terms filed under the key of letter and length bytes of text
+ * (made on the stack: a mail's words are many). */
+static void
+index_find_key(const struct classify_index *index, char letter,
+    const char *text, gsize length, GPtrArray *out)
+{
+	char stack[128];
+	g_autofree char *heap = NULL;
+	char *key = length + 2 <= sizeof stack ? stack : (heap = g_malloc(length + 2));
+
+	key[0] = letter;
+	memcpy(key + 1, text, length);
+	key[length + 1] = '\0';
+	index_find(index, key, out);
+}
+
+/* Add the affix terms that a form's characters file: its first and last
+ * (prefixes, suffixes) and every run of them (infixes). */
 static void
 index_find_affixes(const struct classify_index *index, const char *form,
     GPtrArray *out)
 {
-	g_autofree char *first = NULL, *last = NULL, *prefix = NULL, *suffix = NULL;
+	const char *at, *end = form;
+	glong n;
 
-	if (g_utf8_strlen(form, -1) < AFFIX_KEY)
+	for (n = 0; n < AFFIX_KEY && *end != '\0'; n++)
+		end = g_utf8_next_char(end);
+	if (n < AFFIX_KEY)
 		return;
-	first = index_affix(form, FALSE);
-	last = index_affix(form, TRUE);
-	prefix = g_strconcat("p", first, NULL);
-	suffix = g_strconcat("x", last, NULL);
-	index_find(index, prefix, out);
-	index_find(index, suffix, out);
+	index_find_key(index, 'p', form, (gsize)(end - form), out);
+	for (at = form;; at = g_utf8_next_char(at), end = g_utf8_next_char(end)) {
+		index_find_key(index, 'i', at, (gsize)(end - at), out);
+		if (*end == '\0')
+			break;
+	}
+	index_find_key(index, 'x', at, (gsize)(end - at), out);
 }
 
 /* Add the terms a form as written, as a base form or as a part files. */
@@ -186,9 +211,7 @@ static void
 index_find_form(const struct classify_index *index, const char *form,
     GPtrArray *out)
 {
-	g_autofree char *key = g_strconcat("l", form, NULL);
-
-	index_find(index, key, out);
+	index_find_key(index, 'l', form, strlen(form), out);
 	index_find_affixes(index, form, out);
 }
 
@@ -212,13 +235,12 @@ void
 classify_index_candidates(const struct classify_index *index,
     const struct word *word, int languages, GPtrArray *out)
 {
-	g_autofree char *folded = g_strconcat("f", word->folded, NULL);
 	guint i;
 	int l;
 
 	g_ptr_array_extend(out, index->scan, NULL, NULL);
 	index_find_form(index, word->lower, out);
-	index_find(index, folded, out);
+	index_find_key(index, 'f', word->folded, strlen(word->folded), out);
 	index_find_affixes(index, word->folded, out);
 	for (i = 0; i < word->bases->len; i++)
 		index_find_form(index, word->bases->pdata[i], out);

@@ -22,7 +22,8 @@ void classify_index_add_stems(struct classify_index *index, struct term *term);
 
 /* Add to out (struct term *, not owned, possibly more than once) every
  * term whose first word may meet word: those its forms file, and those no
- * form files (infixes, short affixes, "+digits"). languages is how many
+ * form files (affixes shorter than three letters, "+digits", "+value").
+ * languages is how many
  * stems word has (a NULL stem is skipped). The caller still matches each
  * term (classify_part_matches and its other words). */
 void classify_index_candidates(const struct classify_index *index,

@@ -267,6 +267,12 @@ reading_line(struct reading *r, const char *line, gsize offset)
 	const char *p = line;
 	gint start, end;
 
+	/* most lines hold neither: the pattern is not cheap to try */
+	if (strchr(line, '@') == NULL && strcasestr(line, "http") == NULL &&
+	    strcasestr(line, "www.") == NULL) {
+		reading_chars(r, line, offset, p, p + strlen(p));
+		return;
+	}
 	g_regex_match(value, line, 0, &match);
 	for (; g_match_info_matches(match); g_match_info_next(match, NULL)) {
 		g_match_info_fetch_pos(match, 0, &start, &end);
