@@ -20,7 +20,7 @@ TUNE_MIN=96
 TUNE_LOST_MAX=0
 HELDOUT_MIN=84
 HELDOUT_LOST_MAX=5
-plan 19
+plan 20
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -91,8 +91,10 @@ mail() {
 mail "Uutiskirje" "Poistakaa minut uutiskirjeen postituslistalta, koska haluan että poistatte kaikki tietoni." >"$T/reason.eml"
 mail "Työpaikka" "En ole enää Kuopion Energialla vaan Savonian palveluksessa. Korjatkaa, ja siihen asti älkää käyttäkö tietojani mihinkään." >"$T/command-fi.eml"
 mail "Arbetsgivare" "Jag jobbar inte längre på Vasa Elektriska utan på Wärtsilä. Rätta, och använd inte mina uppgifter innan det är gjort." >"$T/command-sv.eml"
+mail "Employer" "I no longer work at Acme, I am at Globex now. Correct that please, and until then do not use my data for anything." >"$T/command-en.eml"
 mail "Restriction" "Please restrict the processing of my data, because I dispute that my address in your records is correct." >"$T/disputed.eml"
-for case in reason:erasure command-fi:rectification command-sv:rectification; do
+for case in reason:erasure command-fi:rectification command-sv:rectification \
+    command-en:rectification; do
 	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
 	like "$(tr '\n' ' ' <"$T/show")" "uncertain.* hint ${case#*:}" \
 		"${case%%:*}: the mail waits for an admin, ${case#*:} a hint"
