@@ -20,7 +20,7 @@ TUNE_MIN=96
 TUNE_LOST_MAX=0
 HELDOUT_MIN=84
 HELDOUT_LOST_MAX=5
-plan 20
+plan 21
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -102,6 +102,11 @@ done
 "$program" show "$T/nomodel.rules" "$T/disputed.eml" >"$T/show" 2>/dev/null
 unlike "$(cat "$T/show")" "uncertain" \
 	"a restriction whose reason disputes the data does not wait for its rectification"
+# The adjective's exceptions ("the correct address") spare the noun.
+mail "Phone" "I request the correction of my phone number in your register." >"$T/noun.eml"
+"$program" show "$T/nomodel.rules" "$T/noun.eml" >"$T/show" 2>/dev/null
+like "$(tr '\n' ' ' <"$T/show")" "kind rectification 0\.9[0-9] *$" \
+	"'the correction of my phone number' asks for a rectification, certain"
 
 # A model file that cannot be read is an error naming it and the fix.
 derived -e "s|^model = .*|model = $T/missing.model|" "$RULES" >"$T/missing.rules"
