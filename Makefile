@@ -178,7 +178,7 @@ check: deps
 # The classifier's second opinion (rules/classify.model, [classify] model in
 # dsrmail-rules(5)), trained on the tune part only, at the log-odds threshold
 # chosen by leaving one writer out (docs/classification.md).
-MODEL_THRESHOLD = 6
+MODEL_THRESHOLD = 3
 model: $(BUILD)/tests/classify-test
 	$(BUILD)/tests/classify-test model-train rules/classify.rules tests/corpus/tune \
 	    rules/classify.model $(MODEL_THRESHOLD)

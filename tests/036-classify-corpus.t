@@ -17,10 +17,10 @@ CORPUS="$TESTS_DIR/corpus"
 # figures). The issue asks 97% of the held-out part; see that file for how
 # far off the rules are.
 TUNE_MIN=93
-TUNE_LOST_MAX=8
+TUNE_LOST_MAX=7
 HELDOUT_MIN=83
-HELDOUT_LOST_MAX=9
-plan 14
+HELDOUT_LOST_MAX=8
+plan 21
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -45,8 +45,10 @@ done
 # relative to the rules file's folder).
 derived() { sed -e "s|^model = .*|model = $TOP/rules/classify.model|" "$@"; }
 
-# The evaluation can fail: rules that no longer read Finnish erasures.
-derived -e '/^\[words erase\]/,/^\[/s/^fi = .*/fi = xyzzy/' "$RULES" >"$T/broken.rules"
+# The evaluation can fail: rules that no longer read Finnish erasures
+# (without the second opinion, which learnt these very mails' words).
+sed -e '/^model = /d' -e '/^\[words erase\]/,/^\[/s/^fi = .*/fi = xyzzy/' "$RULES" \
+	>"$T/broken.rules"
 "$program" eval "$T/broken.rules" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/broken" 2>&1
 is "$?" 1 "rules that miss Finnish erasures fall below the tune threshold"
 like "$(lost "$T/broken")" '^[1-9]' "and lose erasures without a mark"
@@ -66,6 +68,45 @@ ok "held-out part: rules without the model lose more guarded kinds unmarked ($(l
 	test "$(lost "$T/nomodel")" -gt "$(lost "$T/heldout")"
 diag "held for an admin: $(held "$T/heldout") mails with the model, $(held "$T/nomodel") without"
 is "$(grep -c '\.eml' "$T/nomodel")" 0 "no held-out mail is named in that report either"
+
+# The second opinion's threshold (round 8: 3, chosen by leaving one writer
+# out inside tune/): the model file at round 7's 6 holds fewer held-out
+# mails (aggregates only).
+sed -e 's/^threshold=.*/threshold=6/' "$TOP/rules/classify.model" >"$T/six.model"
+derived -e "s|^model = .*|model = $T/six.model|" "$RULES" >"$T/six.rules"
+"$program" eval "$T/six.rules" "$CORPUS/heldout" >"$T/six" 2>&1
+ok "held-out part: the model at its threshold holds more mails than at 6 ($(held "$T/heldout") against $(held "$T/six"))" \
+	test "$(held "$T/heldout")" -gt "$(held "$T/six")"
+
+# The reading's own doubts (round 8), each in a mail of its own and read
+# without the model: a guarded kind asked only in an explanation, and a
+# correction commanded beside a restriction (whose net_unless quiets the
+# rest of the net), wait for an admin with the kind as a hint; the data
+# disputed as a restriction's reason does not.
+mail() {
+	printf 'From: Testi Henkilö <testi@example.org>\nTo: tietosuoja@hrmentor.fi\n'
+	printf 'Subject: %s\nMIME-Version: 1.0\n' "$1"
+	printf 'Content-Type: text/plain; charset="utf-8"\n\n%s\n' "$2"
+}
+mail "Uutiskirje" "Poistakaa minut uutiskirjeen postituslistalta, koska haluan että poistatte kaikki tietoni." >"$T/reason.eml"
+mail "Työpaikka" "En ole enää Kuopion Energialla vaan Savonian palveluksessa. Korjatkaa, ja siihen asti älkää käyttäkö tietojani mihinkään." >"$T/command-fi.eml"
+mail "Arbetsgivare" "Jag jobbar inte längre på Vasa Elektriska utan på Wärtsilä. Rätta, och använd inte mina uppgifter innan det är gjort." >"$T/command-sv.eml"
+mail "Employer" "I no longer work at Acme, I am at Globex now. Correct that please, and until then do not use my data for anything." >"$T/command-en.eml"
+mail "Restriction" "Please restrict the processing of my data, because I dispute that my address in your records is correct." >"$T/disputed.eml"
+for case in reason:erasure command-fi:rectification command-sv:rectification \
+    command-en:rectification; do
+	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
+	like "$(tr '\n' ' ' <"$T/show")" "uncertain.* hint ${case#*:}" \
+		"${case%%:*}: the mail waits for an admin, ${case#*:} a hint"
+done
+"$program" show "$T/nomodel.rules" "$T/disputed.eml" >"$T/show" 2>/dev/null
+unlike "$(cat "$T/show")" "uncertain" \
+	"a restriction whose reason disputes the data does not wait for its rectification"
+# The adjective's exceptions ("the correct address") spare the noun.
+mail "Phone" "I request the correction of my phone number in your register." >"$T/noun.eml"
+"$program" show "$T/nomodel.rules" "$T/noun.eml" >"$T/show" 2>/dev/null
+like "$(tr '\n' ' ' <"$T/show")" "kind rectification 0\.9[0-9] *$" \
+	"'the correction of my phone number' asks for a rectification, certain"
 
 # A model file that cannot be read is an error naming it and the fix.
 derived -e "s|^model = .*|model = $T/missing.model|" "$RULES" >"$T/missing.rules"

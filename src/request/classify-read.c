@@ -666,9 +666,9 @@ any_rule_in(const struct reading *r, const guint8 *has)
 }
 
 /* TRUE if the mail asks for a kind in whose presence the rule's net doubts
- * nothing ([kind] net_unless). */
-static gboolean
-net_quiet(const struct kind_rule *rule, const gboolean *asked)
+ * nothing (see classify-read.h). */
+gboolean
+rule_quiet(const struct kind_rule *rule, const gboolean *asked)
 {
 	guint k;
 
@@ -690,12 +690,71 @@ asked_guarded(const struct reading *r, const gboolean *asked)
 	return FALSE;
 }
 
+/* TRUE if a word with classes is the verb of rule, when it is not a ban:
+ * the first class of one of its ask alternatives that [classify] verbs
+ * names ("erase data": erase). */
+static gboolean
+rule_verb(const struct reading *r, const struct kind_rule *rule,
+    const guint8 *classes)
+{
+	guint a;
+
+	for (a = 0; !rule->ban && a < rule->ask->len; a++) {
+		const struct alternative *alternative = &g_array_index(rule->ask,
+		    struct alternative, a);
+		guint first = alternative->need->len > 1 ?
+		    g_array_index(alternative->need, guint, 0) : G_MAXUINT;
+		if (first != G_MAXUINT && classes[first] &&
+		    classify_class_verb(r->rules, first))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* TRUE if a clause whose head is unit u commands what u says: not
+ * negated, not a reason, a condition, a possibility or rights named, u not
+ * in its reason or its "until" ("eftersom jag bestrider att uppgifterna är
+ * korrekta" commands nothing). */
+static gboolean
+clause_commands(const struct clause *clause, guint u)
+{
+	return !clause->negated && !clause->reason && !clause->condition &&
+	    !clause->possibility && !clause->mention && u < clause->reason_from &&
+	    u < clause->until_from && u < clause->condition_from;
+}
+
+/* TRUE if a word of the rule's net family stands in the clause (not in a
+ * quote, nor in a condition: "if anything is wrong") that no rule read
+ * there; with command, only as the kind's verb heading a clause that
+ * commands it ("Korjatkaa tämä."). */
+static gboolean
+clause_net_of(const struct reading *r, const struct clause *clause,
+    const struct kind_rule *rule, gboolean command)
+{
+	const struct alternative *found = alternatives_find(rule->net, clause->has);
+	guint u, family, head = clause_head(r, clause);
+
+	if (found == NULL || found->need->len == 0)
+		return FALSE;
+	family = g_array_index(found->need, guint, 0);
+	for (u = clause->first; u < clause->end && u < clause->condition_from; u++) {
+		const struct unit *unit = &g_array_index(r->units, struct unit, u);
+		/* not a word another kind's rule read ("remove me from the
+		 * mailing list") */
+		if (!unit->quoted && unit->classes[family] &&
+		    !unit_in_rule(r, clause->has, u) && (!command || (u == head &&
+		    clause_commands(clause, u) && rule_verb(r, rule, unit->classes))))
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /* The guarded kind a family word of a clause that asks for nothing
  * stands for (see classify-read.h), or -1. */
 int
 reading_net(const struct reading *r, const gboolean *asked)
 {
-	guint c, u, k;
+	guint c, k;
 
 	for (c = 0; c < r->clauses->len; c++) {
 		const struct clause *clause = &g_array_index(r->clauses, struct clause, c);
@@ -705,28 +764,15 @@ reading_net(const struct reading *r, const gboolean *asked)
 			                 enough": the erasure asked) */
 		for (k = 0; k < r->rules->kinds->len; k++) {
 			const struct kind_rule *rule = r->rules->kinds->pdata[k];
-			const struct alternative *found;
-			guint family;
 
-			if (!r->rules->guard[k] || asked[k] || net_quiet(rule, asked) ||
-			    r->states[k].negated ||
-			    r->states[k].hinted ||
-			    (found = alternatives_find(rule->net, clause->has)) == NULL ||
-			    found->need->len == 0)
-				continue;
-			family = g_array_index(found->need, guint, 0);
-			/* Not in a quote, nor in a condition ("if anything is
-			 * wrong"). */
-			for (u = clause->first; u < clause->end &&
-			    u < clause->condition_from; u++) {
-				const struct unit *unit = &g_array_index(r->units,
-				    struct unit, u);
-				/* not a word another kind's rule read ("remove me
-				 * from the mailing list") */
-				if (!unit->quoted && unit->classes[family] &&
-				    !unit_in_rule(r, clause->has, u))
-					return (int)k;
-			}
+			/* Beside a kind of its net_unless only a command: the
+			 * data called wrong is the restriction's reason, a
+			 * command to correct it is not ("Korjatkaa tämä, ja
+			 * siihen asti älkää käyttäkö tietojani"). */
+			if (r->rules->guard[k] && !asked[k] && !r->states[k].negated &&
+			    !r->states[k].hinted &&
+			    clause_net_of(r, clause, rule, rule_quiet(rule, asked)))
+				return (int)k;
 		}
 	}
 	return -1;
@@ -760,24 +806,15 @@ static gboolean
 unit_verb_of(const struct reading *r, guint u, gboolean guarded)
 {
 	const guint8 *classes = g_array_index(r->units, struct unit, u).classes;
-	guint k, a;
+	guint k;
 
-	for (k = 0; k < r->rules->kinds->len; k++) {
-		const struct kind_rule *rule = r->rules->kinds->pdata[k];
-		if (guarded && !r->rules->guard[k])
-			continue;
-		for (a = 0; !rule->ban && a < rule->ask->len; a++) {
-			const struct alternative *alternative = &g_array_index(rule->ask,
-			    struct alternative, a);
-			guint first = alternative->need->len > 1 ?
-			    g_array_index(alternative->need, guint, 0) : G_MAXUINT;
-			if (first != G_MAXUINT && classes[first] &&
-			    classify_class_verb(r->rules, first))
-				return TRUE;
-		}
-	}
+	for (k = 0; k < r->rules->kinds->len; k++)
+		if ((!guarded || r->rules->guard[k]) &&
+		    rule_verb(r, r->rules->kinds->pdata[k], classes))
+			return TRUE;
 	return FALSE;
 }
+
 
 /* TRUE if unit u is a command, a negation or a request word: after "and"
  * it opens a conjunct of its own ("delete my data and don't send me

@@ -81,6 +81,10 @@ struct kind_state {
 	gboolean doubted;         /* its words were read in a question that is
 	                             not a request or in what happened told
 	                             ("I asked you to delete it in May") */
+	gboolean explained;       /* its words were read only in an explanation
+	                             ("... because you never erased my data
+	                             when I left"): doubted unless the mail
+	                             asks for a kind of its net_unless */
 	int told;                 /* evidence from a rule without a verb
 	                             ("wrong field register") */
 	int temporary;            /* evidence of a ban "until ...": with a
@@ -177,12 +181,17 @@ guint clause_head(const struct reading *r, const struct clause *clause);
  * no class has and Voikko does not know; -1 if none. */
 int reading_near_miss(const struct reading *r);
 
+/* TRUE if the mail asks (asked, per kind of classify_kinds) for a kind in
+ * whose presence the rule's doubts are quiet ([kind] net_unless). */
+gboolean rule_quiet(const struct kind_rule *rule, const gboolean *asked);
+
 /* The guarded kind (an index of classify_kinds) a word of its family
  * ([kind] net) stands for in a clause no kind's rule asks in, outside a
  * quote, when the reading does not already ask for (asked, per kind of
  * classify_kinds), refuse or hint at the kind, nor ask for a kind of its
- * net_unless ("pls get rid of my profile", beside a restriction too); in
- * a mail asking for a guarded kind, not in a negated clause; -1 if none. */
+ * net_unless unless the word is the kind's verb commanding ("pls get rid
+ * of my profile", beside a restriction too); in a mail asking for a
+ * guarded kind, not in a negated clause; -1 if none. */
 int reading_net(const struct reading *r, const gboolean *asked);
 
 /* Hand a clause's verdict to the tests' trace (classify_trace, set). */

@@ -420,6 +420,8 @@ clause_weigh(struct reading *r, const struct clause *clause, const guint8 *has,
 		 * kind may still be wanted. */
 		state->doubted |= strcmp(silent, "question") == 0 ||
 		    strcmp(silent, "past") == 0;
+		/* "... because you never erased my data": unsure too */
+		state->explained |= strcmp(silent, "reason") == 0;
 		return;
 	}
 	/* A sentence read whole for a change ("my new address is ..., the old
@@ -776,11 +778,12 @@ state_confidence(const struct classify_weights *w, const struct kind_state *stat
 
 /* TRUE if the reading doubts a guarded kind ([classify] guard) it does not
  * ask for: its words were read only weakly (below the floor), in a
- * question that is not a request, or in what happened told, or a word
- * beside a data word is a typo away from its verb ("pls delte my data"),
- * or a word of its family ([kind] net) stands in a clause that asks for
- * nothing, also in a mail asking for another guarded kind (then *net is
- * the kind).
+ * question that is not a request, or in what happened told, or in an
+ * explanation ("because ...") when the mail asks for no kind of its
+ * net_unless, or a word beside a data word is a typo away from its verb
+ * ("pls delte my data"), or a word of its family ([kind] net) stands in a
+ * clause that asks for nothing, also in a mail asking for another guarded
+ * kind (then *net is the kind).
  * Then every kind of the mail waits for an admin, the doubted one among
  * the hints: an erasure worded in a way the rules do not know is not lost
  * unseen. */
@@ -798,6 +801,10 @@ reading_doubt(const struct reading *r, int *net)
 		    state->count > 0 || k == near))
 			return TRUE;
 	}
+	for (k = 0; k < (int)r->rules->kinds->len; k++)
+		if (r->rules->guard[k] && !asked[k] && r->states[k].explained &&
+		    !rule_quiet(r->rules->kinds->pdata[k], asked))
+			return TRUE;
 	/* A word of a guarded kind's family that the rules did not read as
 	 * asking ("get rid of my profile"), for a kind the mail does not ask
 	 * for: an admin reads it. */
@@ -858,8 +865,8 @@ reading_result(struct reading *r, struct classify_result *result)
 
 		detail.confidence = state->count > 0 ? state_confidence(w, state) : 0;
 		if (state->count == 0 || detail.confidence < w->floor) {
-			if (state->hinted || state->count > 0 || (doubt && state->doubted) ||
-			    k == net)
+			if (state->hinted || state->count > 0 || k == net ||
+			    (doubt && (state->doubted || state->explained)))
 				g_ptr_array_add(result->hints, (gpointer)classify_kinds[k]);
 			continue;
 		}

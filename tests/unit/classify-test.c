@@ -244,8 +244,9 @@ count_kinds(struct totals *totals, const gboolean *want, const gboolean *got,
 	}
 }
 
-/* Requests for erasure, rectification or restriction that lost the kind. */
-static void
+/* Requests for erasure, rectification or restriction that lost the kind;
+ * TRUE if one did without a mark for an admin. */
+static gboolean
 count_lost(struct totals *totals, const gboolean *want, const gboolean *got,
     const struct classify_result *result)
 {
@@ -261,6 +262,7 @@ count_lost(struct totals *totals, const gboolean *want, const gboolean *got,
 		totals->lost_marked++;
 	else if (lost)
 		totals->lost_unmarked++;
+	return lost && !result_marked(result);
 }
 
 /* Count the marks of a result. */
@@ -298,7 +300,7 @@ eval_mail(struct classify_rules *rules, const char *dir, char **columns,
 {
 	g_autofree char *path = g_build_filename(dir, columns[0], NULL);
 	struct classify_result result;
-	gboolean want[KINDS], got[KINDS], exact;
+	gboolean want[KINDS], got[KINDS], exact, lost;
 	g_autofree char *got_text = NULL, *fields = NULL, *expected = NULL,
 	    *hints = NULL;
 	struct tally *language;
@@ -316,7 +318,7 @@ eval_mail(struct classify_rules *rules, const char *dir, char **columns,
 	language->mails++;
 	language->exact += exact;
 	count_kinds(totals, want, got, language);
-	count_lost(totals, want, got, &result);
+	lost = count_lost(totals, want, got, &result);
 	count_marks(totals, &result);
 	totals->held += result_marked(&result);
 	count_shapes(totals, columns[3], exact);
@@ -333,8 +335,8 @@ eval_mail(struct classify_rules *rules, const char *dir, char **columns,
 	totals->hinted += strcmp(columns[5], "-") != 0;
 	totals->hints_right += strcmp(columns[5], "-") != 0 && strstr(hints, columns[5]) != NULL;
 	if (misses && !exact)
-		printf("miss %s: want %s, got %s [%s]\n", columns[0], columns[1], got_text,
-		    columns[3]);
+		printf("miss %s: want %s, got %s [%s]%s\n", columns[0], columns[1], got_text,
+		    columns[3], lost ? " lost unmarked" : "");
 	if (misses && g_strcmp0(result.written, columns[2]) != 0)
 		printf("language %s: want %s, got %s\n", columns[0], columns[2],
 		    result.written != NULL ? result.written : "-");
