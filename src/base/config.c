@@ -439,8 +439,11 @@ config_apply_keys(struct config *config, GKeyFile *file, GError **error)
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(keys); i++) {
-		g_autofree char *value = g_key_file_get_string(file, keys[i].group,
-		    keys[i].name, NULL);
+		/* asked first: a group or key not there costs GLib a translated
+		 * error, and most keys are not there */
+		g_autofree char *value = g_key_file_has_group(file, keys[i].group) &&
+		    g_key_file_has_key(file, keys[i].group, keys[i].name, NULL) ?
+		    g_key_file_get_string(file, keys[i].group, keys[i].name, NULL) : NULL;
 		const char *use = value;
 
 		if (use != NULL)

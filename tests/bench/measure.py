@@ -92,7 +92,7 @@ def median(argv):
             fields = line.split()
             if len(fields) >= int(argv[1]):
                 values.append(float(fields[int(argv[1]) - 1]))
-    print("%.1f" % statistics.median(values) if values else "nan")
+    print("%.2f" % statistics.median(values) if values else "nan")
 
 
 def load(argv):
