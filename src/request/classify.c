@@ -97,6 +97,13 @@ negation_near(const struct reading *r, const struct clause *clause,
 			 * history analysed"). */
 			if (negation && verb < n && u > n && !unit_first_class(r, u, alternative))
 				continue;
+			/* A negation in a clause opened after the kind's verb is
+			 * that clause's: it says what the result must be, not
+			 * that the verb is not wanted ("korjatkaa niin, että
+			 * tietoihini ei liity toisen kurssia", "delete the
+			 * entries that are not mine"). */
+			if (negation && verb < n && negation_blocked(r, verb, n))
+				continue;
 			/* Read across a sentence, a negated wish in a clause of
 			 * its own is a wish of its own, not a cancelling
 			 * ("vastustan tilanteeni perusteella ...: en halua ..."). */
