@@ -924,19 +924,29 @@ reading_shared_verb(const struct reading *r, guint first, guint u)
 	return 0;
 }
 
-/* TRUE if the request word at u ends a clause opened by "until" or by a
- * reason (from first) that has words of its own: "tills ni har prövat min
- * invändning vill jag att ni begränsar ...", "nu när allt är klart vill
- * jag att ni raderar ..." are two clauses without a comma. */
+/* TRUE if the request word at u ends a clause opened by "until", by a
+ * reason, or by a condition about the data being held (from first), that
+ * has words of its own: "tills ni har prövat min invändning vill jag att
+ * ni begränsar ...", "nu när allt är klart vill jag att ni raderar ...",
+ * "om anteckningarna finns i ert system vill jag att ni raderar dem" are
+ * two clauses without a comma (another condition's sentence stays
+ * conditional whole). */
 static gboolean
 reading_after_until(const struct reading *r, guint first, guint u)
 {
-	guint head = first;
+	guint head = first, v;
+	gboolean hold = FALSE;
 
 	while (head < u && unit_role(r, head, ROLE_LEAD))
 		head++;
-	return u > head + 2 && (unit_role(r, head, ROLE_UNTIL) ||
-	    unit_role(r, head, ROLE_REASON)) && unit_role(r, u, ROLE_REQUEST);
+	if (u <= head + 2 || !unit_role(r, u, ROLE_REQUEST))
+		return FALSE;
+	if (unit_role(r, head, ROLE_UNTIL) || unit_role(r, head, ROLE_REASON))
+		return TRUE;
+	for (v = head + 1; v < u; v++)
+		hold |= unit_role(r, v, ROLE_HOLD);
+	return hold && (unit_role(r, head, ROLE_CONDITION) ||
+	    unit_role(r, head, ROLE_CONDITION_HEAD));
 }
 
 /* TRUE if the request word at u follows a negated wish of its own in the
@@ -1089,12 +1099,15 @@ clause_read(struct reading *r, struct clause *clause)
 	clause->until = unit_role(r, head, ROLE_UNTIL) && !any_rule_in(r, clause->has);
 	/* "Jos teillä on minusta tietoja, poistakaa ne"; "if you use my data
 	 * for marketing, stop": a condition only about the data being held
-	 * or used (it names the data and holding or using it, no kind and no
-	 * negation) sets no condition: what it says is so is asked about; nor
+	 * or used (it names the data, or the register it is kept in, and
+	 * holding or using it, no kind and no negation: "jos niitä on
+	 * tallennettu järjestelmään") sets no condition: what it says is so is
+	 * asked about; nor
 	 * does one about what must be kept ("jos jotain on pakko säilyttää,
 	 * anonymisoikaa se", "if you must keep some of it, restrict it"): the
 	 * fallback is asked. */
-	if (clause->condition && ((has_role(r, clause->has, ROLE_DATA) &&
+	if (clause->condition && (((has_role(r, clause->has, ROLE_DATA) ||
+	    has_role(r, clause->has, ROLE_REGISTER)) &&
 	    has_role(r, clause->has, ROLE_HOLD)) || has_role(r, clause->has, ROLE_KEEP)) &&
 	    !has_role(r, clause->has, ROLE_NEGATION) && !any_rule_in(r, clause->has)) {
 		clause->condition = FALSE;
