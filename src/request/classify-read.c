@@ -1395,13 +1395,16 @@ reading_introductions(struct reading *r)
 	}
 }
 
-/* The sentences' roles: a question, an inquiry, a request; and the clauses
- * that mention the rights without exercising them (from the first that
- * names one to the end of its sentence). */
+/* The sentences' roles: a question, an inquiry (also a question of what
+ * must be done: "vai pitääkö niitä erikseen pyytää poistamaan?", "eller
+ * måste hon själv kontakta er?"), a request; and the clauses that mention
+ * the rights without exercising them (from the first that names one to the
+ * end of its sentence). */
 void
 reading_sentences(struct reading *r)
 {
 	g_autofree gboolean *exercised = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree gboolean *obligation = g_new0(gboolean, r->sentences->len + 1);
 	g_autofree int *right = g_new(int, r->sentences->len + 1);
 	guint c, s;
 
@@ -1414,6 +1417,7 @@ reading_sentences(struct reading *r)
 		if (has_role(r, clause->has, ROLE_RIGHT) && right[clause->sentence] < 0)
 			right[clause->sentence] = (int)c;
 		exercised[clause->sentence] |= has_role(r, clause->has, ROLE_EXERCISE);
+		obligation[clause->sentence] |= has_role(r, clause->has, ROLE_OBLIGATION);
 		sentence->request |= clause->asking;
 		if (c == 0 || g_array_index(r->clauses, struct clause, c - 1).sentence !=
 		    clause->sentence)
@@ -1426,6 +1430,7 @@ reading_sentences(struct reading *r)
 	}
 	for (s = 0; s < r->sentences->len; s++) {
 		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
+		sentence->inquiry |= sentence->question && obligation[s];
 		if (sentence->inquiry) {
 			sentence->question = TRUE;
 			sentence->request = FALSE;
