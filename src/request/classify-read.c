@@ -1236,8 +1236,9 @@ has_object(const struct reading *r, const guint8 *has)
 /* TRUE if clause c is a bare command of a guarded kind's verb (an erasure
  * or a correction: "I want to know more." asks no copy): no kind's ask rule
  * is met in it, it ends its sentence, a kind's verb and at most
- * BARE_VERB_WORDS other words, of no class ("Voitteko korjata?", "Please
- * delete.", "Poistakaa heti!"). */
+ * BARE_VERB_WORDS other words, of no class, and it commands: a request
+ * word or a command form ("Voitteko korjata?", "Please delete.",
+ * "Poistakaa heti!"; not "En ole vielä päättänyt, vaihdanko."). */
 static gboolean
 clause_bare_verb(const struct reading *r, const struct clause *clause)
 {
@@ -1248,7 +1249,7 @@ clause_bare_verb(const struct reading *r, const struct clause *clause)
 		if (alternatives_find(((const struct kind_rule *)
 		    r->rules->kinds->pdata[u])->ask, clause->has) != NULL)
 			return FALSE;
-	if (has_object(r, clause->has) ||
+	if (has_object(r, clause->has) || !clause->explicit ||
 	    clause->negated || clause->condition || clause->possibility ||
 	    (clause->end < r->units->len && g_array_index(r->units, struct unit,
 	    clause->end).boundary != BOUNDARY_SENTENCE))
