@@ -16,11 +16,11 @@ CORPUS="$TESTS_DIR/corpus"
 # The thresholds: what the rules reach now (docs/classification.md has the
 # figures). The issue asks 97% of the held-out part; see that file for how
 # far off the rules are.
-TUNE_MIN=93
-TUNE_LOST_MAX=1
+TUNE_MIN=94
+TUNE_LOST_MAX=0
 HELDOUT_MIN=83
 HELDOUT_LOST_MAX=9
-plan 21
+plan 30
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -107,6 +107,42 @@ mail "Phone" "I request the correction of my phone number in your register." >"$
 "$program" show "$T/nomodel.rules" "$T/noun.eml" >"$T/show" 2>/dev/null
 like "$(tr '\n' ' ' <"$T/show")" "kind rectification 0\.9[0-9] *$" \
 	"'the correction of my phone number' asks for a rectification, certain"
+
+# Round 9's readings, each in a mail of its own and read without the model.
+# An old value given as an address, removed, is a correction, and without
+# the old value's +value term in [words oldvalue] the tune part loses
+# rectifications unmarked (they read as erasures).
+mail "Ny adress" "Hej! Min nya e-post är ny.adress@example.se. Den gamla gammal@example.org kan ni radera." >"$T/oldvalue.eml"
+"$program" show "$T/nomodel.rules" "$T/oldvalue.eml" >"$T/show" 2>/dev/null
+like "$(tr '\n' ' ' <"$T/show")" "kind rectification [0-9.]* *change email" \
+	"an old address removed for a new one is a rectification"
+unlike "$(cat "$T/show")" "kind erasure" "and no erasure"
+sed -e '/^\[words oldvalue\]/,/^\[/s/;[a-z]* +value;[a-z]* +digits$//' "$T/nomodel.rules" >"$T/noold.rules"
+"$program" eval "$T/nomodel.rules" "$CORPUS/tune" >"$T/tune-nomodel" 2>&1
+"$program" eval "$T/noold.rules" "$CORPUS/tune" >"$T/noold" 2>&1
+ok "tune part: rules without the old value's +value lose more guarded kinds unmarked ($(lost "$T/noold") against $(lost "$T/tune-nomodel"))" \
+	test "$(lost "$T/noold")" -gt "$(lost "$T/tune-nomodel")"
+# A negation in a clause opened after the kind's verb is that clause's; a
+# condition about the data being kept in the register sets none.
+mail "Väärät tiedot" "Korjatkaa rekisterinne niin, että minun tietoihini ei enää liity toisen ihmisen kurssia." >"$T/result.eml"
+mail "Muistiinpanot" "Haluan kopion muistiinpanoista, jos niitä on tallennettu järjestelmäänne, ja sen jälkeen niiden poistamisen." >"$T/register.eml"
+for case in result:rectification register:erasure; do
+	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
+	like "$(cat "$T/show")" "kind ${case#*:} " "${case%%:*}: asks for the ${case#*:}"
+done
+# A picture taken off a website is a publication, not an erasure.
+mail "Kuva" "Voisitteko poistaa minusta otetun kuvan verkkosivuiltanne?" >"$T/picture.eml"
+"$program" show "$T/nomodel.rules" "$T/picture.eml" >"$T/show" 2>/dev/null
+like "$(tr '\n' ' ' <"$T/show")" "kind publication" "a picture taken off the website is a publication ban"
+unlike "$(cat "$T/show")" "kind erasure" "and no erasure"
+# A question of what must be done ([words obligation]) and a permission of
+# what a ban names ([words permit]) ask nothing.
+mail "Kysymys" "Poistetaanko vanhat tietoni teillä itsestään, vai täytyykö minun pyytää poistoa erikseen?" >"$T/obligation.eml"
+mail "Newsletter" "I have no objection to your newsletter, keep sending it." >"$T/permit.eml"
+for case in obligation permit; do
+	"$program" show "$T/nomodel.rules" "$T/$case.eml" >"$T/show" 2>/dev/null
+	like "$(cat "$T/show")" "kind unknown" "$case: the mail asks for no kind (unknown, for an admin)"
+done
 
 # A model file that cannot be read is an error naming it and the fix.
 derived -e "s|^model = .*|model = $T/missing.model|" "$RULES" >"$T/missing.rules"

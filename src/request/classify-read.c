@@ -924,19 +924,29 @@ reading_shared_verb(const struct reading *r, guint first, guint u)
 	return 0;
 }
 
-/* TRUE if the request word at u ends a clause opened by "until" or by a
- * reason (from first) that has words of its own: "tills ni har prövat min
- * invändning vill jag att ni begränsar ...", "nu när allt är klart vill
- * jag att ni raderar ..." are two clauses without a comma. */
+/* TRUE if the request word at u ends a clause opened by "until", by a
+ * reason, or by a condition about the data being held (from first), that
+ * has words of its own: "tills ni har prövat min invändning vill jag att
+ * ni begränsar ...", "nu när allt är klart vill jag att ni raderar ...",
+ * "om anteckningarna finns i ert system vill jag att ni raderar dem" are
+ * two clauses without a comma (another condition's sentence stays
+ * conditional whole). */
 static gboolean
 reading_after_until(const struct reading *r, guint first, guint u)
 {
-	guint head = first;
+	guint head = first, v;
+	gboolean hold = FALSE;
 
 	while (head < u && unit_role(r, head, ROLE_LEAD))
 		head++;
-	return u > head + 2 && (unit_role(r, head, ROLE_UNTIL) ||
-	    unit_role(r, head, ROLE_REASON)) && unit_role(r, u, ROLE_REQUEST);
+	if (u <= head + 2 || !unit_role(r, u, ROLE_REQUEST))
+		return FALSE;
+	if (unit_role(r, head, ROLE_UNTIL) || unit_role(r, head, ROLE_REASON))
+		return TRUE;
+	for (v = head + 1; v < u; v++)
+		hold |= unit_role(r, v, ROLE_HOLD);
+	return hold && (unit_role(r, head, ROLE_CONDITION) ||
+	    unit_role(r, head, ROLE_CONDITION_HEAD));
 }
 
 /* TRUE if the request word at u follows a negated wish of its own in the
@@ -1089,12 +1099,15 @@ clause_read(struct reading *r, struct clause *clause)
 	clause->until = unit_role(r, head, ROLE_UNTIL) && !any_rule_in(r, clause->has);
 	/* "Jos teillä on minusta tietoja, poistakaa ne"; "if you use my data
 	 * for marketing, stop": a condition only about the data being held
-	 * or used (it names the data and holding or using it, no kind and no
-	 * negation) sets no condition: what it says is so is asked about; nor
+	 * or used (it names the data, or the register it is kept in, and
+	 * holding or using it, no kind and no negation: "jos niitä on
+	 * tallennettu järjestelmään") sets no condition: what it says is so is
+	 * asked about; nor
 	 * does one about what must be kept ("jos jotain on pakko säilyttää,
 	 * anonymisoikaa se", "if you must keep some of it, restrict it"): the
 	 * fallback is asked. */
-	if (clause->condition && ((has_role(r, clause->has, ROLE_DATA) &&
+	if (clause->condition && (((has_role(r, clause->has, ROLE_DATA) ||
+	    has_role(r, clause->has, ROLE_REGISTER)) &&
 	    has_role(r, clause->has, ROLE_HOLD)) || has_role(r, clause->has, ROLE_KEEP)) &&
 	    !has_role(r, clause->has, ROLE_NEGATION) && !any_rule_in(r, clause->has)) {
 		clause->condition = FALSE;
@@ -1223,8 +1236,9 @@ has_object(const struct reading *r, const guint8 *has)
 /* TRUE if clause c is a bare command of a guarded kind's verb (an erasure
  * or a correction: "I want to know more." asks no copy): no kind's ask rule
  * is met in it, it ends its sentence, a kind's verb and at most
- * BARE_VERB_WORDS other words, of no class ("Voitteko korjata?", "Please
- * delete.", "Poistakaa heti!"). */
+ * BARE_VERB_WORDS other words, of no class, and it commands: a request
+ * word or a command form ("Voitteko korjata?", "Please delete.",
+ * "Poistakaa heti!"; not "En ole vielä päättänyt, vaihdanko."). */
 static gboolean
 clause_bare_verb(const struct reading *r, const struct clause *clause)
 {
@@ -1235,7 +1249,7 @@ clause_bare_verb(const struct reading *r, const struct clause *clause)
 		if (alternatives_find(((const struct kind_rule *)
 		    r->rules->kinds->pdata[u])->ask, clause->has) != NULL)
 			return FALSE;
-	if (has_object(r, clause->has) ||
+	if (has_object(r, clause->has) || !clause->explicit ||
 	    clause->negated || clause->condition || clause->possibility ||
 	    (clause->end < r->units->len && g_array_index(r->units, struct unit,
 	    clause->end).boundary != BOUNDARY_SENTENCE))
@@ -1382,13 +1396,16 @@ reading_introductions(struct reading *r)
 	}
 }
 
-/* The sentences' roles: a question, an inquiry, a request; and the clauses
- * that mention the rights without exercising them (from the first that
- * names one to the end of its sentence). */
+/* The sentences' roles: a question, an inquiry (also a question of what
+ * must be done: "vai pitääkö niitä erikseen pyytää poistamaan?", "eller
+ * måste hon själv kontakta er?"), a request; and the clauses that mention
+ * the rights without exercising them (from the first that names one to the
+ * end of its sentence). */
 void
 reading_sentences(struct reading *r)
 {
 	g_autofree gboolean *exercised = g_new0(gboolean, r->sentences->len + 1);
+	g_autofree gboolean *obligation = g_new0(gboolean, r->sentences->len + 1);
 	g_autofree int *right = g_new(int, r->sentences->len + 1);
 	guint c, s;
 
@@ -1401,6 +1418,7 @@ reading_sentences(struct reading *r)
 		if (has_role(r, clause->has, ROLE_RIGHT) && right[clause->sentence] < 0)
 			right[clause->sentence] = (int)c;
 		exercised[clause->sentence] |= has_role(r, clause->has, ROLE_EXERCISE);
+		obligation[clause->sentence] |= has_role(r, clause->has, ROLE_OBLIGATION);
 		sentence->request |= clause->asking;
 		if (c == 0 || g_array_index(r->clauses, struct clause, c - 1).sentence !=
 		    clause->sentence)
@@ -1413,6 +1431,7 @@ reading_sentences(struct reading *r)
 	}
 	for (s = 0; s < r->sentences->len; s++) {
 		struct sentence *sentence = &g_array_index(r->sentences, struct sentence, s);
+		sentence->inquiry |= sentence->question && obligation[s];
 		if (sentence->inquiry) {
 			sentence->question = TRUE;
 			sentence->request = FALSE;

@@ -32,7 +32,8 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_REGISTER] = "register", [ROLE_LIST] = "list",
 	[ROLE_MAILINGLIST] = "mailinglist", [ROLE_STOP] = "stop",
 	[ROLE_NUMBER] = "number", [ROLE_RETRACT] = "retract",
-	[ROLE_PUBLISH] = "publish",
+	[ROLE_PUBLISH] = "publish", [ROLE_OBLIGATION] = "obligation",
+	[ROLE_PERMIT] = "permit",
 };
 
 /* The fingerprints Debian's libexttextcat-data installs. */

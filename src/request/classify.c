@@ -97,6 +97,13 @@ negation_near(const struct reading *r, const struct clause *clause,
 			 * history analysed"). */
 			if (negation && verb < n && u > n && !unit_first_class(r, u, alternative))
 				continue;
+			/* A negation in a clause opened after the kind's verb is
+			 * that clause's: it says what the result must be, not
+			 * that the verb is not wanted ("korjatkaa niin, että
+			 * tietoihini ei liity toisen kurssia", "delete the
+			 * entries that are not mine"). */
+			if (negation && verb < n && negation_blocked(r, verb, n))
+				continue;
 			/* Read across a sentence, a negated wish in a clause of
 			 * its own is a wish of its own, not a cancelling
 			 * ("vastustan tilanteeni perusteella ...: en halua ..."). */
@@ -294,7 +301,9 @@ clause_described_from(const struct reading *r, const struct clause *clause)
 
 /* Why a clause with the kind's words asks nothing, or NULL: it tells what
  * happened, explains ("because"), is boilerplate, names the rights without
- * exercising them, or is a question that is not a request. */
+ * exercising them, is a question that is not a request, or for a ban
+ * permits what it names ("I have no objection to your newsletter", "en
+ * ole kieltämässä markkinointia"). */
 static const char *
 clause_silent(const struct reading *r, const struct clause *clause,
     const guint8 *has, const struct kind_rule *rule,
@@ -309,6 +318,8 @@ clause_silent(const struct reading *r, const struct clause *clause,
 	if (has_role(r, has, ROLE_PAST) && (rule->ban ? clause_forbid_past(r, clause) :
 	    clause_past(r, clause, found)))
 		return "past";
+	if (rule->ban && has_role(r, clause->has, ROLE_PERMIT))
+		return "permits";
 
 	/* "because ..." explains what follows it: a kind asked before it still
 	 * is ("I object, because of my particular situation"). */
