@@ -21,7 +21,12 @@ features_grams(GHashTable *features, const char *form)
 			end = g_utf8_next_char(end);
 		if (n < 4)
 			break;
-		g_hash_table_add(features, g_strdup_printf("~%.*s", (int)(end - at), at));
+		char *gram = g_malloc((gsize)(end - at) + 2);
+
+		gram[0] = '~';
+		memcpy(gram + 1, at, (gsize)(end - at));
+		gram[end - at + 1] = '\0';
+		g_hash_table_add(features, gram);
 	}
 }
 
@@ -40,22 +45,23 @@ classify_model_features(const GPtrArray *forms)
 	return features;
 }
 
-/* The log-odds of kind. */
-double
-classify_model_score(const struct classify_model *model, int kind,
-    GHashTable *features)
+/* The log-odds of every kind, in one pass over the features. */
+void
+classify_model_scores(const struct classify_model *model, GHashTable *features,
+    double *odds)
 {
-	double odds = model->bias[kind];
 	GHashTableIter iter;
 	gpointer feature;
+	int k;
 
+	for (k = 0; k < model->kinds; k++)
+		odds[k] = model->bias[k];
 	g_hash_table_iter_init(&iter, features);
 	while (g_hash_table_iter_next(&iter, &feature, NULL)) {
 		const double *weights = g_hash_table_lookup(model->weights, feature);
-		if (weights != NULL)
-			odds += weights[kind];
+		for (k = 0; weights != NULL && k < model->kinds; k++)
+			odds[k] += weights[k];
 	}
-	return odds;
 }
 
 /* TRUE if a feature can be a GKeyFile key. */

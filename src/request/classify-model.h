@@ -28,9 +28,9 @@ struct classify_model {
  * most of its grams. Free with g_hash_table_unref. */
 GHashTable *classify_model_features(const GPtrArray *forms);
 
-/* The log-odds the model gives kind (its index in model->kind). */
-double classify_model_score(const struct classify_model *model, int kind,
-    GHashTable *features);
+/* The log-odds the model gives each kind (odds[k] for model->kind[k]). */
+void classify_model_scores(const struct classify_model *model,
+    GHashTable *features, double *odds);
 
 /* Read a model file; kinds must be among known (NULL-terminated, static
  * strings). Errors are DSR_ERROR_CONFIG naming the file and what to do. */

@@ -1019,6 +1019,7 @@ classify_second_opinion(const struct classify_rules *rules,
     struct classify_result *result)
 {
 	g_autoptr(GHashTable) features = NULL;
+	double odds[CLASSIFY_MODEL_KINDS];
 	gboolean hold = FALSE;
 	guint i;
 	int k;
@@ -1026,10 +1027,11 @@ classify_second_opinion(const struct classify_rules *rules,
 	if (rules->model == NULL || classify_result_find(result, "unknown") != NULL)
 		return;
 	features = classify_model_features(result->forms);
+	classify_model_scores(rules->model, features, odds);
 	for (k = 0; k < rules->model->kinds; k++) {
 		const char *kind = rules->model->kind[k];
 		if (classify_result_find(result, kind) != NULL ||
-		    classify_model_score(rules->model, k, features) < rules->model->threshold)
+		    odds[k] < rules->model->threshold)
 			continue;
 		hold = TRUE;
 		if (!g_ptr_array_find(result->hints, kind, NULL))
