@@ -20,7 +20,7 @@ TUNE_MIN=94
 TUNE_LOST_MAX=0
 HELDOUT_MIN=83
 HELDOUT_LOST_MAX=9
-plan 30
+plan 36
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -143,6 +143,27 @@ for case in obligation permit; do
 	"$program" show "$T/nomodel.rules" "$T/$case.eml" >"$T/show" 2>/dev/null
 	like "$(cat "$T/show")" "kind unknown" "$case: the mail asks for no kind (unknown, for an admin)"
 done
+
+# Round 10: an exception's word meets the words of its stem unless written
+# "~"; each of these was taken by an exception meant for another word of
+# that stem. "all right" is not "all rights", "the right details" not "the
+# rights detailed" (the rights named, no request);
+# "pois käytöstä" is not "poista käytöstä" (a command, as "poistakaa
+# käytöstä" is); "tiedän" is not "tiedät"; "my email" (an address) is not
+# "my emails"; "if possible" is not "if possibly" (a condition).
+mail "Question" "I have read about all rights to request erasure of personal data." >"$T/rights.eml"
+mail "Rights" "I have read the rights detailed in your notice, for example to have my data erased." >"$T/detailed.eml"
+mail "Tili" "Poista käytöstä sähköpostiosoitteeni." >"$T/poista.eml"
+mail "Kysymys" "Kirjoita minulle, mitä tietoja tiedät minusta." >"$T/tiedat.eml"
+mail "Hello" "Please stop my emails." >"$T/emails.eml"
+mail "Old address" "If possibly my old address is wrong in your register, correct it to Kauppakatu 5." >"$T/possibly.eml"
+for case in rights:unknown detailed:unknown poista:erasure tiedat:access emails:objection; do
+	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
+	like "$(cat "$T/show")" "kind ${case#*:} " "${case%%:*}: reads as ${case#*:}, not by another word's exception"
+done
+"$program" show "$T/nomodel.rules" "$T/possibly.eml" >"$T/show" 2>/dev/null
+like "$(tr '\n' ' ' <"$T/show")" "kind unknown .*hint rectification" \
+	"'if possibly' is a condition: the rectification only a hint"
 
 # A model file that cannot be read is an error naming it and the fix.
 derived -e "s|^model = .*|model = $T/missing.model|" "$RULES" >"$T/missing.rules"
