@@ -20,7 +20,7 @@ TUNE_MIN=94
 TUNE_LOST_MAX=0
 HELDOUT_MIN=83
 HELDOUT_LOST_MAX=9
-plan 36
+plan 37
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -150,20 +150,24 @@ done
 # rights detailed" (the rights named, no request);
 # "pois käytöstä" is not "poista käytöstä" (a command, as "poistakaa
 # käytöstä" is); "tiedän" is not "tiedät"; "my email" (an address) is not
-# "my emails"; "if possible" is not "if possibly" (a condition).
+# "my emails"; "if possible" is not "if possibly", nor "confirm if" "a
+# confirmation if" (conditions).
 mail "Question" "I have read about all rights to request erasure of personal data." >"$T/rights.eml"
 mail "Rights" "I have read the rights detailed in your notice, for example to have my data erased." >"$T/detailed.eml"
 mail "Tili" "Poista käytöstä sähköpostiosoitteeni." >"$T/poista.eml"
 mail "Kysymys" "Kirjoita minulle, mitä tietoja tiedät minusta." >"$T/tiedat.eml"
 mail "Hello" "Please stop my emails." >"$T/emails.eml"
+mail "Account" "Please send me a confirmation if you ever delete my account." >"$T/confirmation.eml"
 mail "Old address" "If possibly my old address is wrong in your register, correct it to Kauppakatu 5." >"$T/possibly.eml"
 for case in rights:unknown detailed:unknown poista:erasure tiedat:access emails:objection; do
 	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
 	like "$(cat "$T/show")" "kind ${case#*:} " "${case%%:*}: reads as ${case#*:}, not by another word's exception"
 done
-"$program" show "$T/nomodel.rules" "$T/possibly.eml" >"$T/show" 2>/dev/null
-like "$(tr '\n' ' ' <"$T/show")" "kind unknown .*hint rectification" \
-	"'if possibly' is a condition: the rectification only a hint"
+for case in possibly:rectification confirmation:erasure; do
+	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
+	like "$(tr '\n' ' ' <"$T/show")" "kind unknown .*hint ${case#*:}" \
+		"${case%%:*}: its 'if' is a condition, the ${case#*:} only a hint"
+done
 
 # A model file that cannot be read is an error naming it and the fix.
 derived -e "s|^model = .*|model = $T/missing.model|" "$RULES" >"$T/missing.rules"
