@@ -20,7 +20,7 @@ TUNE_MIN=94
 TUNE_LOST_MAX=0
 HELDOUT_MIN=83
 HELDOUT_LOST_MAX=9
-plan 30
+plan 39
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -142,6 +142,36 @@ mail "Newsletter" "I have no objection to your newsletter, keep sending it." >"$
 for case in obligation permit; do
 	"$program" show "$T/nomodel.rules" "$T/$case.eml" >"$T/show" 2>/dev/null
 	like "$(cat "$T/show")" "kind unknown" "$case: the mail asks for no kind (unknown, for an admin)"
+done
+
+# Round 10: an exception's word meets the words of its stem unless written
+# "~"; each of these was taken by an exception meant for another word of
+# that stem. "all right" is not "all rights", "the right details" not "the
+# rights detailed", "that's right" not "that right" (the rights named, no
+# request);
+# "pois käytöstä" is not "poista käytöstä" (a command, as "poistakaa
+# käytöstä" is); "tiedän" is not "tiedät"; "my email" (an address) is not
+# "my emails"; "if possible" is not "if possibly", nor "confirm if" "a
+# confirmation if" (conditions); "keep emailing" is not "keep emails" (a
+# permission to keep: its condition is asked).
+mail "Question" "I have read about all rights to request erasure of personal data." >"$T/rights.eml"
+mail "Rights" "I have read the rights detailed in your notice, for example to have my data erased." >"$T/detailed.eml"
+mail "Rights" "I have read about that right to request erasure of personal data." >"$T/that.eml"
+mail "Tili" "Poista käytöstä sähköpostiosoitteeni." >"$T/poista.eml"
+mail "Kysymys" "Kirjoita minulle, mitä tietoja tiedät minusta." >"$T/tiedat.eml"
+mail "Hello" "Please stop my emails." >"$T/emails.eml"
+mail "Data" "Delete my data. If you have to keep emails for the law, anonymise them." >"$T/keep.eml"
+mail "Account" "Please send me a confirmation if you ever delete my account." >"$T/confirmation.eml"
+mail "Old address" "If possibly my old address is wrong in your register, correct it to Kauppakatu 5." >"$T/possibly.eml"
+for case in rights:unknown detailed:unknown that:unknown poista:erasure tiedat:access emails:objection \
+    keep:anonymisation; do
+	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
+	like "$(cat "$T/show")" "kind ${case#*:} " "${case%%:*}: reads as ${case#*:}, not by another word's exception"
+done
+for case in possibly:rectification confirmation:erasure; do
+	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
+	like "$(tr '\n' ' ' <"$T/show")" "kind unknown .*hint ${case#*:}" \
+		"${case%%:*}: its 'if' is a condition, the ${case#*:} only a hint"
 done
 
 # A model file that cannot be read is an error naming it and the fix.
