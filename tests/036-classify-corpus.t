@@ -20,7 +20,7 @@ TUNE_MIN=94
 TUNE_LOST_MAX=0
 HELDOUT_MIN=83
 HELDOUT_LOST_MAX=9
-plan 39
+plan 41
 
 "$program" eval "$RULES" "$CORPUS/tune" --min-exact $TUNE_MIN >"$T/tune" 2>&1
 is "$?" 0 "tune part: exact kind set for at least $TUNE_MIN% of the mails"
@@ -172,6 +172,16 @@ for case in possibly:rectification confirmation:erasure; do
 	"$program" show "$T/nomodel.rules" "$T/${case%%:*}.eml" >"$T/show" 2>/dev/null
 	like "$(tr '\n' ' ' <"$T/show")" "kind unknown .*hint ${case#*:}" \
 		"${case%%:*}: its 'if' is a condition, the ${case#*:} only a hint"
+done
+
+# A typographic apostrophe (U+2019, what phones and word processors type)
+# is the apostrophe of the rules' "don't": a declined erasure stays
+# declined, as it does with '.
+mail "Newsletter" "I don’t want my account deleted, just stop sending me the newsletter." >"$T/curly.eml"
+mail "Copy" "Please don’t delete anything yet, I’d first like a copy of all the data you hold about me." >"$T/curly-copy.eml"
+for case in curly curly-copy; do
+	"$program" show "$T/nomodel.rules" "$T/$case.eml" >"$T/show" 2>/dev/null
+	unlike "$(cat "$T/show")" "kind erasure" "$case: don’t (U+2019) negates the erasure as don't does"
 done
 
 # A model file that cannot be read is an error naming it and the fix.

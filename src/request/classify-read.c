@@ -185,15 +185,23 @@ reading_punctuation(struct reading *r, gunichar c, gunichar previous, gunichar n
 	}
 }
 
+/* TRUE for an apostrophe as people type it: ', or the typographic ones
+ * phones and word processors put in its place (U+2019 right single
+ * quotation mark, U+02BC modifier letter apostrophe). */
+static gboolean
+apostrophe(gunichar c)
+{
+	return c == '\'' || c == 0x2019 || c == 0x02BC;
+}
+
 /* TRUE for a character inside a word: letters, digits, and an apostrophe
  * between letters ("don't"). */
 static gboolean
 word_char(gunichar c, gunichar previous, gunichar next)
 {
-	if (g_unichar_isalnum(c) || g_unichar_ismark(c))
-		return TRUE;
-	return (c == '\'' || c == 0x2019) && g_unichar_isalpha(previous) &&
-	    g_unichar_isalpha(next);
+	if (apostrophe(c))
+		return g_unichar_isalpha(previous) && g_unichar_isalpha(next);
+	return g_unichar_isalnum(c) || g_unichar_ismark(c);
 }
 
 /* Store one word standing for the e-mail address or link from start to
@@ -238,11 +246,12 @@ reading_chars(struct reading *r, const char *line, gsize offset, const char *p,
 
 		r->at = offset + (gsize)(p - line);
 		r->rest = after < end ? after : NULL;
-		if (word_char(c, previous, next) && !((c == '\'' || c == 0x2019) &&
+		if (word_char(c, previous, next) && !(apostrophe(c) &&
 		    reading_elision(r))) {
 			if (r->word->len == 0)
 				r->word_start = r->at;
-			g_string_append_unichar(r->word, c);
+			/* one apostrophe for all: the rules write "don't" */
+			g_string_append_unichar(r->word, apostrophe(c) ? '\'' : c);
 		} else {
 			reading_flush_word(r);
 			reading_punctuation(r, c, previous, next);
