@@ -77,11 +77,15 @@ def shot(driver, name, width, height):
     driver.set_window_size(width, height)
 
 
-def click(driver, selector):
-    """Click the button and wait for the page it loads."""
+def click(driver, selector, by=By.CSS_SELECTOR):
+    """Click the button (or the link) and wait for the page it loads, to
+    its footer (the old page gone is not yet the new one read: on a busy
+    machine the next look found a page still loading)."""
     page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, selector).click()
+    driver.find_element(by, selector).click()
     WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 15).until(expected_conditions.presence_of_element_located(
+        (By.CSS_SELECTOR, "footer.foot")))
 
 
 def flash(driver):
@@ -115,7 +119,7 @@ try:
     shot(driver, "queue-laptop.png", 1280, 800)
     shot(driver, "queue-phone.png", 390, 844)
 
-    driver.find_element(By.LINK_TEXT, approve_id).click()
+    click(driver, approve_id, By.LINK_TEXT)
     shot(driver, "request-laptop.png", 1280, 800)
     shot(driver, "request-phone.png", 390, 844)
     click(driver, "form[action$='/approve'] button")
@@ -123,7 +127,7 @@ try:
            "Approved and carried out" in flash(driver), flash(driver))
 
     driver.get(base + "/queue")
-    driver.find_element(By.LINK_TEXT, reject_id).click()
+    click(driver, reject_id, By.LINK_TEXT)
     driver.find_element(By.ID, "reject-reason").send_keys(reason)
     click(driver, "form[action$='/reject'] button")
     report("rejecting says the person is told the reason",
